@@ -1,0 +1,97 @@
+# wasmpack - build, test, install.
+#
+#   make                  build/wasmpack
+#   make test             install what is missing (make deps), build, run every test
+#   make test SANITIZE=1  the same under AddressSanitizer + UBSan (build/san/)
+#   make demo             build and package a sample module into oci:wasmpack-out
+#   make install          PREFIX=/usr/local DESTDIR=
+#   make bench            benchmarks under bench/ (ratios against peers)
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS      := libarchive openssl jansson libcurl libgit2
+
+ifeq ($(SANITIZE),1)
+BUILD     ?= build/san
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT       ?= -O1 -g
+else
+BUILD     ?= build
+SANFLAGS  :=
+OPT       ?= -O2 -g
+endif
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS       = $(PKG_LIBS) -lm -lpthread
+
+LIB_DIRS  := common wasm oci registry builders runner
+LIB_SRC   := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+CMD_SRC   := $(sort $(wildcard cmd/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBWP     := $(BUILD)/libwasmpack.a
+BIN       := $(BUILD)/wasmpack
+
+.PHONY: all deps test check unit demo install uninstall clean bench fuzz
+all: $(BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBWP): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIBWP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBWP) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBWP) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBWP) $(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+deps:
+	@scripts/deps.sh
+
+# Everything the tests need is installed first, then built, then run; the
+# last line printed is "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@scripts/run-tests.sh $(BUILD)
+
+check: test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@for b in bench/*.sh; do echo "== $$b"; WASMPACK=$(abspath $(BIN)) bash $$b || exit 1; done
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/wasmpack
+	install -m 0644 docs/wasmpack.1 $(DESTDIR)$(MANDIR)/man1/wasmpack.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wasmpack $(DESTDIR)$(MANDIR)/man1/wasmpack.1
+
+clean:
+	rm -rf build wasmpack-out
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

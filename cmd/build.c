@@ -1,0 +1,476 @@
+/*
+ * build.c - `wasmpack build`: source (or a prebuilt .wasm) -> image ->
+ * outputs.  The pipeline is builder -> module facts -> packager ->
+ * publishers; this file only gathers options, runs the stages in order
+ * and reports the result (one reference line on stdout, or --json).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../builders/builder.h"
+#include "../builders/source.h"
+#include "../common/error.h"
+#include "../common/fs.h"
+#include "../oci/image.h"
+#include "../oci/publish.h"
+#include "../registry/reference.h"
+#include "../wasm/module.h"
+#include "cmd.h"
+
+const char cmd_build_usage[] =
+	"usage: wasmpack build [DIR] [options]\n"
+	"\n"
+	"Build the project in DIR (default .) into an OCI image holding its\n"
+	"WebAssembly module, and write it to the outputs.  Prints the image\n"
+	"reference by digest on stdout.\n"
+	"\n"
+	"  --wasm FILE          package this prebuilt module (no detection, no compile)\n"
+	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"
+	"                       or a bare tag\n"
+	"  -o, --output DEST    oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE\n"
+	"                       (repeatable; default oci:wasmpack-out)\n"
+	"  --format FMT         image (default) | wasm | krustlet\n"
+	"  --platform OS/ARCH   platform of the image format (default wasi/wasm;\n"
+	"                       OS: wasi, wasip1, wasip2; ARCH: wasm, wasm32)\n"
+	"  --label K=V          image label and manifest annotation, repeatable\n"
+	"  --annotation K=V     manifest annotation, repeatable\n"
+	"  --env K=V            default environment of the image, repeatable\n"
+	"  --arg ARG            default argument (image Cmd), repeatable\n"
+	"  --json               print a JSON summary instead of the reference line\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"Timestamps come from SOURCE_DATE_EPOCH, else the commit time of HEAD,\n"
+	"else 1970-01-01: the same inputs give the same digest.\n";
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+static int strlist_add(struct strlist *l, const char *s)
+{
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+	if (!v)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	l->v = v;
+	if (!(v[l->n] = strdup(s)))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	l->n++;
+	return 0;
+}
+
+static void strlist_release(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+struct build_opts {
+	const char *dir;
+	const char *wasm;
+	int format;
+	char *os, *arch;
+	int platform_given;
+	int json;
+	struct strlist tags, outputs, env, args;
+	struct oci_kvlist labels, annotations;
+};
+
+static void build_opts_release(struct build_opts *o)
+{
+	strlist_release(&o->tags);
+	strlist_release(&o->outputs);
+	strlist_release(&o->env);
+	strlist_release(&o->args);
+	oci_kvlist_release(&o->labels);
+	oci_kvlist_release(&o->annotations);
+	free(o->os);
+	free(o->arch);
+}
+
+static int parse_platform(struct build_opts *o, const char *s)
+{
+	static const char *oses[] = { "wasi", "wasip1", "wasip2" };
+	static const char *arches[] = { "wasm", "wasm32" };
+	const char *slash = strchr(s, '/');
+	int os_ok = 0, arch_ok = 0;
+	size_t i;
+
+	if (slash) {
+		for (i = 0; i < 3; i++)
+			os_ok |= strlen(oses[i]) == (size_t)(slash - s) && !strncmp(s, oses[i], (size_t)(slash - s));
+		for (i = 0; i < 2; i++)
+			arch_ok |= !strcmp(slash + 1, arches[i]);
+	}
+	if (!os_ok || !arch_ok)
+		return wp_error_set(WP_EUSAGE,
+				    "unknown --platform '%s' (expected OS/ARCH with OS wasi, wasip1 or wasip2 and ARCH wasm or wasm32)",
+				    s);
+	free(o->os);
+	free(o->arch);
+	o->os = strndup(s, (size_t)(slash - s));
+	o->arch = strdup(slash + 1);
+	o->platform_given = 1;
+	return 0;
+}
+
+enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
+       OPT_JSON };
+
+static const struct option build_options[] = {
+	{ "wasm", required_argument, NULL, OPT_WASM },
+	{ "tag", required_argument, NULL, 't' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "annotation", required_argument, NULL, OPT_ANNOTATION },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "arg", required_argument, NULL, OPT_ARG },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns 0, or an exit status (> 0) to stop with, or -1 for help shown. */
+static int parse_args(int argc, char **argv, struct build_opts *o)
+{
+	int c, err = 0;
+
+	o->format = OCI_FORMAT_IMAGE;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:o:h", build_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_WASM:
+			o->wasm = optarg;
+			break;
+		case 't':
+			err = strlist_add(&o->tags, optarg);
+			break;
+		case 'o':
+			err = strlist_add(&o->outputs, optarg);
+			break;
+		case OPT_FORMAT:
+			o->format = oci_format_parse(optarg);
+			if (o->format < 0)
+				return cmd_usage_error("build", "unknown --format '%s' (expected image, wasm or krustlet)",
+						       optarg);
+			break;
+		case OPT_PLATFORM:
+			err = parse_platform(o, optarg);
+			break;
+		case OPT_LABEL:
+			err = oci_kvlist_set_pair(&o->labels, optarg, "--label");
+			break;
+		case OPT_ANNOTATION:
+			err = oci_kvlist_set_pair(&o->annotations, optarg, "--annotation");
+			break;
+		case OPT_ENV:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return cmd_usage_error("build", "--env '%s' is not NAME=VALUE", optarg);
+			err = strlist_add(&o->env, optarg);
+			break;
+		case OPT_ARG:
+			err = strlist_add(&o->args, optarg);
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case 'h':
+			cmd_print_usage("build");
+			return -1;
+		case ':':
+			return cmd_usage_error("build", "option %s needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage_error("build", "unknown option '%s'", argv[optind - 1]);
+		}
+		if (err < 0) {
+			if (err == WP_EUSAGE)
+				return cmd_usage_error("build", "%s", wp_error_last());
+			return cmd_report();
+		}
+	}
+	if (optind < argc)
+		o->dir = argv[optind++];
+	if (optind < argc)
+		return cmd_usage_error("build", "unexpected argument '%s'", argv[optind]);
+	if (!o->dir)
+		o->dir = ".";
+	return 0;
+}
+
+/* Resolve each -t value into the tag a layout keeps and the repo:tag a
+ * docker archive keeps.  Bad references are refused here, before any
+ * work is done. */
+static int resolve_names(const struct strlist *tags, const char *name, struct publish_name **out)
+{
+	struct publish_name *items = calloc(tags->n + 1, sizeof(*items));
+	size_t i;
+	int err = 0;
+
+	if (!items)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < tags->n && err == 0; i++) {
+		const char *t = tags->v[i];
+		struct registry_ref *r = NULL;
+
+		if (registry_ref_is_bare_tag(t)) {
+			if (!registry_tag_valid(t)) {
+				err = wp_error_set(WP_EUSAGE, "invalid tag '%s' in -t (letters, digits, '_', '.', '-'; at most 128)", t);
+				break;
+			}
+			items[i].tag = strdup(t);
+			if (asprintf(&items[i].repo_tag, "%s:%s", name, t) < 0)
+				items[i].repo_tag = NULL;
+		} else {
+			if ((err = registry_ref_parse(t, &r)) < 0) {
+				wp_error_wrap(WP_EUSAGE, "-t");
+				break;
+			}
+			if (!r->tag && r->digest) {
+				err = wp_error_set(WP_EUSAGE, "-t %s: a digest cannot name a new image", t);
+				registry_ref_free(r);
+				break;
+			}
+			items[i].tag = strdup(r->tag ? r->tag : "latest");
+			{
+				int docker = !strcmp(r->registry, "docker.io");
+				const char *repo = r->repository;
+				if (docker && !strncmp(repo, "library/", 8))
+					repo += 8;
+				if (asprintf(&items[i].repo_tag, "%s%s%s:%s", docker ? "" : r->registry,
+					     docker ? "" : "/", repo, items[i].tag) < 0)
+					items[i].repo_tag = NULL;
+			}
+			registry_ref_free(r);
+		}
+		if (!items[i].tag || !items[i].repo_tag)
+			err = wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	if (err < 0) {
+		for (i = 0; i < tags->n; i++) {
+			free(items[i].tag);
+			free(items[i].repo_tag);
+		}
+		free(items);
+		return err;
+	}
+	*out = items;
+	return 0;
+}
+
+/* Default annotations, then labels, then annotations: the user wins. */
+static int make_annotations(const struct build_opts *o, const struct source_facts *src,
+			    const struct builder_result *br, time_t created, struct oci_kvlist *ann)
+{
+	char when[32];
+	size_t i;
+	int err = 0;
+
+	oci_time_format(created, when, sizeof(when));
+	if ((err = oci_kvlist_set(ann, OCI_ANN_CREATED, when)) < 0 ||
+	    (err = oci_kvlist_set(ann, OCI_ANN_TITLE, br->name)) < 0)
+		return err;
+	if (br->version && (err = oci_kvlist_set(ann, OCI_ANN_VERSION, br->version)) < 0)
+		return err;
+	if (src->source_url && (err = oci_kvlist_set(ann, OCI_ANN_SOURCE, src->source_url)) < 0)
+		return err;
+	if (src->revision && (err = oci_kvlist_set(ann, OCI_ANN_REVISION, src->revision)) < 0)
+		return err;
+	for (i = 0; i < o->labels.n; i++)
+		if ((err = oci_kvlist_set(ann, o->labels.items[i].key, o->labels.items[i].value)) < 0)
+			return err;
+	for (i = 0; i < o->annotations.n; i++)
+		if ((err = oci_kvlist_set(ann, o->annotations.items[i].key,
+					  o->annotations.items[i].value)) < 0)
+			return err;
+	return 0;
+}
+
+/* Read and decode the module; a non-module is refused here, before any
+ * output is touched. */
+static int load_module(const char *path, struct wp_buf *bytes, struct wasm_module **mod)
+{
+	int err;
+
+	if ((err = wp_fs_read_file(path, OCI_WASM_MAX, bytes)) < 0)
+		return err;
+	if ((err = wasm_module_decode(bytes->data, bytes->len, WASM_DECODE_FACTS, mod)) < 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", wp_error_last());
+		return wp_error_set(WP_EINVALID, "not a WebAssembly module: %s (%s)", path, why);
+	}
+	return 0;
+}
+
+static json_t *summary_json(const struct oci_image *img, const struct wasm_module *mod,
+			    const struct wp_buf *wasm, const char *wasm_digest,
+			    const struct build_opts *o, const struct builder_result *br, json_t *refs)
+{
+	json_t *outputs = json_array();
+	size_t i;
+
+	for (i = 0; i < o->outputs.n; i++)
+		json_array_append_new(outputs, json_string(o->outputs.v[i]));
+	return json_pack("{s:s, s:s, s:s, s:O, s:s, s:o, s:b, s:s, s:s?, s:{s:s, s:I, s:s, s:s}}",
+			 "digest", img->manifest.digest,
+			 "mediaType", img->manifest.media_type,
+			 "format", oci_format_name(img->format),
+			 "references", refs,
+			 "output", o->outputs.n ? o->outputs.v[0] : "",
+			 "outputs", outputs,
+			 "pushed", 0,
+			 "name", br->name,
+			 "builder", br->builder,
+			 "wasm", "digest", wasm_digest, "size", (json_int_t)wasm->len,
+			 "kind", wasm_kind_name(mod->kind), "wasi", wasm_wasi_name(mod->wasi));
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build_opts o;
+	struct builder_result br;
+	struct source_facts src;
+	struct wp_buf wasm = WP_BUF_INIT(OCI_WASM_MAX);
+	struct wasm_module *mod = NULL;
+	struct oci_image *img = NULL;
+	struct oci_kvlist ann = { NULL, 0 };
+	struct publish_name *names = NULL;
+	struct publisher **pubs = NULL;
+	json_t *refs = json_array();
+	char wasm_digest[OCI_DIGEST_SIZE], *first_ref = NULL;
+	time_t created;
+	size_t i;
+	int status = EXIT_FAIL, r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&br, 0, sizeof(br));
+	memset(&src, 0, sizeof(src));
+	if ((r = parse_args(argc, argv, &o)) != 0) {
+		status = r < 0 ? EXIT_OK : r;
+		goto done;
+	}
+	if (o.platform_given && o.format != OCI_FORMAT_IMAGE)
+		cmd_note("wasmpack: note: --platform applies to --format image only; the %s format records os %s",
+			 oci_format_name(o.format), "wasip1 or wasip2 from the module");
+	if (!wp_fs_exists(o.dir)) {
+		wp_error_set(WP_ENOTFOUND, "%s: no such directory", o.dir);
+		goto report;
+	}
+	if (!wp_fs_is_dir(o.dir)) {
+		wp_error_set(WP_EINVALID, "%s: not a directory (to package a module use --wasm %s)", o.dir, o.dir);
+		goto report;
+	}
+	if (o.outputs.n == 0 && strlist_add(&o.outputs, "oci:wasmpack-out") < 0)
+		goto report;
+
+	/* 1. the module: prebuilt, or from a builder */
+	if (o.wasm) {
+		char *base = wp_path_basename(o.wasm);
+		br.wasm_path = strdup(o.wasm);
+		br.name = builder_sanitize_name(base ? base : "app");
+		br.builder = strdup("prebuilt");
+		free(base);
+		if (!br.wasm_path || !br.name || !br.builder) {
+			wp_error_set(WP_ENOMEM, "out of memory");
+			goto report;
+		}
+	} else {
+		struct builder_opts bo = { o.dir, NULL };
+		if (builder_build(&bo, &br) < 0)
+			goto report;
+	}
+	if (load_module(br.wasm_path, &wasm, &mod) < 0 || oci_digest(wasm.data, wasm.len, wasm_digest) < 0)
+		goto report;
+
+	/* 2. names and outputs are checked before anything is written */
+	if (resolve_names(&o.tags, br.name, &names) < 0)
+		goto report;
+	pubs = calloc(o.outputs.n, sizeof(*pubs));
+	if (!pubs) {
+		wp_error_set(WP_ENOMEM, "out of memory");
+		goto report;
+	}
+	for (i = 0; i < o.outputs.n; i++) {
+		struct publish_names pn = { names, o.tags.n, br.name };
+		if (oci_publisher_open(o.outputs.v[i], &pn, &pubs[i]) < 0)
+			goto report;
+	}
+
+	/* 3. source facts and the image */
+	if (source_facts_read(o.dir, &src) < 0 || source_created_time(&src, &created) < 0 ||
+	    make_annotations(&o, &src, &br, created, &ann) < 0)
+		goto report;
+	{
+		struct oci_build_opts bo = {
+			.format = o.format,
+			.name = br.name,
+			.os = o.os,
+			.arch = o.arch,
+			.created = created,
+			.labels = &o.labels,
+			.annotations = &ann,
+			.env = o.env.v,
+			.nenv = o.env.n,
+			.args = o.args.v,
+			.nargs = o.args.n,
+		};
+		if (oci_image_build(&bo, mod, wasm.data, wasm.len, &img) < 0)
+			goto report;
+	}
+
+	/* 4. publish */
+	for (i = 0; i < o.outputs.n; i++) {
+		char *ref = NULL;
+		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {
+			wp_error_wrap(wp_error_last_code(), "%s", o.outputs.v[i]);
+			goto report;
+		}
+		if (!first_ref)
+			first_ref = ref;
+		else
+			free(ref);
+	}
+
+	if (o.json) {
+		json_t *s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
+		status = s ? cmd_print_json(s) : EXIT_FAIL;
+		json_decref(s);
+	} else {
+		printf("%s\n", first_ref);
+		status = EXIT_OK;
+	}
+	goto done;
+report:
+	status = cmd_report();
+done:
+	if (pubs)
+		for (i = 0; i < o.outputs.n; i++)
+			publisher_free(pubs[i]);
+	free(pubs);
+	if (names)
+		for (i = 0; i < o.tags.n; i++) {
+			free(names[i].tag);
+			free(names[i].repo_tag);
+		}
+	free(names);
+	free(first_ref);
+	json_decref(refs);
+	oci_image_free(img);
+	oci_kvlist_release(&ann);
+	wasm_module_free(mod);
+	wp_buf_release(&wasm);
+	source_facts_release(&src);
+	builder_result_release(&br);
+	build_opts_release(&o);
+	return status;
+}

@@ -1,0 +1,137 @@
+/*
+ * main.c - wasmpack's entry point and command table.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/error.h"
+#include "cmd.h"
+
+static const char build_summary[] = "Build a project or package a .wasm into an OCI image";
+static const char inspect_summary[] = "Show the facts of a module or an image";
+
+const struct command cmd_table[] = {
+	{ "build", cmd_build, build_summary, cmd_build_usage },
+	{ "inspect", cmd_inspect, inspect_summary, cmd_inspect_usage },
+	{ "version", cmd_version, "Print the version", "usage: wasmpack version\n" },
+	{ "help", cmd_help, "Show help for a command", "usage: wasmpack help [COMMAND]\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct command *cmd_find(const char *name)
+{
+	const struct command *c;
+
+	for (c = cmd_table; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+	const struct command *c;
+
+	fprintf(f, "usage: wasmpack COMMAND [options]\n\n"
+		   "Turn source code into OCI images holding a WebAssembly module.\n\n"
+		   "Commands:\n");
+	for (c = cmd_table; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nRun 'wasmpack help COMMAND' or 'wasmpack COMMAND -h' for details.\n");
+}
+
+int cmd_print_usage(const char *name)
+{
+	const struct command *c = cmd_find(name);
+
+	if (c)
+		fputs(c->usage, stdout);
+	return EXIT_OK;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	if (!cmd_find(argv[1])) {
+		fprintf(stderr, "wasmpack: unknown command '%s' (see 'wasmpack help')\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	return cmd_print_usage(argv[1]);
+}
+
+int cmd_report(void)
+{
+	int code = wp_error_last_code();
+	const char *msg = wp_error_last();
+
+	fprintf(stderr, "wasmpack: %s\n", msg[0] ? msg : "failed");
+	return code == WP_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "wasmpack %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'wasmpack %s -h')\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cmd_print_json(const json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+
+	if (!s) {
+		fprintf(stderr, "wasmpack: out of memory\n");
+		return EXIT_FAIL;
+	}
+	puts(s);
+	free(s);
+	return EXIT_OK;
+}
+
+void cmd_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+	int status;
+
+	if (argc < 2) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cmd_version(1, argv + 1);
+	c = cmd_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "wasmpack: unknown command '%s' (see 'wasmpack help')\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	status = c->fn(argc - 1, argv + 1);
+	if (fflush(stdout) != 0 && status == EXIT_OK) {
+		perror("wasmpack: writing output");
+		status = EXIT_FAIL;
+	}
+	return status;
+}

@@ -1,0 +1,210 @@
+/*
+ * layer.c - reproducible tar layers and safe extraction, on libarchive.
+ *
+ * Reproducibility: ustar headers carry only what we set (name, mode 0755,
+ * uid/gid 0, empty user/group names, the given mtime); libarchive writes no
+ * pax records for such an entry.  gzip is libarchive's filter with the
+ * timestamp option off (header MTIME 0, no FNAME), so the bytes depend only
+ * on the input and zlib.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "../common/error.h"
+#include "layer.h"
+
+static la_ssize_t buf_write_cb(struct archive *a, void *ctx, const void *data, size_t len)
+{
+	struct wp_buf *out = ctx;
+
+	if (wp_buf_append(out, data, len) < 0) {
+		archive_set_error(a, ENOMEM, "%s", wp_error_last());
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static int archive_fail(struct archive *a, const char *what)
+{
+	return wp_error_set(WP_ERROR, "%s: %s", what,
+			    archive_error_string(a) ? archive_error_string(a) : "libarchive error");
+}
+
+int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtime,
+		  struct wp_buf *out)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int err = 0;
+
+	if (!a || !e) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open(a, out, NULL, buf_write_cb, NULL) != ARCHIVE_OK) {
+		err = archive_fail(a, "cannot create tar layer");
+		goto done;
+	}
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0755);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, mtime, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK) {
+		err = archive_fail(a, "cannot write tar header");
+		goto done;
+	}
+	if (len && archive_write_data(a, data, len) != (la_ssize_t)len) {
+		err = archive_fail(a, "cannot write tar data");
+		goto done;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
+		err = archive_fail(a, "cannot finish tar layer");
+done:
+	archive_entry_free(e);
+	archive_write_free(a);
+	return err;
+}
+
+int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int err = 0;
+
+	if (!a || !e) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* The "raw" format writes one entry's data as is; the gzip filter
+	 * compresses it.  No timestamp, no name, no block padding. */
+	if (archive_write_set_format_raw(a) != ARCHIVE_OK ||
+	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(a, 1 << 20) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open(a, out, NULL, buf_write_cb, NULL) != ARCHIVE_OK) {
+		err = archive_fail(a, "cannot create gzip stream");
+		goto done;
+	}
+	archive_entry_set_pathname(e, "layer");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_size(e, (la_int64_t)len);
+	if (archive_write_header(a, e) != ARCHIVE_OK) {
+		err = archive_fail(a, "cannot start gzip stream");
+		goto done;
+	}
+	if (len && archive_write_data(a, data, len) != (la_ssize_t)len) {
+		err = archive_fail(a, "cannot compress layer");
+		goto done;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
+		err = archive_fail(a, "cannot finish gzip stream");
+done:
+	archive_entry_free(e);
+	archive_write_free(a);
+	return err;
+}
+
+/* Strip "./" and "/" prefixes; NULL if the name climbs with "..". */
+static const char *clean_name(const char *name)
+{
+	const char *p;
+
+	while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
+		name += name[0] == '/' ? 1 : 2;
+	for (p = name; *p;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return NULL;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return name;
+}
+
+int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
+		      struct wp_buf *out)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	const char *want = clean_name(path);
+	int found = 0, err = 0, r;
+
+	if (!a)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	if (!want || !*want) {
+		err = wp_error_set(WP_EINVALID, "invalid path in image: %s", path);
+		goto done;
+	}
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_none(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_memory(a, layer, len) != ARCHIVE_OK) {
+		err = wp_error_set(WP_EINVALID, "layer is not a tar archive: %s",
+				   archive_error_string(a));
+		goto done;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *raw = archive_entry_pathname(e);
+		const char *name;
+
+		if (!raw) {
+			err = wp_error_set(WP_EINVALID, "layer has an entry without a name");
+			goto done;
+		}
+		if (raw[0] == '/') {
+			err = wp_error_set(WP_EINVALID, "layer entry has an absolute name: %s", raw);
+			goto done;
+		}
+		name = clean_name(raw);
+		if (!name) {
+			err = wp_error_set(WP_EINVALID, "layer entry climbs out with '..': %s", raw);
+			goto done;
+		}
+		if (found || strcmp(name, want) != 0)
+			continue;
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
+			err = wp_error_set(WP_EINVALID, "%s in the layer is not a regular file (links are not followed)",
+					   path);
+			goto done;
+		}
+		if (archive_entry_size(e) < 0 || (uint64_t)archive_entry_size(e) > max) {
+			err = wp_error_set(WP_ETOOBIG, "%s in the layer is larger than %zu bytes", path, max);
+			goto done;
+		}
+		if ((err = wp_buf_grow(out, (size_t)archive_entry_size(e))) < 0)
+			goto done;
+		for (;;) {
+			la_ssize_t n = archive_read_data(a, out->data + out->len, out->cap - out->len - 1);
+			if (n < 0) {
+				err = wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+				goto done;
+			}
+			if (n == 0)
+				break;
+			out->len += (size_t)n; /* never past the size the header announced */
+		}
+		out->data[out->len] = '\0';
+		found = 1;
+	}
+	if (r != ARCHIVE_EOF) {
+		err = wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+		goto done;
+	}
+	if (!found)
+		err = wp_error_set(WP_ENOTFOUND, "%s not found in the image layer", path);
+done:
+	archive_read_free(a);
+	return err;
+}

@@ -1,0 +1,35 @@
+/*
+ * layer.h - tar layers on libarchive: build the single-file layer of the
+ * `image` format reproducibly, and read a file back out of a layer safely.
+ */
+#ifndef OCI_LAYER_H
+#define OCI_LAYER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../common/buf.h"
+
+/*
+ * A tar holding one regular file `name` (no leading slash) with mode 0755,
+ * uid/gid 0, no user/group names, mtime `mtime`, ustar format (no pax
+ * records), no padding past the end-of-archive blocks.
+ */
+int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtime,
+		  struct wp_buf *out);
+
+/* gzip at level 6 with no file name and a zero mtime, like `gzip -6 -n`. */
+int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out);
+
+/*
+ * Read the regular file `path` out of a tar layer (gzip or not, detected),
+ * into `out` (at most `max` bytes).  Entry names are compared after
+ * removing a leading "./" or "/".  Refuses an archive holding entries with
+ * ".." components or absolute names, and refuses to follow a link for
+ * `path` (the module must be a regular file in the layer).
+ */
+int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
+		      struct wp_buf *out);
+
+#endif

@@ -1,0 +1,354 @@
+/*
+ * store.c - read images back from an OCI layout directory or archive.
+ *
+ * Both sources expose the same files (oci-layout, index.json,
+ * blobs/sha256/<hex>); an archive is read once into memory with its entry
+ * names checked (no absolute names, no "..", no links), a directory is
+ * read file by file.  Every blob is verified against its digest.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "../common/error.h"
+#include "../common/fs.h"
+#include "layout.h"
+
+#define ARCHIVE_MAX_TOTAL ((size_t)2 << 30)
+#define ARCHIVE_MAX_ENTRIES 100000
+
+struct store_entry {
+	char *name;
+	uint8_t *data;
+	size_t len;
+};
+
+struct oci_store {
+	char *dir; /* a layout directory, or NULL for an archive */
+	char *label;
+	struct store_entry *entries;
+	size_t nentries;
+	json_t *index;
+};
+
+void oci_store_free(struct oci_store *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nentries; i++) {
+		free(s->entries[i].name);
+		free(s->entries[i].data);
+	}
+	free(s->entries);
+	json_decref(s->index);
+	free(s->dir);
+	free(s->label);
+	free(s);
+}
+
+/* Read a file of the layout by its path inside it. */
+static int store_read(struct oci_store *s, const char *name, size_t max, struct wp_buf *out)
+{
+	size_t i;
+
+	if (s->dir) {
+		char *path = wp_path_join(s->dir, name);
+		int err;
+		if (!path)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		err = wp_fs_read_file(path, max, out);
+		free(path);
+		return err;
+	}
+	for (i = 0; i < s->nentries; i++) {
+		if (strcmp(s->entries[i].name, name) != 0)
+			continue;
+		if (s->entries[i].len > max)
+			return wp_error_set(WP_ETOOBIG, "%s: %s is larger than %zu bytes", s->label, name, max);
+		return wp_buf_append(out, s->entries[i].data, s->entries[i].len);
+	}
+	return wp_error_set(WP_ENOTFOUND, "%s: %s not found", s->label, name);
+}
+
+static int load_index(struct oci_store *s)
+{
+	struct wp_buf buf = WP_BUF_INIT(OCI_JSON_MAX);
+	char what[600];
+	int err;
+
+	err = store_read(s, "index.json", OCI_JSON_MAX, &buf);
+	if (err == WP_ENOTFOUND)
+		err = wp_error_set(WP_ENOTFOUND, "%s: not an OCI layout (no index.json)", s->label);
+	if (err < 0)
+		goto done;
+	snprintf(what, sizeof(what), "%s: index.json", s->label);
+	if ((err = oci_json_load(buf.data, buf.len, what, &s->index)) < 0)
+		goto done;
+	if (!json_is_array(json_object_get(s->index, "manifests")))
+		err = wp_error_set(WP_EINVALID, "%s: index.json has no manifests array", s->label);
+done:
+	wp_buf_release(&buf);
+	return err;
+}
+
+static struct oci_store *store_new(const char *label)
+{
+	struct oci_store *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->label = strdup(label))) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int oci_store_open_dir(const char *dir, struct oci_store **out)
+{
+	struct oci_store *s;
+	char label[600];
+	int err;
+
+	*out = NULL;
+	snprintf(label, sizeof(label), "oci:%s", dir);
+	if (!wp_fs_exists(dir))
+		return wp_error_set(WP_ENOTFOUND, "%s: no such directory", label);
+	if (!wp_fs_is_dir(dir))
+		return wp_error_set(WP_EINVALID, "%s: not a directory", label);
+	if (!(s = store_new(label)) || !(s->dir = strdup(dir))) {
+		oci_store_free(s);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	if ((err = load_index(s)) < 0) {
+		oci_store_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+/* "./blobs/x" -> "blobs/x"; NULL for absolute names and ".." anywhere. */
+static char *safe_entry_name(const char *name)
+{
+	const char *p;
+
+	if (name[0] == '/')
+		return NULL;
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	for (p = name; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return NULL;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return strdup(name);
+}
+
+int oci_store_open_archive(const char *file, struct oci_store **out)
+{
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	struct oci_store *s;
+	char label[600];
+	size_t total = 0;
+	int err = 0, r;
+
+	*out = NULL;
+	snprintf(label, sizeof(label), "oci-archive:%s", file);
+	if (!wp_fs_exists(file))
+		return wp_error_set(WP_ENOTFOUND, "%s: no such file", label);
+	if (wp_fs_is_dir(file))
+		return wp_error_set(WP_EINVALID, "%s: is a directory, expected a tar file", label);
+	if (!(s = store_new(label)) || !(a = archive_read_new())) {
+		oci_store_free(s);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_none(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, file, 65536) != ARCHIVE_OK) {
+		err = wp_error_set(WP_EINVALID, "%s: %s", label, archive_error_string(a));
+		goto done;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		struct store_entry *ent;
+		la_int64_t size = archive_entry_size(e);
+		char *name;
+
+		if (archive_entry_filetype(e) == AE_IFDIR)
+			continue;
+		if (!archive_entry_pathname(e) ||
+		    !(name = safe_entry_name(archive_entry_pathname(e)))) {
+			err = wp_error_set(WP_EINVALID, "%s: unsafe entry name '%s'", label,
+					   archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
+			goto done;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
+			err = wp_error_set(WP_EINVALID, "%s: entry '%s' is not a regular file", label, name);
+			free(name);
+			goto done;
+		}
+		if (size < 0 || (size_t)size > ARCHIVE_MAX_TOTAL - total ||
+		    s->nentries >= ARCHIVE_MAX_ENTRIES) {
+			err = wp_error_set(WP_ETOOBIG, "%s: archive too large", label);
+			free(name);
+			goto done;
+		}
+		ent = realloc(s->entries, (s->nentries + 1) * sizeof(*ent));
+		if (!ent) {
+			free(name);
+			err = wp_error_set(WP_ENOMEM, "out of memory");
+			goto done;
+		}
+		s->entries = ent;
+		ent = &s->entries[s->nentries++];
+		ent->name = name;
+		ent->len = (size_t)size;
+		ent->data = malloc(ent->len ? ent->len : 1);
+		if (!ent->data) {
+			err = wp_error_set(WP_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (archive_read_data(a, ent->data, ent->len) != (la_ssize_t)ent->len) {
+			err = wp_error_set(WP_EINVALID, "%s: truncated entry %s", label, name);
+			goto done;
+		}
+		total += ent->len;
+	}
+	if (r != ARCHIVE_EOF) {
+		err = wp_error_set(WP_EINVALID, "%s: not a valid tar archive: %s", label,
+				   archive_error_string(a));
+		goto done;
+	}
+	err = load_index(s);
+done:
+	archive_read_free(a);
+	if (err < 0) {
+		oci_store_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+json_t *oci_store_index(struct oci_store *s)
+{
+	return s->index;
+}
+
+int oci_store_read_blob(struct oci_store *s, const char *digest, size_t max, struct wp_buf *out)
+{
+	char name[OCI_DIGEST_SIZE + 16], got[OCI_DIGEST_SIZE];
+	size_t start = out->len;
+	int err;
+
+	if (!oci_digest_valid(digest))
+		return wp_error_set(WP_EINVALID, "%s: unsupported digest '%s'", s->label, digest);
+	snprintf(name, sizeof(name), "blobs/sha256/%s", oci_digest_hex(digest));
+	err = store_read(s, name, max, out);
+	if (err == WP_ENOTFOUND)
+		return wp_error_set(WP_ENOTFOUND, "%s: blob %s is missing", s->label, digest);
+	if (err < 0)
+		return err;
+	if ((err = oci_digest(out->data + start, out->len - start, got)) < 0)
+		return err;
+	if (strcmp(got, digest) != 0)
+		return wp_error_set(WP_EINVALID, "%s: blob %s is corrupt (content has digest %s)",
+				    s->label, digest, got);
+	return 0;
+}
+
+/* The index entry for `tag`, or the only image when tag is NULL. */
+static int find_entry(struct oci_store *s, const char *tag, json_t **out)
+{
+	json_t *list = json_object_get(s->index, "manifests");
+	char tags[512] = "";
+	json_t *found = NULL;
+	size_t i;
+
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *d = json_array_get(list, i);
+		const char *ref = json_string_value(
+			json_object_get(json_object_get(d, "annotations"), OCI_ANN_REF_NAME));
+		if (ref && strlen(tags) + strlen(ref) + 3 < sizeof(tags))
+			snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags), "%s%s",
+				 tags[0] ? ", " : "", ref);
+		if (tag ? (ref && !strcmp(ref, tag)) : 1) {
+			if (!tag && found &&
+			    !json_equal(json_object_get(found, "digest"), json_object_get(d, "digest")))
+				return wp_error_set(WP_EUSAGE,
+						    "%s holds several images (tags: %s); name one as %s:TAG",
+						    s->label, tags, s->label);
+			if (!found)
+				found = d;
+		}
+	}
+	if (!found && !tag)
+		return wp_error_set(WP_ENOTFOUND, "%s: the layout holds no image", s->label);
+	if (!found)
+		return wp_error_set(WP_ENOTFOUND, "%s: no image tagged '%s' (tags: %s)", s->label, tag,
+				    tags[0] ? tags : "none");
+	*out = found;
+	return 0;
+}
+
+int oci_store_read_image(struct oci_store *s, const char *tag, const char *platform,
+			 struct oci_image **out)
+{
+	struct wp_buf buf = WP_BUF_INIT(OCI_JSON_MAX);
+	struct oci_image *img = NULL;
+	json_t *desc, *index = NULL;
+	const char *digest, *mt;
+	size_t i;
+	int err;
+
+	*out = NULL;
+	if ((err = find_entry(s, tag, &desc)) < 0)
+		return err;
+	mt = json_string_value(json_object_get(desc, "mediaType"));
+	digest = json_string_value(json_object_get(desc, "digest"));
+	if (!digest)
+		return wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+	if (oci_media_type_is_index(mt)) {
+		if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||
+		    (err = oci_json_load(buf.data, buf.len, "image index", &index)) < 0 ||
+		    (err = oci_index_select(index, platform, &desc)) < 0)
+			goto done;
+		digest = json_string_value(json_object_get(desc, "digest"));
+		if (!digest) {
+			err = wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+			goto done;
+		}
+		wp_buf_reset(&buf);
+	}
+	if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||
+	    (err = oci_image_parse(buf.data, buf.len, digest, &img)) < 0)
+		goto done;
+	for (i = 0; i <= img->nlayers; i++) {
+		struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
+		struct wp_buf data = WP_BUF_INIT(OCI_WASM_MAX * 2);
+		size_t len;
+		uint8_t *bytes;
+
+		if ((err = oci_store_read_blob(s, b->digest, (size_t)b->size, &data)) < 0) {
+			wp_buf_release(&data);
+			goto done;
+		}
+		bytes = wp_buf_detach(&data, &len);
+		if ((err = oci_blob_attach(b, bytes, len)) < 0)
+			goto done;
+	}
+	*out = img;
+	img = NULL;
+done:
+	oci_image_free(img);
+	json_decref(index);
+	wp_buf_release(&buf);
+	return err;
+}

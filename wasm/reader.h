@@ -1,0 +1,68 @@
+/*
+ * reader.h - the one bounds-checked reader of WebAssembly binaries.
+ *
+ * Every read of module bytes goes through these functions, so no decoder,
+ * validator or compiler can read past the end of its input.  A failed read
+ * records an error naming the byte offset (from the start of the binary)
+ * and returns WP_EINVALID; the reader is then left where it failed.
+ *
+ * LEB128 rules follow the spec: at most ceil(N/7) bytes for an N-bit
+ * value, unused bits of the last byte must be zero (unsigned) or a sign
+ * extension (signed).  Padded encodings (0x80 0x80 0x80 0x80 0x00, which
+ * LLVM emits for relocatable immediates) are valid as long as they fit.
+ */
+#ifndef WASM_READER_H
+#define WASM_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct wasm_reader {
+	const uint8_t *base; /* start of the whole binary, for offsets */
+	const uint8_t *p;    /* next byte */
+	const uint8_t *end;  /* one past the last readable byte */
+};
+
+void wasm_reader_init(struct wasm_reader *r, const uint8_t *data, size_t len);
+/* A reader over the next `len` bytes of `r` (which advances past them). */
+int wasm_reader_sub(struct wasm_reader *r, size_t len, struct wasm_reader *sub);
+
+static inline size_t wasm_reader_offset(const struct wasm_reader *r)
+{
+	return (size_t)(r->p - r->base);
+}
+
+static inline size_t wasm_reader_left(const struct wasm_reader *r)
+{
+	return (size_t)(r->end - r->p);
+}
+
+static inline int wasm_reader_eof(const struct wasm_reader *r)
+{
+	return r->p >= r->end;
+}
+
+int wasm_read_u8(struct wasm_reader *r, uint8_t *out);
+int wasm_read_u32(struct wasm_reader *r, uint32_t *out);      /* LEB128 u32 */
+int wasm_read_s32(struct wasm_reader *r, int32_t *out);       /* LEB128 s32 */
+int wasm_read_s33(struct wasm_reader *r, int64_t *out);       /* block types */
+int wasm_read_u64(struct wasm_reader *r, uint64_t *out);
+int wasm_read_s64(struct wasm_reader *r, int64_t *out);
+int wasm_read_fixed32(struct wasm_reader *r, uint32_t *out);  /* little endian */
+int wasm_read_fixed64(struct wasm_reader *r, uint64_t *out);
+/* Borrow `len` bytes in place. */
+int wasm_read_bytes(struct wasm_reader *r, size_t len, const uint8_t **out);
+/* A name: u32 length + UTF-8 bytes (validated).  Borrowed, not NUL-terminated. */
+int wasm_read_name(struct wasm_reader *r, const char **out, uint32_t *len);
+/* A vector count that cannot exceed the bytes left (each element >= min_size
+ * bytes), so a hostile count cannot make callers allocate huge arrays. */
+int wasm_read_count(struct wasm_reader *r, size_t min_size, uint32_t *out);
+
+/* Record "<what> at offset N" as the error and return WP_EINVALID. */
+int wasm_reader_fail(const struct wasm_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* 1 if [s, s+len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int wasm_utf8_valid(const uint8_t *s, size_t len);
+
+#endif
