@@ -92,6 +92,17 @@ static inline double f64_max(double a, double b)
 	return a > b ? a : b;
 }
 
+/* rounding functions must quiet a signalling NaN */
+static inline float fq32(float a, float r)
+{
+	return isnan(a) ? a + a : r;
+}
+
+static inline double fq64(double a, double r)
+{
+	return isnan(a) ? a + a : r;
+}
+
 static inline uint32_t rotl32(uint32_t a, uint32_t b)
 {
 	b &= 31;

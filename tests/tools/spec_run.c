@@ -461,7 +461,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: spec_run [-v] [--spectest spectest.wasm] script.json\n");
 		return 2;
 	}
-	root = json_load_file(path, 0, &jerr);
+	root = json_load_file(path, JSON_ALLOW_NUL, &jerr);
 	if (!root) {
 		fprintf(stderr, "spec_run: %s: %s\n", path, jerr.text);
 		return 2;
