@@ -25,7 +25,9 @@
 #include "../wasm/validate.h"
 #include "internal.h"
 
-enum { V_SLOT, V_LOCAL, V_CONST };
+/* V_ADDK: src + c (an i32.add of a constant not emitted yet: a load or
+ * store folds it into its address; anything else materializes it) */
+enum { V_SLOT, V_LOCAL, V_CONST, V_ADDK };
 
 struct ventry {
 	uint8_t kind;
@@ -185,7 +187,7 @@ static int push_entry(struct comp *c, uint8_t kind, uint8_t type, uint32_t src, 
 	e->src = src;
 	e->c = k;
 	c->nvs++;
-	if (kind == V_LOCAL)
+	if (kind == V_LOCAL || kind == V_ADDK)
 		c->nlocal_refs++;
 	if (e->slot + rslots_of(type) > c->max_slot)
 		c->max_slot = e->slot + rslots_of(type);
@@ -196,7 +198,7 @@ static void pop_entries(struct comp *c, uint32_t n)
 {
 	while (n-- > 0) {
 		c->nvs--;
-		if (c->vs[c->nvs].kind == V_LOCAL)
+		if (c->vs[c->nvs].kind == V_LOCAL || c->vs[c->nvs].kind == V_ADDK)
 			c->nlocal_refs--;
 	}
 }
@@ -216,6 +218,14 @@ static int emit_copy(struct comp *c, const struct ventry *e, uint32_t dst)
 			put(c, dst);
 			put64(c, e->c);
 		}
+		return 0;
+	}
+	if (e->kind == V_ADDK) {
+		if (ins_begin(c, IOP_IMM + 0x6a, 4) < 0)
+			return oom();
+		put(c, dst);
+		put(c, e->src);
+		put(c, (uint32_t)e->c);
 		return 0;
 	}
 	{
@@ -239,7 +249,7 @@ static int materialize(struct comp *c, uint32_t i)
 		return 0;
 	if ((err = emit_copy(c, e, e->slot)) < 0)
 		return err;
-	if (e->kind == V_LOCAL)
+	if (e->kind == V_LOCAL || e->kind == V_ADDK)
 		c->nlocal_refs--;
 	e->kind = V_SLOT;
 	return 0;
@@ -262,7 +272,7 @@ static int operand(struct comp *c, uint32_t i, uint32_t *slot)
 	struct ventry *e = &c->vs[i];
 	int err;
 
-	if (e->kind == V_CONST && (err = materialize(c, i)) < 0)
+	if ((e->kind == V_CONST || e->kind == V_ADDK) && (err = materialize(c, i)) < 0)
 		return err;
 	*slot = e->kind == V_LOCAL ? e->src : e->slot;
 	return 0;
@@ -277,7 +287,7 @@ static int protect_local(struct comp *c, uint32_t lslot, uint32_t upto)
 	if (!c->nlocal_refs)
 		return 0;
 	for (i = 0; i < upto; i++)
-		if (c->vs[i].kind == V_LOCAL && c->vs[i].src == lslot &&
+		if ((c->vs[i].kind == V_LOCAL || c->vs[i].kind == V_ADDK) && c->vs[i].src == lslot &&
 		    (err = materialize(c, i)) < 0)
 			return err;
 	return 0;
@@ -290,7 +300,7 @@ static int has_local_ref(struct comp *c, uint32_t lslot, uint32_t upto)
 	if (!c->nlocal_refs)
 		return 0;
 	for (i = 0; i < upto; i++)
-		if (c->vs[i].kind == V_LOCAL && c->vs[i].src == lslot)
+		if ((c->vs[i].kind == V_LOCAL || c->vs[i].kind == V_ADDK) && c->vs[i].src == lslot)
 			return 1;
 	return 0;
 }
@@ -364,7 +374,7 @@ static int emit_return(struct comp *c)
 		uint32_t w = rslots_of(e->type);
 		for (j = i + 1; j < n; j++) {
 			const struct ventry *s = &c->vs[c->nvs - n + j];
-			if (s->kind == V_LOCAL && s->src + rslots_of(s->type) > dst &&
+			if ((s->kind == V_LOCAL || s->kind == V_ADDK) && s->src + rslots_of(s->type) > dst &&
 			    s->src < dst + w)
 				hazard = 1;
 		}
@@ -741,6 +751,52 @@ static int do_end(struct comp *c)
 
 /* ---- instructions ---- */
 
+/* i32.add of a constant: no code yet, the entry becomes V_ADDK. */
+static int fold_addk(struct comp *c)
+{
+	struct ventry *k = &c->vs[c->nvs - 1], *b = &c->vs[c->nvs - 2];
+	uint32_t kv = (uint32_t)k->c;
+
+	pop_entries(c, 1);
+	b = &c->vs[c->nvs - 1];
+	if (b->kind == V_ADDK) {
+		b->c = (uint32_t)(b->c + kv);
+	} else {
+		uint32_t src = b->kind == V_LOCAL ? b->src : b->slot;
+		pop_entries(c, 1);
+		if (push_entry(c, V_ADDK, WASM_I32, src, kv) < 0)
+			return oom();
+	}
+	c->patch_word = -1;
+	c->cmp_ins = -1;
+	return 0;
+}
+
+/* A load or store whose address is a V_ADDK: the add happens in the access. */
+static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
+{
+	uint32_t first = c->nvs - o->npop, val = 0, dst = c->vs[first].slot;
+	struct ventry a = c->vs[first];
+	int64_t ins;
+	int err;
+
+	if (o->npop == 2 && (err = operand(c, first + 1, &val)) < 0)
+		return err;
+	if ((ins = ins_begin(c, IOP_IMM + in->op, 5)) < 0)
+		return oom();
+	put(c, o->push ? dst : a.src);
+	put(c, o->push ? a.src : val);
+	put(c, (uint32_t)a.c);
+	put(c, (uint32_t)in->memoffset);
+	pop_entries(c, o->npop);
+	if (!o->push)
+		return 0;
+	if ((err = push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
+		return err;
+	c->patch_word = ins + 1;
+	return 0;
+}
+
 static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
 {
 	uint32_t srcs[3], i, dst, first = c->nvs - o->npop;
@@ -750,6 +806,11 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 	if (!rexec_supports(in->op))
 		return wp_error_set(WP_EINVALID, "unsupported instruction %s at offset %u", o->name,
 				    in->offset);
+	if (in->op == 0x6a && c->vs[c->nvs - 1].kind == V_CONST && c->vs[c->nvs - 2].kind != V_CONST)
+		return fold_addk(c);
+	if (o->imm == WASM_IMM_MEMARG && c->vs[first].kind == V_ADDK &&
+	    rexec_supports(IOP_IMM + in->op))
+		return emit_mem_addk(c, in, o);
 	if (o->npop == 2 && o->imm == WASM_IMM_NONE && c->vs[c->nvs - 1].kind == V_CONST &&
 	    c->vs[c->nvs - 1].type != WASM_V128 && rexec_supports(IOP_IMM + in->op))
 		imm = 1;
@@ -834,8 +895,15 @@ static int do_local_set(struct comp *c, const struct wasm_instr *in)
 	e = &c->vs[top];
 	if ((err = emit_copy(c, e, lslot)) < 0)
 		return err;
-	if (in->op == 0x21)
+	if (in->op == 0x21) {
 		pop_entries(c, 1);
+	} else if (e->kind == V_ADDK || e->kind == V_CONST) {
+		/* the local now holds the value (and an ADDK may have read it) */
+		if (e->kind == V_CONST)
+			c->nlocal_refs++;
+		e->kind = V_LOCAL;
+		e->src = lslot;
+	}
 	return 0;
 }
 
@@ -1046,7 +1114,7 @@ static int on_instr(void *ctx, const struct wasm_instr *in)
 		return 0;
 	}
 	}
-	if (o->flags & WASM_OPF_SPECIAL)
+	if ((o->flags & WASM_OPF_SPECIAL) || in->op == WASM_OP_PREFIX_FC + 0x08)
 		return do_special(c, in);
 	return emit_simple(c, in, o);
 }
