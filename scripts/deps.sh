@@ -15,7 +15,7 @@ packages=(
 	# registry tests
 	docker-registry apache2-utils
 	# toolchains the builders drive and the runner tests compile with
-	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32
+	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 libclang-rt-16-dev
 	libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
 	# benchmarks
 	buildah

@@ -484,8 +484,8 @@ static int check_end(struct vstate *s)
 		return err;
 	if (s->nvals != c->height)
 		return fail_at(s->at, "type mismatch");
-	if (c->op == 0x04 && (c->nparams != c->nresults ||
-			      memcmp(c->params, c->results, c->nparams) != 0))
+	if (c->op == 0x04 && (c->nparams != c->nresults || (c->nparams &&
+			      memcmp(c->params, c->results, c->nparams) != 0)))
 		return fail_at(s->at, "type mismatch");
 	s->nctrls--;
 	return push_vals(s, res, nres);
