@@ -558,7 +558,8 @@ int reg_http_error(const struct reg_http *h, const struct reg_response *r, const
 	} else {
 		ret = r->status == 404 ? WP_ENOTFOUND : WP_ERROR;
 	}
-	if (what)
+	/* an auth failure is about the repository, not the object asked for */
+	if (what && ret != WP_EAUTH)
 		snprintf(where, sizeof(where), "%s: ", what);
 	if (code[0])
 		return wp_error_set(ret, "%s: %s%ld %s: %s%s", h->label, where, r->status, code,
