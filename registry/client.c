@@ -49,14 +49,45 @@ void reg_client_free(struct reg_client *c)
 	free(c);
 }
 
+/* Scopes are "type:name:actions"; one with the same type:name as a known
+ * one widens it ("repository:a:pull" + "repository:a:push,pull" is
+ * "repository:a:pull,push"), so registries that spell actions in another
+ * order do not make us ask for the same thing twice. */
 int reg_client_add_scope(struct reg_client *c, const char *scope)
 {
+	const char *colon = strrchr(scope, ':');
+	size_t prefix = colon ? (size_t)(colon - scope) + 1 : 0, i;
 	char **s;
-	size_t i;
 
-	for (i = 0; i < c->nscopes; i++)
+	for (i = 0; i < c->nscopes; i++) {
+		struct wp_buf merged = WP_BUF_INIT(4096);
+		char *acts, *save = NULL, *tok;
 		if (!strcmp(c->scopes[i], scope))
 			return 0;
+		if (!prefix || strncmp(c->scopes[i], scope, prefix) != 0 || strlen(c->scopes[i]) < prefix)
+			continue;
+		if (!(acts = strdup(scope + prefix)) || wp_buf_puts(&merged, c->scopes[i]) < 0) {
+			free(acts);
+			wp_buf_release(&merged);
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		}
+		for (tok = strtok_r(acts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			const char *have = c->scopes[i] + prefix;
+			size_t n = strlen(tok);
+			int found = 0;
+			for (const char *p = have; *p; p += strcspn(p, ","), p += *p == ',')
+				found |= strcspn(p, ",") == n && !strncmp(p, tok, n);
+			if (!found && wp_buf_printf(&merged, ",%s", tok) < 0) {
+				free(acts);
+				wp_buf_release(&merged);
+				return wp_error_set(WP_ENOMEM, "out of memory");
+			}
+		}
+		free(acts);
+		free(c->scopes[i]);
+		c->scopes[i] = (char *)wp_buf_detach(&merged, NULL);
+		return 0;
+	}
 	s = realloc(c->scopes, (c->nscopes + 1) * sizeof(*s));
 	if (!s)
 		return wp_error_set(WP_ENOMEM, "out of memory");
