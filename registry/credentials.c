@@ -384,18 +384,18 @@ static int from_docker_config(const char *path, const char *server, struct reg_c
 	}
 	if (helper && (r = reg_cred_helper_get(helper, server, out)) != 0) {
 		if (r > 0)
-			r = set_source(out, "docker-credential-%s", helper);
+			r = set_source(out, "docker-credential-%s", helper) < 0 ? WP_ENOMEM : 1;
 		goto done;
 	}
 	helper = json_string_value(json_object_get(cfg, "credsStore"));
 	if (helper && *helper && (r = reg_cred_helper_get(helper, server, out)) != 0) {
 		if (r > 0)
-			r = set_source(out, "docker-credential-%s", helper);
+			r = set_source(out, "docker-credential-%s", helper) < 0 ? WP_ENOMEM : 1;
 		goto done;
 	}
 	r = reg_cred_from_auths(cfg, server, NULL, out);
 	if (r > 0)
-		r = set_source(out, "%s", path);
+		r = set_source(out, "%s", path) < 0 ? WP_ENOMEM : 1;
 	else if (r < 0)
 		r = wp_error_wrap(r, "%s", path);
 done:
@@ -414,7 +414,7 @@ static int from_auth_file(const char *path, const char *server, const char *repo
 	r = reg_cred_from_auths(cfg, server, repository, out);
 	json_decref(cfg);
 	if (r > 0)
-		r = set_source(out, "%s", path);
+		r = set_source(out, "%s", path) < 0 ? WP_ENOMEM : 1;
 	else if (r < 0)
 		r = wp_error_wrap(r, "%s", path);
 	return r;
