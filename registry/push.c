@@ -283,11 +283,43 @@ static void sleep_ms(long ms)
 		;
 }
 
-static int push_blob(struct reg_client *c, const struct oci_blob *b, const struct upload_plan *plan)
+/* The blob with its bytes: `b` itself, or a copy whose data the blob
+ * source loaded (freed by the caller with oci_blob_release). */
+static int blob_with_data(struct reg_client *c, const struct oci_blob *b, struct oci_blob *copy,
+			  const struct oci_blob **out)
+{
+	const struct registry_blob_source *src = c->opts->src;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = b;
+	if (b->data)
+		return 0;
+	if (!src || !src->load)
+		return wp_error_set(WP_ERROR, "%s: no data for blob %s", reg_http_label(c->http), b->digest);
+	if ((err = src->load(src->ctx, b, &data, &len)) < 0)
+		return err;
+	if (len != b->size) {
+		free(data);
+		return wp_error_set(WP_EINVALID, "blob %s has %zu bytes, its descriptor says %llu", b->digest,
+				    len, (unsigned long long)b->size);
+	}
+	memset(copy, 0, sizeof(*copy));
+	memcpy(copy->digest, b->digest, sizeof(copy->digest));
+	copy->size = b->size;
+	copy->data = data;
+	*out = copy;
+	return 0;
+}
+
+static int push_blob(struct reg_client *c, const struct oci_blob *desc, const struct upload_plan *plan)
 {
 	struct reg_retry_policy pol;
+	struct oci_blob loaded = { 0 };
+	const struct oci_blob *b = desc;
 	char *loc = NULL;
-	int attempt, err = 0, chunked = (size_t)b->size > plan->threshold, started = 0;
+	int attempt, err = 0, chunked = (size_t)desc->size > plan->threshold, started = 0;
 
 	reg_retry_policy_init(&pol);
 	for (attempt = 1;; attempt++) {
@@ -312,6 +344,8 @@ static int push_blob(struct reg_client *c, const struct oci_blob *b, const struc
 		} else if ((err = upload_start(c, b, NULL, &loc, &mounted, &min_chunk, &status)) < 0) {
 			goto failed;
 		}
+		if (!b->data && (err = blob_with_data(c, desc, &loaded, &b)) < 0)
+			goto done;
 		if (!started)
 			blob_event(c, b, REGISTRY_BLOB_UPLOAD, 0, 0);
 		started = 1;
@@ -342,6 +376,7 @@ failed:
 	if (started)
 		blob_event(c, b, REGISTRY_BLOB_UPLOAD, 1, 1);
 done:
+	oci_blob_release(&loaded);
 	free(loc);
 	return err;
 }
