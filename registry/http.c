@@ -39,6 +39,8 @@ struct reg_http {
 	int debug;
 	long connect_timeout;
 	long idle_timeout;
+	char *warned[8];  /* registry warnings already shown */
+	size_t nwarned;
 };
 
 /* State of one transfer, for the callbacks. */
@@ -212,6 +214,8 @@ void reg_http_free(struct reg_http *h)
 		return;
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
+	for (size_t i = 0; i < h->nwarned; i++)
+		free(h->warned[i]);
 	free(h->ca_file);
 	free(h->label);
 	free(h);
@@ -393,6 +397,31 @@ static int transport_error(struct reg_http *h, CURLcode rc, const char *url, int
 	return err;
 }
 
+/* `Warning: 299 - "text"` headers (deprecations, quota notices) go to
+ * the user, each text once per session rather than once per request. */
+static void show_warnings(struct reg_http *h, const struct reg_response *resp)
+{
+	size_t i, j;
+
+	for (i = 0; i < resp->nheaders; i++) {
+		const char *w = resp->headers[i].value;
+		int seen = 0;
+
+		if (strcasecmp(resp->headers[i].name, "Warning") != 0 || strncmp(w, "299 ", 4) != 0)
+			continue;
+		w += 4;
+		if (!strncmp(w, "- ", 2))
+			w += 2;
+		for (j = 0; j < h->nwarned; j++)
+			seen |= !strcmp(h->warned[j], w);
+		if (seen)
+			continue;
+		if (h->nwarned < sizeof(h->warned) / sizeof(h->warned[0]))
+			h->warned[h->nwarned++] = strdup(w);
+		reg_http_message(h, 0, "%s: registry warning: %s", h->label, w);
+	}
+}
+
 int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_response *resp)
 {
 	char *url = NULL, logurl[512];
@@ -471,17 +500,7 @@ int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_res
 					 (double)wait_ms / 1000, attempt + 1, h->retry.attempts);
 		sleep_ms(wait_ms);
 	}
-	{
-		const char *w;
-		size_t i;
-		for (i = 0; i < resp->nheaders; i++) {
-			if (strcasecmp(resp->headers[i].name, "Warning") != 0)
-				continue;
-			w = resp->headers[i].value;
-			if (!strncmp(w, "299 ", 4))
-				reg_http_message(h, 0, "%s: registry warning: %s", h->label, w + 4);
-		}
-	}
+	show_warnings(h, resp);
 	resp->url = url;
 	url = NULL;
 done:

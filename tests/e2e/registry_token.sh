@@ -14,7 +14,7 @@ d="$T_TMP/tok"
 mkdir -p "$d"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	-subj "/CN=wasmpack token issuer" 2>/dev/null
-start_bg "$d/token.log" node "$(dirname "$0")/lib/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
+start_bg "$d/token.log" node "$E2E_LIB/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
 	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW" refresh-abc
 wait_file "$d/port"
 TOK="127.0.0.1:$(cat "$d/port")"
@@ -64,7 +64,7 @@ check_eq "insufficient_scope: a narrow token, then one with the mount's pull sco
 unset WASMPACK_REGISTRY_USERNAME WASMPACK_REGISTRY_PASSWORD
 
 # blobs redirected to another host: followed without Authorization
-start_bg "$d/cdn.log" node "$(dirname "$0")/lib/redirect-proxy.js" "$d/cdn-port" "${REG#*:}"
+start_bg "$d/cdn.log" node "$E2E_LIB/redirect-proxy.js" "$d/cdn-port" "${REG#*:}"
 wait_file "$d/cdn-port"
 CDN="127.0.0.1:$(cat "$d/cdn-port")"
 run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$CDN/token/image:v1" -o "oci:$T_TMP/via-cdn:latest"
@@ -73,3 +73,6 @@ check_eq "redirected blob requests carried no Authorization" "2 0" \
 	"$(grep -c 'cdn auth=absent' "$d/cdn.log") $(grep -c 'cdn auth=present' "$d/cdn.log")"
 out=$(diff -r "$T_TMP/src-image" "$T_TMP/via-cdn" 2>&1)
 check_eq "the redirected pull is byte-identical" identical "${out:-identical}"
+check_eq "a registry's Warning: 299 is shown once, on stderr" \
+	"1 wasmpack: pull $CDN/token/image: registry warning: \"this registry is going away\"" \
+	"$(grep -c 'registry warning' <<<"$T_ERR") $(grep 'registry warning' <<<"$T_ERR")"

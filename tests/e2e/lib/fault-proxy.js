@@ -5,6 +5,8 @@
 // through.  Each decision is logged on stdout: "<action> <METHOD> <path>".
 //
 //   node fault-proxy.js PORTFILE TARGET_PORT SEED RATE [DELAY_MS] [MAXRUN]
+// With CHUNK_MIN in the environment, upload sessions (POST answers) carry
+// OCI-Chunk-Min-Length: CHUNK_MIN.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -27,7 +29,10 @@ function rand() { // mulberry32
 function forward(req, res) {
   const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url,
     headers: req.headers }, (ur) => {
-    res.writeHead(ur.statusCode, ur.headers);
+    const h = { ...ur.headers };
+    // optional: announce a minimum chunk size on upload sessions
+    if (process.env.CHUNK_MIN && req.method === 'POST') h['oci-chunk-min-length'] = process.env.CHUNK_MIN;
+    res.writeHead(ur.statusCode, h);
     ur.pipe(res);
   });
   up.on('error', () => res.destroy());

@@ -16,7 +16,11 @@ let port = 0;
 
 function forward(req, res, path, headers) {
   const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path, headers },
-    (ur) => { res.writeHead(ur.statusCode, ur.headers); ur.pipe(res); });
+    (ur) => {
+      // every answer carries a registry warning (shown once by the client)
+      res.writeHead(ur.statusCode, { ...ur.headers, warning: '299 - "this registry is going away"' });
+      ur.pipe(res);
+    });
   up.on('error', () => res.destroy());
   req.pipe(up);
 }
