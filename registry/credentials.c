@@ -334,8 +334,7 @@ char *reg_cred_docker_config_path(void)
 	return out;
 }
 
-/* Load a JSON config file; *out NULL when the file does not exist. */
-static int load_config(const char *path, json_t **out)
+int reg_cred_load_config(const char *path, json_t **out)
 {
 	struct wp_buf b = WP_BUF_INIT(CONFIG_MAX);
 	json_error_t je;
@@ -370,7 +369,7 @@ static int from_docker_config(const char *path, const char *server, struct reg_c
 	const char *key, *helper = NULL;
 	int r = 0;
 
-	if ((r = load_config(path, &cfg)) < 0 || !cfg)
+	if ((r = reg_cred_load_config(path, &cfg)) < 0 || !cfg)
 		return r;
 	helpers = json_object_get(cfg, "credHelpers");
 	if (json_is_object(helpers)) {
@@ -409,7 +408,7 @@ static int from_auth_file(const char *path, const char *server, const char *repo
 	json_t *cfg = NULL;
 	int r;
 
-	if ((r = load_config(path, &cfg)) < 0 || !cfg)
+	if ((r = reg_cred_load_config(path, &cfg)) < 0 || !cfg)
 		return r;
 	r = reg_cred_from_auths(cfg, server, repository, out);
 	json_decref(cfg);

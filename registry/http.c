@@ -355,7 +355,7 @@ static int code_retryable(CURLcode rc)
 	}
 }
 
-static void sleep_ms(long ms)
+void reg_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -363,7 +363,7 @@ static void sleep_ms(long ms)
 		;
 }
 
-static double jitter(void)
+double reg_jitter(void)
 {
 	static int seeded;
 
@@ -488,7 +488,7 @@ int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_res
 			break; /* the caller reports the status */
 		if (rc == CURLE_OK)
 			retry_after = reg_parse_retry_after(reg_response_header(resp, "Retry-After"), time(NULL));
-		wait_ms = reg_backoff_delay_ms(&h->retry, attempt, jitter(), retry_after);
+		wait_ms = reg_backoff_delay_ms(&h->retry, attempt, reg_jitter(), retry_after);
 		if (rc == CURLE_OK)
 			reg_http_message(h, 0, "%s: %s %s got %ld, retrying in %.1f s (try %d of %d)",
 					 h->label, rq->method, logurl, resp->status, (double)wait_ms / 1000,
@@ -498,7 +498,7 @@ int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_res
 					 h->label, rq->method, logurl,
 					 h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc),
 					 (double)wait_ms / 1000, attempt + 1, h->retry.attempts);
-		sleep_ms(wait_ms);
+		reg_sleep_ms(wait_ms);
 	}
 	show_warnings(h, resp);
 	resp->url = url;

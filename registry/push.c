@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../common/error.h"
 #include "client.h"
@@ -275,14 +274,6 @@ static int upload_chunked(struct reg_client *c, const struct oci_blob *b, char *
 	return put_final(c, b, *loc, NULL, 0, len, status);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /* The blob with its bytes: `b` itself, or a copy whose data the blob
  * source loaded (freed by the caller with oci_blob_release). */
 static int blob_with_data(struct reg_client *c, const struct oci_blob *b, struct oci_blob *copy,
@@ -366,11 +357,11 @@ failed:
 		if (err == WP_EAUTH || err == WP_ENOMEM || attempt >= pol.attempts)
 			break;
 		{
-			long ms = reg_backoff_delay_ms(&pol, attempt, (double)rand() / RAND_MAX, -1);
+			long ms = reg_backoff_delay_ms(&pol, attempt, reg_jitter(), -1);
 			reg_http_message(c->http, 0, "%s: upload of %s failed (%s); restarting in %.1f s (try %d of %d)",
 					 reg_http_label(c->http), b->digest, wp_error_last(), (double)ms / 1000,
 					 attempt + 1, pol.attempts);
-			sleep_ms(ms);
+			reg_sleep_ms(ms);
 		}
 	}
 	if (started)

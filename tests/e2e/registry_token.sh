@@ -15,7 +15,7 @@ mkdir -p "$d"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	-subj "/CN=wasmpack token issuer" 2>/dev/null
 start_bg "$d/token.log" node "$E2E_LIB/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
-	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW" refresh-abc
+	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,<token>:get-only-xyz" refresh-abc
 wait_file "$d/port"
 TOK="127.0.0.1:$(cat "$d/port")"
 start_registry token "" "" \
@@ -49,6 +49,10 @@ run "$WASMPACK" push "$src" "$REG/oauth/app:v1"
 check_eq "identity token: push succeeds" 0 "$T_RC"
 check_eq "identity token: OAuth2 POST refresh_token with the push scope" "POST refresh repository:oauth/app:push,pull" \
 	"$(grep '^POST' "$d/token.log" | tail -n1)"
+printf '{"auths":{"%s":{"identitytoken":"get-only-xyz"}}}' "$REG" >"$DOCKER_CONFIG/config.json"
+run "$WASMPACK" push "$src" "$REG/oauth/app:v2"
+check_eq "identity token: POST 404 falls back to GET (as user <token>)" "0 POST 404|GET <token> repository:oauth/app:push,pull" \
+	"$T_RC $(tail -n2 "$d/token.log" | paste -sd'|')"
 rm -f "$DOCKER_CONFIG/config.json"
 
 # cross-repo mount; user "narrow" gets only the first scope on its first
@@ -76,3 +80,13 @@ check_eq "the redirected pull is byte-identical" identical "${out:-identical}"
 check_eq "a registry's Warning: 299 is shown once, on stderr" \
 	"1 wasmpack: pull $CDN/token/image: registry warning: \"this registry is going away\"" \
 	"$(grep -c 'registry warning' <<<"$T_ERR") $(grep 'registry warning' <<<"$T_ERR")"
+
+# a CDN serving corrupt bytes: the digest check refuses the image
+start_bg "$d/bad.log" env TAMPER=1 node "$E2E_LIB/redirect-proxy.js" "$d/bad-port" "${REG#*:}"
+wait_file "$d/bad-port"
+BAD="127.0.0.1:$(cat "$d/bad-port")"
+run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$BAD/token/image:v1" -o "oci:$T_TMP/corrupt"
+check_eq "a blob whose bytes do not match its digest fails the pull" 1 "$T_RC"
+check_match "the error names the blob and the digest mismatch" \
+	"wasmpack: pull $BAD/token/image: blob sha256:[0-9a-f]{64}: .*(digest|corrupt)" "$T_ERR"
+check "a refused pull writes nothing" test ! -e "$T_TMP/corrupt"
