@@ -269,10 +269,6 @@ int oci_layout_write(const char *dir, const struct oci_image *img, char *const *
 		err = lock;
 		goto done;
 	}
-	if (access(dir, W_OK) != 0) {
-		err = wp_error_errno(WP_EIO, "cannot write to %s", dir);
-		goto done;
-	}
 	if ((err = load_index(dir, &old)) < 0)
 		goto done;
 	path = wp_path_join(dir, "blobs/sha256");

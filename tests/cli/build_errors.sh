@@ -92,9 +92,16 @@ if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
 	check "unwritable output directory: nothing created" test -z "$(ls -A ro)"
 	cp -r lay rolay && chmod -R a-w rolay
 	rolay_before=$(tree_digest rolay)
-	expect_error "read-only existing layout" 1 "cannot write to rolay" \
-		"${as_user[@]}" "$WASMPACK" build --wasm "$hello" -o oci:rolay:new
+	expect_error "read-only existing layout" 1 "cannot write rolay/blobs/sha256/.*Permission denied" \
+		"${as_user[@]}" "$WASMPACK" build --wasm "$hello" -o oci:rolay:new --label x=1
 	check_eq "read-only existing layout: unchanged" "$rolay_before" "$(tree_digest rolay)"
+	# only the root read-only: the new blobs are written, then index.json
+	# cannot be replaced, and the blobs are removed again
+	chmod -R u+w rolay && chmod 0777 rolay/blobs/sha256 && chmod 0555 rolay
+	rolay_before=$(tree_digest rolay)
+	expect_error "index.json cannot be replaced" 1 "cannot write rolay/index.json" \
+		"${as_user[@]}" "$WASMPACK" build --wasm "$hello" -o oci:rolay:new --label x=2
+	check_eq "index.json cannot be replaced: new blobs removed, layout unchanged" "$rolay_before" "$(tree_digest rolay)"
 	chmod -R u+w rolay
 else
 	skip "unwritable output directory" "running as root without setpriv"
