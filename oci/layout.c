@@ -98,9 +98,11 @@ static int undo_add(struct undo *u, char *path)
 
 static void undo_run(struct undo *u)
 {
-	while (u->n--)
+	while (u->n > 0) {
+		u->n--;
 		wp_fs_remove_tree(u->paths[u->n]);
-	u->n = 0;
+		free(u->paths[u->n]);
+	}
 }
 
 static void undo_release(struct undo *u)
