@@ -86,7 +86,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	if have setpriv; then as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups); fi
 fi
 if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+	# the checkout may sit in a private directory: give the unprivileged
+	# user its own copies of the binary and the module
 	chmod 0755 "$T_TMP"
+	cp "$WASMPACK" "$T_TMP/wp" && cp "$hello" "$T_TMP/m.wasm"
+	WASMPACK="$T_TMP/wp" hello="$T_TMP/m.wasm"
 	expect_error "unwritable output directory" 1 "ro/out: Permission denied|cannot (create|write)" \
 		"${as_user[@]}" "$WASMPACK" build --wasm "$hello" -o oci:ro/out
 	check "unwritable output directory: nothing created" test -z "$(ls -A ro)"
