@@ -16,8 +16,10 @@
 #include "../oci/image.h"
 #include "../oci/publish.h"
 #include "../registry/reference.h"
+#include "../registry/registry.h"
 #include "../wasm/module.h"
 #include "cmd.h"
+#include "progress.h"
 
 const char cmd_build_usage[] =
 	"usage: wasmpack build [DIR] [options]\n"
@@ -30,7 +32,11 @@ const char cmd_build_usage[] =
 	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"
 	"                       or a bare tag\n"
 	"  -o, --output DEST    oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE\n"
-	"                       (repeatable; default oci:wasmpack-out)\n"
+	"                       (repeatable; default oci:wasmpack-out unless --push)\n"
+	"  --push               push to every -t (bare tags and no -t use\n"
+	"                       $WASMPACK_REPO/<name>:TAG, default tag latest)\n"
+	"  --insecure           with --push: allow plain http and unverified TLS\n"
+	"  --ca-file FILE       with --push: an extra CA bundle (PEM) for TLS\n"
 	"  --format FMT         image (default) | wasm | krustlet\n"
 	"  --platform OS/ARCH   platform of the image format (default wasi/wasm;\n"
 	"                       OS: wasi, wasip1, wasip2; ARCH: wasm, wasm32)\n"
@@ -80,6 +86,8 @@ struct build_opts {
 	char *os, *arch;
 	int platform_given;
 	int json;
+	int push, insecure;
+	const char *ca_file;
 	struct strlist tags, outputs, env, args;
 	struct oci_kvlist labels, annotations;
 };
@@ -123,7 +131,7 @@ static int parse_platform(struct build_opts *o, const char *s)
 }
 
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
-       OPT_JSON };
+       OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -136,6 +144,9 @@ static const struct option build_options[] = {
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "arg", required_argument, NULL, OPT_ARG },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "push", no_argument, NULL, OPT_PUSH },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -184,6 +195,15 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_JSON:
 			o->json = 1;
+			break;
+		case OPT_PUSH:
+			o->push = 1;
+			break;
+		case OPT_INSECURE:
+			o->insecure = 1;
+			break;
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
 			break;
 		case 'h':
 			cmd_print_usage("build");
@@ -268,6 +288,37 @@ static int resolve_names(const struct strlist *tags, const char *name, struct pu
 	return 0;
 }
 
+/* With --push, the references to push to: each -t, a bare tag meaning
+ * $WASMPACK_REPO/<name>:TAG; no -t meaning $WASMPACK_REPO/<name>:latest
+ * (ko's KO_DOCKER_REPO).  Checked here, before anything is sent. */
+static int push_refs(const struct strlist *tags, const char *name, struct strlist *out)
+{
+	const char *repo = getenv("WASMPACK_REPO");
+	size_t i, n = tags->n ? tags->n : 1;
+	int err = 0;
+
+	for (i = 0; i < n && err == 0; i++) {
+		const char *t = tags->n ? tags->v[i] : "latest";
+		char *full = NULL;
+
+		if (tags->n && !registry_ref_is_bare_tag(t)) {
+			err = strlist_add(out, t);
+			continue;
+		}
+		if (!repo || !*repo)
+			return wp_error_set(WP_EUSAGE, tags->n ? "--push with the bare tag '%s' needs WASMPACK_REPO (or a full -t host/repo:%s)"
+							       : "--push needs -t REF or WASMPACK_REPO%s%s",
+					    tags->n ? t : "", tags->n ? t : "");
+		while (strlen(repo) > 1 && repo[strlen(repo) - 1] == '/')
+			repo = strndupa(repo, strlen(repo) - 1);
+		if (asprintf(&full, "%s/%s:%s", repo, name, t) < 0)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		err = strlist_add(out, full);
+		free(full);
+	}
+	return err;
+}
+
 /* Default annotations, then labels, then annotations: the user wins. */
 static int make_annotations(const struct build_opts *o, const struct source_facts *src,
 			    const struct builder_result *br, time_t created, struct oci_kvlist *ann)
@@ -328,7 +379,7 @@ static json_t *summary_json(const struct oci_image *img, const struct wasm_modul
 			 "references", refs,
 			 "output", o->outputs.n ? o->outputs.v[0] : "",
 			 "outputs", outputs,
-			 "pushed", 0,
+			 "pushed", o->push,
 			 "name", br->name,
 			 "builder", br->builder,
 			 "wasm", "digest", wasm_digest, "size", (json_int_t)wasm->len,
@@ -346,6 +397,9 @@ int cmd_build(int argc, char **argv)
 	struct oci_kvlist ann = { NULL, 0 };
 	struct publish_name *names = NULL;
 	struct publisher **pubs = NULL;
+	struct strlist pushrefs = { NULL, 0 };
+	struct registry_opts ro = { 0 };
+	size_t npubs = 0;
 	json_t *refs = json_array();
 	char wasm_digest[OCI_DIGEST_SIZE], *first_ref = NULL;
 	time_t created;
@@ -370,7 +424,7 @@ int cmd_build(int argc, char **argv)
 		wp_error_set(WP_EINVALID, "%s: not a directory (to package a module use --wasm %s)", o.dir, o.dir);
 		goto report;
 	}
-	if (o.outputs.n == 0 && strlist_add(&o.outputs, "oci:wasmpack-out") < 0)
+	if (o.outputs.n == 0 && !o.push && strlist_add(&o.outputs, "oci:wasmpack-out") < 0)
 		goto report;
 
 	/* 1. the module: prebuilt, or from a builder */
@@ -395,15 +449,25 @@ int cmd_build(int argc, char **argv)
 	/* 2. names and outputs are checked before anything is written */
 	if (resolve_names(&o.tags, br.name, &names) < 0)
 		goto report;
-	pubs = calloc(o.outputs.n, sizeof(*pubs));
+	pubs = calloc(o.outputs.n + 1, sizeof(*pubs));
 	if (!pubs) {
 		wp_error_set(WP_ENOMEM, "out of memory");
 		goto report;
 	}
-	for (i = 0; i < o.outputs.n; i++) {
+	for (i = 0; i < o.outputs.n; i++, npubs++) {
 		struct publish_names pn = { names, o.tags.n, br.name };
 		if (oci_publisher_open(o.outputs.v[i], &pn, &pubs[i]) < 0)
 			goto report;
+	}
+	if (o.push) {
+		/* the registry last: local outputs fail fast, before any upload */
+		ro.insecure = o.insecure;
+		ro.ca_file = o.ca_file;
+		ro.ev = cmd_progress_events();
+		if (push_refs(&o.tags, br.name, &pushrefs) < 0 ||
+		    registry_publisher_open(pushrefs.v, pushrefs.n, &ro, &pubs[npubs]) < 0)
+			goto report;
+		npubs++;
 	}
 
 	/* 3. source facts and the image */
@@ -429,16 +493,20 @@ int cmd_build(int argc, char **argv)
 	}
 
 	/* 4. publish */
-	for (i = 0; i < o.outputs.n; i++) {
+	for (i = 0; i < npubs; i++) {
 		char *ref = NULL;
 		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {
-			wp_error_wrap(wp_error_last_code(), "%s", o.outputs.v[i]);
+			if (i < o.outputs.n)
+				wp_error_wrap(wp_error_last_code(), "%s", o.outputs.v[i]);
 			goto report;
 		}
-		if (!first_ref)
+		/* stdout names the pushed image when there is one */
+		if (!first_ref || (o.push && i == npubs - 1)) {
+			free(first_ref);
 			first_ref = ref;
-		else
+		} else {
 			free(ref);
+		}
 	}
 
 	if (o.json) {
@@ -454,8 +522,9 @@ report:
 	status = cmd_report();
 done:
 	if (pubs)
-		for (i = 0; i < o.outputs.n; i++)
+		for (i = 0; i < npubs; i++)
 			publisher_free(pubs[i]);
+	strlist_release(&pushrefs);
 	free(pubs);
 	if (names)
 		for (i = 0; i < o.tags.n; i++) {
