@@ -254,6 +254,9 @@ int oci_store_read_blob(struct oci_store *s, const char *digest, size_t max, str
 	err = store_read(s, name, max, out);
 	if (err == WP_ENOTFOUND)
 		return wp_error_set(WP_ENOTFOUND, "%s: blob %s is missing", s->label, digest);
+	if (err == WP_ETOOBIG)
+		return wp_error_set(WP_EINVALID, "%s: blob %s is corrupt or too large (more than %zu bytes)",
+				    s->label, digest, max);
 	if (err < 0)
 		return err;
 	if ((err = oci_digest(out->data + start, out->len - start, got)) < 0)

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	# build
 	make gcc pkg-config git
-	libarchive-dev libssl-dev libjansson-dev libcurl4-openssl-dev libgit2-dev
+	libarchive-dev libssl-dev libjansson-dev libcurl4-openssl-dev libgit2-dev zlib1g-dev
 	# unit tests
 	libcmocka-dev
 	# independent consumers and engines the tests compare against
