@@ -73,6 +73,15 @@ run env WASMPACK_UPLOAD_CHUNK=262144 "$WASMPACK" push "oci:$T_TMP/src-big" "$M/m
 check_eq "OCI-Chunk-Min-Length raises the chunk size" "0 $(((layer + 1048575) / 1048576))" \
 	"$T_RC $(grep -c '^pass PATCH /v2/minchunk/' "$T_TMP/min.log")"
 
+# a registry refusing a big monolithic PUT (413): the blob goes again in chunks
+start_bg "$T_TMP/mono.log" env REFUSE_MONO=1000000 node "$E2E_LIB/fault-proxy.js" "$T_TMP/mono.port" "${REG#*:}" 1 0
+wait_file "$T_TMP/mono.port"
+N="127.0.0.1:$(cat "$T_TMP/mono.port")"
+run "$WASMPACK" push "oci:$T_TMP/src-big" "$N/mono/app:v1"
+check_eq "413 on the monolithic PUT: push completes" "0 $N/mono/app@$digest" "$T_RC $T_OUT"
+check_eq "then the blob went up in PATCH chunks" "1 yes" \
+	"$(grep -c '^413 PUT /v2/mono/' "$T_TMP/mono.log") $(grep -q '^pass PATCH /v2/mono/' "$T_TMP/mono.log" && echo yes)"
+
 # on a terminal: a live bar redrawn at most ~10 times a second
 if have script; then
 	t0=$(date +%s%N)

@@ -6,7 +6,8 @@
 //
 //   node fault-proxy.js PORTFILE TARGET_PORT SEED RATE [DELAY_MS] [MAXRUN]
 // With CHUNK_MIN in the environment, upload sessions (POST answers) carry
-// OCI-Chunk-Min-Length: CHUNK_MIN.
+// OCI-Chunk-Min-Length: CHUNK_MIN; with REFUSE_MONO=N, a blob PUT with a
+// body over N bytes gets 413.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -47,12 +48,17 @@ const server = http.createServer((req, res) => {
     action = r < 0.3 ? 'drop' : r < 0.55 ? '500' : r < 0.8 ? '503' : '429';
     if (action === '429' && n429 >= 2) action = '503'; // each 429 costs a real second
   }
+  // optional: a registry that refuses big monolithic uploads (413)
+  const mono = Number(process.env.REFUSE_MONO || 0);
+  if (mono && req.method === 'PUT' && path.includes('/blobs/uploads/') &&
+      Number(req.headers['content-length'] || 0) > mono) action = '413';
   run = action === 'pass' ? 0 : run + 1;
   console.log(`${action} ${req.method} ${path}`);
   const go = () => {
     if (action === 'pass') { forward(req, res); return; }
     if (action === 'drop') { req.socket.destroy(); return; }
     const headers = { 'Content-Type': 'application/json', Connection: 'close' };
+    if (action === '413') req.resume();
     if (action === '429') { n429++; headers['Retry-After'] = '1'; }
     res.writeHead(Number(action), headers);
     res.end(JSON.stringify({ errors: [{ code: action === '429' ? 'TOOMANYREQUESTS' : 'UNAVAILABLE',
