@@ -153,11 +153,26 @@ static int open_source(const char *src, struct oci_store **store, char **tag)
 	return err;
 }
 
+/* Blobs are read from the layout only when the registry lacks them. */
+static int load_from_store(void *ctx, const struct oci_blob *b, uint8_t **data, size_t *len)
+{
+	struct wp_buf buf = WP_BUF_INIT(OCI_WASM_MAX * 2);
+	int err = oci_store_read_blob(ctx, b->digest, (size_t)b->size, &buf);
+
+	if (err < 0) {
+		wp_buf_release(&buf);
+		return err;
+	}
+	*data = wp_buf_detach(&buf, len);
+	return 0;
+}
+
 int cmd_push(int argc, char **argv)
 {
 	struct xfer_args a;
 	struct oci_store *store = NULL;
 	struct oci_image *img = NULL;
+	struct registry_blob_source src = { load_from_store, NULL };
 	json_t *refs = json_array();
 	char *tag = NULL, *digest_ref = NULL;
 	int r, i, status = EXIT_FAIL;
@@ -181,12 +196,17 @@ int cmd_push(int argc, char **argv)
 	}
 	a.ro.ev = cmd_progress_events();
 	if (open_source(argv[a.first], &store, &tag) < 0 ||
-	    oci_store_read_image(store, tag, a.ro.platform, &img) < 0 ||
-	    registry_push(argv + a.first + 1, (size_t)(argc - a.first - 1), img, &a.ro, &digest_ref, refs) < 0) {
-		status = cmd_report();
-		goto done;
-	}
+	    oci_store_read_manifest(store, tag, a.ro.platform, &img) < 0)
+		goto report;
+	src.ctx = store;
+	a.ro.src = &src;
+	if (registry_push(argv + a.first + 1, (size_t)(argc - a.first - 1), img, &a.ro, &digest_ref,
+			  refs) < 0)
+		goto report;
 	status = print_result(a.json, digest_ref, img, refs, "source", argv[a.first], 1);
+	goto done;
+report:
+	status = cmd_report();
 done:
 	free(digest_ref);
 	free(tag);

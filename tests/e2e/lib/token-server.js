@@ -7,7 +7,8 @@
 // USERS is "user:pass,user2:pass2"; REFRESH is the refresh token the OAuth2
 // POST accepts.  Anonymous requests get a token with no access.  User
 // "narrow" gets only the first requested scope on its first request (to
-// provoke insufficient_scope).  Each request is logged on stdout as
+// provoke insufficient_scope).  A refresh token starting "get-only" gets
+// 404 on POST (as registries without OAuth2 answer).  Each request is logged on stdout as
 // "<METHOD> <user|-> <scopes>" (no secrets).  Writes its port to PORTFILE.
 'use strict';
 const http = require('http');
@@ -83,6 +84,10 @@ const server = http.createServer((req, res) => {
     req.on('end', () => {
       const f = new URLSearchParams(body);
       const scopes = (f.get('scope') || '').split(' ').filter(Boolean);
+      if ((f.get('refresh_token') || '').startsWith('get-only')) {
+        // a registry without the OAuth2 POST: the client falls back to GET
+        console.log('POST 404'); res.writeHead(404); res.end('404 page not found'); return;
+      }
       if (f.get('grant_type') !== 'refresh_token' || f.get('refresh_token') !== refresh) {
         console.log('POST denied'); deny(res); return;
       }
