@@ -15,6 +15,7 @@ static const char inspect_summary[] = "Show the facts of a module or an image";
 const struct command cmd_table[] = {
 	{ "build", cmd_build, build_summary, cmd_build_usage },
 	{ "inspect", cmd_inspect, inspect_summary, cmd_inspect_usage },
+	{ "detect", cmd_detect, "Show which builder would build a directory, and why", cmd_detect_usage },
 	{ "version", cmd_version, "Print the version", "usage: wasmpack version\n" },
 	{ "help", cmd_help, "Show help for a command", "usage: wasmpack help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
