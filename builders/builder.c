@@ -275,7 +275,9 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 	if (d->selected >= 0) {
 		c.ops = order[d->selected];
 		/* facts need the toolchain of some builders (cargo metadata) */
-		if (c.ops->toolchain(&c, &c.tc) == 0 && c.ops->facts(&c) == 0) {
+		if (c.ops->toolchain(&c, &c.tc) < 0)
+			wp_error_clear(); /* facts from files still work */
+		if (c.ops->facts(&c) == 0) {
 			d->name = builder_sanitize_name(c.o->config && c.o->config->name ? c.o->config->name
 					      : c.name ? c.name : c.dirname);
 			d->version = c.version ? strdup(c.version) : NULL;

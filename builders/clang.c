@@ -237,7 +237,10 @@ static int debian_clang(struct bctx *c, struct toolchain *t, int v, const char *
 		return asprintf(missing, "libc++-%d-dev-wasm32 libc++abi-%d-dev-wasm32", v, v) < 0 ? -1 : 0;
 	if (file_ok(p))
 		t->cxxinc = strdup(p);
-	t->cc = strdup(cc);
+	/* the resolved driver finds wasm-ld beside it, whatever PATH holds */
+	t->cc = realpath(cc, NULL);
+	if (!t->cc)
+		t->cc = strdup(cc);
 	snprintf(p, sizeof(p), "/usr/lib/llvm-%d/bin/clang++", v);
 	t->cxx = strdup(p);
 	snprintf(p, sizeof(p), "llvm-ar-%d", v);
