@@ -186,13 +186,14 @@ void builder_detection_release(struct builder_detection *d)
 	d->selected = -1;
 }
 
-/* Detect one builder, and probe its toolchain when it passes. */
-static int verdict(struct bctx *c, const struct builder_ops *ops, struct builder_verdict *v)
+/* Detect one builder, and probe its toolchain when it passes; the
+ * toolchain found is left in *t (the caller releases it). */
+static int verdict(struct bctx *c, const struct builder_ops *ops, struct builder_verdict *v,
+		   struct toolchain *t)
 {
-	struct toolchain t;
 	int r;
 
-	memset(&t, 0, sizeof(t));
+	memset(t, 0, sizeof(*t));
 	v->name = ops->name;
 	c->ops = ops;
 	if ((r = ops->detect(c, &v->reason)) < 0)
@@ -200,15 +201,15 @@ static int verdict(struct bctx *c, const struct builder_ops *ops, struct builder
 	v->pass = r;
 	if (!v->pass)
 		return 0;
-	if (ops->toolchain(c, &t) == 0) {
+	if (ops->toolchain(c, t) == 0) {
 		v->have_toolchain = 1;
-		v->toolchain = t.display ? strdup(t.display) : NULL;
-		v->note = t.note ? strdup(t.note) : NULL;
+		v->toolchain = t->display ? strdup(t->display) : NULL;
+		v->note = t->note ? strdup(t->note) : NULL;
 	} else {
 		v->missing = strdup(wp_error_last());
 		wp_error_clear();
+		toolchain_release(t);
 	}
-	toolchain_release(&t);
 	return 0;
 }
 
@@ -264,9 +265,13 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 	d->selected = -1;
 	if ((err = forced_name(o, &forced)) < 0 || (err = bctx_init(&c, o)) < 0)
 		goto done;
-	for (i = 0; i < BUILDER_COUNT; i++)
-		if ((err = verdict(&c, order[i], &d->v[i])) < 0)
+	for (i = 0; i < BUILDER_COUNT; i++) {
+		struct toolchain t;
+		err = verdict(&c, order[i], &d->v[i], &t);
+		toolchain_release(&t);
+		if (err < 0)
 			goto done;
+	}
 	if (forced)
 		d->selected = index_of(forced);
 	else
@@ -480,7 +485,7 @@ done:
 	return err;
 }
 
-static int select_builder(struct bctx *c, struct builder_detection *d)
+static int select_builder(struct bctx *c, struct builder_detection *d, int *have_tc)
 {
 	const char *forced;
 	int idx, err;
@@ -491,13 +496,20 @@ static int select_builder(struct bctx *c, struct builder_detection *d)
 		c->ops = order[index_of(forced)];
 		return 0;
 	}
-	for (idx = 0; idx < BUILDER_COUNT; idx++)
-		if ((err = verdict(c, order[idx], &d->v[idx])) < 0)
+	for (idx = 0; idx < BUILDER_COUNT; idx++) {
+		struct toolchain t;
+		if ((err = verdict(c, order[idx], &d->v[idx], &t)) < 0)
 			return err;
-		else if (d->v[idx].pass && d->v[idx].have_toolchain)
-			break;
-	if (idx == BUILDER_COUNT)
-		choose(d, &idx);
+		if (d->v[idx].pass && d->v[idx].have_toolchain) {
+			/* found: keep what was probed instead of probing again */
+			c->ops = order[idx];
+			c->tc = t;
+			*have_tc = 1;
+			return 0;
+		}
+		toolchain_release(&t);
+	}
+	choose(d, &idx);
 	if (idx < 0)
 		return wp_error_set(WP_ENOTFOUND, "nothing to build in %s: %s", c->o->dir, builder_nothing_message());
 	c->ops = order[idx];
@@ -525,15 +537,15 @@ int builder_build(const struct builder_opts *o, struct builder_result *r)
 	struct builder_detection d;
 	struct bctx c;
 	char key[OCI_DIGEST_SIZE];
-	int err, hit = 0, use_cache;
+	int err, hit = 0, use_cache, have_tc = 0;
 
 	memset(r, 0, sizeof(*r));
 	memset(&d, 0, sizeof(d));
-	if ((err = bctx_init(&c, o)) < 0 || (err = select_builder(&c, &d)) < 0)
+	if ((err = bctx_init(&c, o)) < 0 || (err = select_builder(&c, &d, &have_tc)) < 0)
 		goto done;
 	if ((err = set_str(&r->builder, c.ops->name)) < 0 || (err = set_str(&r->dir, c.dir)) < 0)
 		goto done;
-	if ((err = c.ops->toolchain(&c, &c.tc)) < 0) {
+	if (!have_tc && (err = c.ops->toolchain(&c, &c.tc)) < 0) {
 		if (!o->dry_run)
 			goto done;
 		/* a dry run still shows what would run, with the tools missing */
@@ -548,7 +560,8 @@ int builder_build(const struct builder_opts *o, struct builder_result *r)
 	r->tmp_dir = c.out_dir;
 	use_cache = !o->no_cache && !o->dry_run && c.ops != &builder_prebuilt;
 	if (use_cache) {
-		if ((err = cache_key(&c, key)) < 0 || (err = from_cache(&c, oci_digest_hex(key), r, &hit)) < 0)
+		uint64_t max;
+		if ((err = cache_max(&max)) < 0 || (err = cache_key(&c, key)) < 0 || (err = from_cache(&c, oci_digest_hex(key), r, &hit)) < 0)
 			goto done;
 		if (hit) {
 			r->cache_hit = 1;
