@@ -96,3 +96,14 @@ if have script; then
 else
 	skip "tty progress" "script (util-linux) is not installed"
 fi
+
+# a registry (or a proxy) answering a manifest PUT with another digest than
+# the one of the bytes sent: the push fails, naming both digests
+start_bg "$T_TMP/lie.log" env LIE_DIGEST=1 node "$E2E_LIB/fault-proxy.js" "$T_TMP/lie.port" "${REG#*:}" 1 0
+wait_file "$T_TMP/lie.port"
+LIE="127.0.0.1:$(cat "$T_TMP/lie.port")"
+run "$WASMPACK" push "oci:$T_TMP/src-image" "$LIE/lie/app:v1"
+check_eq "Docker-Content-Digest mismatch on manifest PUT: exit 1, nothing on stdout" "1 " "$T_RC $T_OUT"
+check_match "Docker-Content-Digest mismatch: one error line naming both digests" \
+	"^wasmpack: push $LIE/lie/app: manifest v1: the registry computed digest sha256:0{64}, we sent sha256:[0-9a-f]{64}$" \
+	"$(grep '^wasmpack:' <<<"$T_ERR")"

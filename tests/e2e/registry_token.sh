@@ -15,7 +15,7 @@ mkdir -p "$d"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	-subj "/CN=wasmpack token issuer" 2>/dev/null
 start_bg "$d/token.log" node "$E2E_LIB/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
-	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,<token>:get-only-xyz" refresh-abc
+	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,brief:$PW,<token>:get-only-xyz" refresh-abc
 wait_file "$d/port"
 TOK="127.0.0.1:$(cat "$d/port")"
 start_registry token "" "" \
@@ -90,3 +90,19 @@ check_eq "a blob whose bytes do not match its digest fails the pull" 1 "$T_RC"
 check_match "the error names the blob and the digest mismatch" \
 	"wasmpack: pull $BAD/token/image: blob sha256:[0-9a-f]{64}: .*(digest|corrupt)" "$T_ERR"
 check "a refused pull writes nothing" test ! -e "$T_TMP/corrupt"
+
+# tokens are renewed before they expire: "brief" tokens live 6 s, so the
+# client renews after 1 s; each request through this proxy waits 0.4 s, so
+# one push outlives the first token's renewal time but not its expiry
+start_bg "$d/slow.log" node "$E2E_LIB/fault-proxy.js" "$d/slow.port" "${REG#*:}" 1 0 400
+wait_file "$d/slow.port"
+SLOW="127.0.0.1:$(cat "$d/slow.port")"
+n0=$(grep -c '^GET brief' "$d/token.log")
+l0=$(wc -l <"$REG_LOG")
+run env WASMPACK_REGISTRY_USERNAME=brief WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" push "$src" "$SLOW/renew/app:v1"
+check_eq "short-lived token: push succeeds" 0 "$T_RC"
+n1=$(grep -c '^GET brief' "$d/token.log")
+if [ $((n1 - n0)) -ge 2 ]; then ok "short-lived token: renewed during the push ($((n1 - n0)) tokens)"
+else not_ok "short-lived token: renewed during the push" "tokens fetched: $((n1 - n0))"; fi
+check_eq "short-lived token: the registry never saw an expired token (401 only for the ping)" 1 \
+	"$(tail -n +$((l0 + 1)) "$REG_LOG" | grep -c '" 401 ')"

@@ -7,7 +7,8 @@
 //   node fault-proxy.js PORTFILE TARGET_PORT SEED RATE [DELAY_MS] [MAXRUN]
 // With CHUNK_MIN in the environment, upload sessions (POST answers) carry
 // OCI-Chunk-Min-Length: CHUNK_MIN; with REFUSE_MONO=N, a blob PUT with a
-// body over N bytes gets 413.
+// body over N bytes gets 413.  With LIE_DIGEST=1 a manifest PUT's answer
+// carries a Docker-Content-Digest that is not the digest of what was sent.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -33,6 +34,8 @@ function forward(req, res) {
     const h = { ...ur.headers };
     // optional: announce a minimum chunk size on upload sessions
     if (process.env.CHUNK_MIN && req.method === 'POST') h['oci-chunk-min-length'] = process.env.CHUNK_MIN;
+    if (process.env.LIE_DIGEST && req.method === 'PUT' && req.url.includes('/manifests/'))
+      h['docker-content-digest'] = 'sha256:' + '0'.repeat(64);
     res.writeHead(ur.statusCode, h);
     ur.pipe(res);
   });
