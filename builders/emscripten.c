@@ -1,6 +1,6 @@
 /*
  * emscripten.c - the `emscripten` builder: the C/C++ project shapes of
- * clang.c built with emcc in standalone-WASI mode (-sSTANDALONE_WASM).
+ * cfamily.c built with emcc in standalone-WASI mode (-sSTANDALONE_WASM).
  * Makefile and CMake outputs get --oformat=wasm so emcc writes only the
  * module, never the JavaScript it would otherwise emit for a name without
  * a .wasm suffix.  Chosen with --builder emscripten, or by detection when

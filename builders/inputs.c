@@ -181,6 +181,15 @@ static int list_git(struct lister *l)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* a project inside an ignored directory of an enclosing repository
+	 * is not that repository's: git would list nothing of it */
+	if (*prefix) {
+		int ignored = 0;
+		if (git_ignore_path_is_ignored(&ignored, repo, prefix) == 0 && ignored) {
+			err = 1;
+			goto done;
+		}
+	}
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
 		   GIT_STATUS_OPT_INCLUDE_UNMODIFIED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |

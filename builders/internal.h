@@ -115,7 +115,7 @@ int tc_probe(const char *material, const char *cwd, char *const *argv, char **ou
 /* The first line of s, malloc'ed. */
 char *tc_first_line(const char *s);
 
-/* --- the C family (clang.c), shared with emscripten.c --- */
+/* --- the C family (cfamily.c), used by clang.c and emscripten.c --- */
 
 /* Which shape the C/C++ project has. */
 enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_MAKE, CPROJ_PLAIN };

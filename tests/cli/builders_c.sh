@@ -110,4 +110,10 @@ done
 run env PATH="$T_TMP/nobin" "$WASMPACK" build "$dir" --optimize --no-cache -o "oci:$T_TMP/noopt.oci"
 check_eq "--optimize without wasm-opt still builds" 0 "$T_RC"
 check_match "--optimize without wasm-opt says so" "wasm-opt \(binaryen\) is not installed" "$T_ERR"
+# no compiler at all: one line saying what to install
+mkdir -p "$T_TMP/nothing"
+expect_error "no WASI C toolchain: one line naming the packages" 1 \
+	"^wasmpack: no WASI C toolchain: install one with apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32, or set WASI_SDK_PATH to a wasi-sdk$" \
+	env PATH="$T_TMP/nothing" "$WASMPACK" build "$(sample c-plain)" -o "oci:$T_TMP/nocc.oci"
+check "no WASI C toolchain: no image" test ! -e "$T_TMP/nocc.oci"
 exit $T_FAILED

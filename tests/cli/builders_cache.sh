@@ -80,6 +80,14 @@ echo '// edit' >>"$g/app/src/main.c"
 build_ok git4 "$g/app"
 check_match "git: an edited tracked file counts" "built app" "$B_ERR"
 
+# a project in an ignored directory of a repository: all its files count
+mkdir -p "$g/ignored-dir" && echo 'ignored-dir/' >>"$g/.gitignore"
+cp -r "$TESTDATA/c-plain" "$g/ignored-dir/app2"
+build_ok git5 "$g/ignored-dir/app2"
+echo '// edit' >>"$g/ignored-dir/app2/src/main.c"
+build_ok git6 "$g/ignored-dir/app2"
+check_match "git: a project under an ignored directory still sees its edits" "built app2" "$B_ERR"
+
 # bounded: with a tiny limit the oldest entries are evicted
 export WASMPACK_CACHE_MAX=1
 build_ok bounded "$dir" --debug --keep-debug

@@ -37,6 +37,11 @@ if build_ok em-plain "$dir" --builder emscripten; then
 	runs_as "emscripten plain sources" "$T_TMP/em-plain.wasm" "GREETING=hey" "hey, Em!" 1 em
 	run jq -r '.manifests[0].digest' "$T_TMP/em-plain.oci/index.json"
 fi
+# CMake through emcmake: the module is found by its magic whatever the name
+if have cmake && build_ok em-cmake "$(sample c-cmake)" --builder emscripten; then
+	runs_as "emscripten CMake project" "$T_TMP/em-cmake.wasm" "" "42" 0 6 x 7
+	check_match "emscripten CMake: emcmake configured it" "emcmake|Emscripten|calc" "$B_ERR"
+fi
 run "$WASMPACK" build "$dir" --builder emscripten --dry-run
 check_match "--dry-run with --builder emscripten: emcc -sSTANDALONE_WASM" "emcc -O2 .*-sSTANDALONE_WASM src/greet.c src/main.c -o " "$T_OUT"
 
