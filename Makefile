@@ -13,7 +13,7 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := libarchive openssl jansson libcurl libgit2
+PKGS      := libarchive openssl jansson libcurl libgit2 zlib
 
 ifeq ($(SANITIZE),1)
 BUILD     ?= build/san

@@ -16,8 +16,11 @@
 #include "../oci/image.h"
 #include "../oci/publish.h"
 #include "../registry/reference.h"
+#include "../registry/registry.h"
 #include "../wasm/module.h"
+#include "build_source.h"
 #include "cmd.h"
+#include "progress.h"
 
 const char cmd_build_usage[] =
 	"usage: wasmpack build [DIR] [options]\n"
@@ -30,7 +33,11 @@ const char cmd_build_usage[] =
 	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"
 	"                       or a bare tag\n"
 	"  -o, --output DEST    oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE\n"
-	"                       (repeatable; default oci:wasmpack-out)\n"
+	"                       (repeatable; default oci:wasmpack-out unless --push)\n"
+	"  --push               push to every -t (bare tags and no -t use\n"
+	"                       $WASMPACK_REPO/<name>:TAG, default tag latest)\n"
+	"  --insecure           with --push: allow plain http and unverified TLS\n"
+	"  --ca-file FILE       with --push: an extra CA bundle (PEM) for TLS\n"
 	"  --format FMT         image (default) | wasm | krustlet\n"
 	"  --platform OS/ARCH   platform of the image format (default wasi/wasm;\n"
 	"                       OS: wasi, wasip1, wasip2; ARCH: wasm, wasm32)\n"
@@ -40,6 +47,20 @@ const char cmd_build_usage[] =
 	"  --arg ARG            default argument (image Cmd), repeatable\n"
 	"  --json               print a JSON summary instead of the reference line\n"
 	"  -h, --help           show this help\n"
+	"\n"
+	"Building from source (see 'wasmpack detect'):\n"
+	"  --builder NAME       c, cpp, emscripten, rust, assemblyscript, go, tinygo,\n"
+	"                       prebuilt (default: detected)\n"
+	"  --release, --debug   build profile (default --release)\n"
+	"  --keep-debug         keep DWARF and the name section (stripped by default)\n"
+	"  --optimize           run wasm-opt -O2 on the module (binaryen)\n"
+	"  --bin NAME           the binary to build when the project has several (Rust)\n"
+	"  --no-cache           neither use nor fill the build cache\n"
+	"  --dry-run            print the commands the build would run, build nothing\n"
+	"\n"
+	"wasmpack.json in DIR may set builder, wasm, bin, buildArgs, name, args, env\n"
+	"and labels; the command line wins.  The build cache lives in\n"
+	"$XDG_CACHE_HOME/wasmpack (WASMPACK_CACHE_MAX bounds its size).\n"
 	"\n"
 	"Timestamps come from SOURCE_DATE_EPOCH, else the commit time of HEAD,\n"
 	"else 1970-01-01: the same inputs give the same digest.\n";
@@ -80,8 +101,11 @@ struct build_opts {
 	char *os, *arch;
 	int platform_given;
 	int json;
+	int push, insecure;
+	const char *ca_file;
 	struct strlist tags, outputs, env, args;
 	struct oci_kvlist labels, annotations;
+	struct build_source src;
 };
 
 static void build_opts_release(struct build_opts *o)
@@ -94,6 +118,7 @@ static void build_opts_release(struct build_opts *o)
 	oci_kvlist_release(&o->annotations);
 	free(o->os);
 	free(o->arch);
+	builder_config_release(&o->src.config);
 }
 
 static int parse_platform(struct build_opts *o, const char *s)
@@ -123,7 +148,8 @@ static int parse_platform(struct build_opts *o, const char *s)
 }
 
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
-       OPT_JSON };
+       OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
+       OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -136,6 +162,17 @@ static const struct option build_options[] = {
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "arg", required_argument, NULL, OPT_ARG },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "push", no_argument, NULL, OPT_PUSH },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "builder", required_argument, NULL, OPT_BUILDER },
+	{ "release", no_argument, NULL, OPT_RELEASE },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "keep-debug", no_argument, NULL, OPT_KEEP_DEBUG },
+	{ "optimize", no_argument, NULL, OPT_OPTIMIZE },
+	{ "bin", required_argument, NULL, OPT_BIN },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -185,6 +222,42 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		case OPT_JSON:
 			o->json = 1;
 			break;
+		case OPT_PUSH:
+			o->push = 1;
+			break;
+		case OPT_INSECURE:
+			o->insecure = 1;
+			break;
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
+			break;
+		case OPT_BUILDER:
+			if (!builder_known(optarg))
+				return cmd_usage_error("build", "unknown --builder '%s' (expected one of %s)", optarg,
+						       BUILDER_ORDER);
+			o->src.builder = optarg;
+			break;
+		case OPT_RELEASE:
+			o->src.debug = 0;
+			break;
+		case OPT_DEBUG:
+			o->src.debug = 1;
+			break;
+		case OPT_KEEP_DEBUG:
+			o->src.keep_debug = 1;
+			break;
+		case OPT_OPTIMIZE:
+			o->src.optimize = 1;
+			break;
+		case OPT_BIN:
+			o->src.bin = optarg;
+			break;
+		case OPT_NO_CACHE:
+			o->src.no_cache = 1;
+			break;
+		case OPT_DRY_RUN:
+			o->src.dry_run = 1;
+			break;
 		case 'h':
 			cmd_print_usage("build");
 			return -1;
@@ -205,6 +278,9 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		return cmd_usage_error("build", "unexpected argument '%s'", argv[optind]);
 	if (!o->dir)
 		o->dir = ".";
+	if (o->wasm && build_source_conflict(&o->src))
+		return cmd_usage_error("build", "%s builds from source and cannot be used with --wasm",
+				       build_source_conflict(&o->src));
 	return 0;
 }
 
@@ -268,6 +344,37 @@ static int resolve_names(const struct strlist *tags, const char *name, struct pu
 	return 0;
 }
 
+/* With --push, the references to push to: each -t, a bare tag meaning
+ * $WASMPACK_REPO/<name>:TAG; no -t meaning $WASMPACK_REPO/<name>:latest
+ * (ko's KO_DOCKER_REPO).  Checked here, before anything is sent. */
+static int push_refs(const struct strlist *tags, const char *name, struct strlist *out)
+{
+	const char *repo = getenv("WASMPACK_REPO");
+	size_t i, n = tags->n ? tags->n : 1;
+	int err = 0;
+
+	for (i = 0; i < n && err == 0; i++) {
+		const char *t = tags->n ? tags->v[i] : "latest";
+		char *full = NULL;
+
+		if (tags->n && !registry_ref_is_bare_tag(t)) {
+			err = strlist_add(out, t);
+			continue;
+		}
+		if (!repo || !*repo)
+			return wp_error_set(WP_EUSAGE, tags->n ? "--push with the bare tag '%s' needs WASMPACK_REPO (or a full -t host/repo:%s)"
+							       : "--push needs -t REF or WASMPACK_REPO%s%s",
+					    tags->n ? t : "", tags->n ? t : "");
+		while (strlen(repo) > 1 && repo[strlen(repo) - 1] == '/')
+			repo = strndupa(repo, strlen(repo) - 1);
+		if (asprintf(&full, "%s/%s:%s", repo, name, t) < 0)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		err = strlist_add(out, full);
+		free(full);
+	}
+	return err;
+}
+
 /* Default annotations, then labels, then annotations: the user wins. */
 static int make_annotations(const struct build_opts *o, const struct source_facts *src,
 			    const struct builder_result *br, time_t created, struct oci_kvlist *ann)
@@ -328,11 +435,46 @@ static json_t *summary_json(const struct oci_image *img, const struct wasm_modul
 			 "references", refs,
 			 "output", o->outputs.n ? o->outputs.v[0] : "",
 			 "outputs", outputs,
-			 "pushed", 0,
+			 "pushed", o->push,
 			 "name", br->name,
 			 "builder", br->builder,
 			 "wasm", "digest", wasm_digest, "size", (json_int_t)wasm->len,
 			 "kind", wasm_kind_name(mod->kind), "wasi", wasm_wasi_name(mod->wasi));
+}
+
+/* The module from the project's builder; for a dry run, the plan is the
+ * result.  Returns 0 to go on, or the exit status to stop with (> 0),
+ * or -1 after a dry run was printed with status 0. */
+static int build_from_source(struct build_opts *o, struct builder_result *br)
+{
+	char **excl = build_source_excludes(o->outputs.v, o->outputs.n);
+	struct builder_opts bo = {
+		.dir = o->dir,
+		.builder = o->src.builder,
+		.debug = o->src.debug,
+		.keep_debug = o->src.keep_debug,
+		.optimize = o->src.optimize,
+		.no_cache = o->src.no_cache,
+		.dry_run = o->src.dry_run,
+		.bin = o->src.bin,
+		.config = &o->src.config,
+		.exclude = (const char *const *)excl,
+		.nexclude = excl ? o->outputs.n : 0,
+		.output = build_source_output,
+	};
+	int status = 0;
+
+	if (builder_build(&bo, br) < 0)
+		status = cmd_report();
+	else if (o->src.dry_run)
+		status = build_source_print_plan(br, o->json) == EXIT_OK ? -1 : EXIT_FAIL;
+	else if (br->cache_hit)
+		cmd_note("wasmpack: %s: unchanged since the last build, compile skipped (build cache)", br->name);
+	else if (br->toolchain)
+		cmd_note("wasmpack: built %s with the %s builder (%s): %zu bytes", br->name, br->builder,
+			 br->toolchain, br->size_final);
+	build_source_free_excludes(excl, o->outputs.n);
+	return status;
 }
 
 int cmd_build(int argc, char **argv)
@@ -346,6 +488,9 @@ int cmd_build(int argc, char **argv)
 	struct oci_kvlist ann = { NULL, 0 };
 	struct publish_name *names = NULL;
 	struct publisher **pubs = NULL;
+	struct strlist pushrefs = { NULL, 0 };
+	struct registry_opts ro = { 0 };
+	size_t npubs = 0;
 	json_t *refs = json_array();
 	char wasm_digest[OCI_DIGEST_SIZE], *first_ref = NULL;
 	time_t created;
@@ -370,7 +515,7 @@ int cmd_build(int argc, char **argv)
 		wp_error_set(WP_EINVALID, "%s: not a directory (to package a module use --wasm %s)", o.dir, o.dir);
 		goto report;
 	}
-	if (o.outputs.n == 0 && strlist_add(&o.outputs, "oci:wasmpack-out") < 0)
+	if (o.outputs.n == 0 && !o.push && strlist_add(&o.outputs, "oci:wasmpack-out") < 0)
 		goto report;
 
 	/* 1. the module: prebuilt, or from a builder */
@@ -385,8 +530,13 @@ int cmd_build(int argc, char **argv)
 			goto report;
 		}
 	} else {
-		struct builder_opts bo = { o.dir, NULL };
-		if (builder_build(&bo, &br) < 0)
+		if (builder_config_load(o.dir, &o.src.config) < 0)
+			goto report;
+		if ((r = build_from_source(&o, &br)) != 0) {
+			status = r < 0 ? EXIT_OK : r;
+			goto done;
+		}
+		if (build_source_defaults(&o.src.config, &o.args.v, &o.args.n, &o.env.v, &o.env.n, &o.labels) < 0)
 			goto report;
 	}
 	if (load_module(br.wasm_path, &wasm, &mod) < 0 || oci_digest(wasm.data, wasm.len, wasm_digest) < 0)
@@ -395,15 +545,25 @@ int cmd_build(int argc, char **argv)
 	/* 2. names and outputs are checked before anything is written */
 	if (resolve_names(&o.tags, br.name, &names) < 0)
 		goto report;
-	pubs = calloc(o.outputs.n, sizeof(*pubs));
+	pubs = calloc(o.outputs.n + 1, sizeof(*pubs));
 	if (!pubs) {
 		wp_error_set(WP_ENOMEM, "out of memory");
 		goto report;
 	}
-	for (i = 0; i < o.outputs.n; i++) {
+	for (i = 0; i < o.outputs.n; i++, npubs++) {
 		struct publish_names pn = { names, o.tags.n, br.name };
 		if (oci_publisher_open(o.outputs.v[i], &pn, &pubs[i]) < 0)
 			goto report;
+	}
+	if (o.push) {
+		/* the registry last: local outputs fail fast, before any upload */
+		ro.insecure = o.insecure;
+		ro.ca_file = o.ca_file;
+		ro.ev = cmd_progress_events();
+		if (push_refs(&o.tags, br.name, &pushrefs) < 0 ||
+		    registry_publisher_open(pushrefs.v, pushrefs.n, &ro, &pubs[npubs]) < 0)
+			goto report;
+		npubs++;
 	}
 
 	/* 3. source facts and the image */
@@ -429,20 +589,26 @@ int cmd_build(int argc, char **argv)
 	}
 
 	/* 4. publish */
-	for (i = 0; i < o.outputs.n; i++) {
+	for (i = 0; i < npubs; i++) {
 		char *ref = NULL;
 		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {
-			wp_error_wrap(wp_error_last_code(), "%s", o.outputs.v[i]);
+			if (i < o.outputs.n)
+				wp_error_wrap(wp_error_last_code(), "%s", o.outputs.v[i]);
 			goto report;
 		}
-		if (!first_ref)
+		/* stdout names the pushed image when there is one */
+		if (!first_ref || (o.push && i == npubs - 1)) {
+			free(first_ref);
 			first_ref = ref;
-		else
+		} else {
 			free(ref);
+		}
 	}
 
 	if (o.json) {
 		json_t *s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
+		if (s && !o.wasm)
+			build_source_json(s, &br);
 		status = s ? cmd_print_json(s) : EXIT_FAIL;
 		json_decref(s);
 	} else {
@@ -454,8 +620,9 @@ report:
 	status = cmd_report();
 done:
 	if (pubs)
-		for (i = 0; i < o.outputs.n; i++)
+		for (i = 0; i < npubs; i++)
 			publisher_free(pubs[i]);
+	strlist_release(&pushrefs);
 	free(pubs);
 	if (names)
 		for (i = 0; i < o.tags.n; i++) {

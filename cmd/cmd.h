@@ -25,11 +25,21 @@ extern const struct command cmd_table[];
 
 int cmd_build(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
 
 extern const char cmd_build_usage[];
 extern const char cmd_inspect_usage[];
+extern const char cmd_push_usage[];
+extern const char cmd_pull_usage[];
+extern const char cmd_login_usage[];
+extern const char cmd_logout_usage[];
+extern const char cmd_detect_usage[];
 
 /* Print "wasmpack: <last error>" and return the exit status for it
  * (2 for usage errors, else 1). */

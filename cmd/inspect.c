@@ -141,7 +141,7 @@ static int inspect_image(const char *kind, const char *path, const char *tag, js
 	struct oci_image *img = NULL;
 	struct wp_buf wasm = WP_BUF_INIT(OCI_WASM_MAX);
 	struct wasm_module *m = NULL;
-	json_t *j = NULL, *manifest = NULL, *config = NULL, *layers;
+	json_t *j = NULL, *manifest = NULL, *config = NULL, *layers, *annotations;
 	char *mpath = NULL, *ref = NULL;
 	size_t i;
 	int err;
@@ -162,14 +162,13 @@ static int inspect_image(const char *kind, const char *path, const char *tag, js
 							img->layers[i].media_type, "digest",
 							img->layers[i].digest, "size",
 							(json_int_t)img->layers[i].size));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:I}, s:o, s:O, s:O}", "reference", ref,
+	annotations = json_object_get(manifest, "annotations");
+	annotations = annotations ? json_incref(annotations) : json_object();
+	j = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:I}, s:o, s:o, s:O}", "reference", ref,
 		      "digest", img->manifest.digest, "mediaType", img->manifest.media_type, "format",
 		      oci_format_name(img->format), "config", "mediaType", img->config.media_type,
 		      "digest", img->config.digest, "size", (json_int_t)img->config.size, "layers",
-		      layers, "annotations",
-		      json_object_get(manifest, "annotations") ? json_object_get(manifest, "annotations")
-							       : json_object(),
-		      "configContents", config);
+		      layers, "annotations", annotations, "configContents", config);
 	if (!j) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;

@@ -15,6 +15,11 @@ static const char inspect_summary[] = "Show the facts of a module or an image";
 const struct command cmd_table[] = {
 	{ "build", cmd_build, build_summary, cmd_build_usage },
 	{ "inspect", cmd_inspect, inspect_summary, cmd_inspect_usage },
+	{ "push", cmd_push, "Push an image from a layout or archive to registries", cmd_push_usage },
+	{ "pull", cmd_pull, "Pull an image from a registry into a layout", cmd_pull_usage },
+	{ "login", cmd_login, "Check and store credentials for a registry", cmd_login_usage },
+	{ "logout", cmd_logout, "Remove stored credentials for a registry", cmd_logout_usage },
+	{ "detect", cmd_detect, "Show which builder would build a directory, and why", cmd_detect_usage },
 	{ "version", cmd_version, "Print the version", "usage: wasmpack version\n" },
 	{ "help", cmd_help, "Show help for a command", "usage: wasmpack help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },

@@ -21,7 +21,9 @@ int wp_buf_grow(struct wp_buf *b, size_t extra)
 	size_t need, cap;
 	uint8_t *p;
 
-	if (extra > b->max || b->len > b->max - extra)
+	/* len <= max always holds; the second test keeps len + extra + 1
+	 * (the NUL) from wrapping around */
+	if (extra > b->max - b->len || b->len + extra >= SIZE_MAX)
 		return wp_error_set(WP_ETOOBIG, "data exceeds the limit of %zu bytes", b->max);
 	need = b->len + extra + 1;
 	if (need <= b->cap)

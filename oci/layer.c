@@ -3,9 +3,7 @@
  *
  * Reproducibility: ustar headers carry only what we set (name, mode 0755,
  * uid/gid 0, empty user/group names, the given mtime); libarchive writes no
- * pax records for such an entry.  gzip is libarchive's filter with the
- * timestamp option off (header MTIME 0, no FNAME), so the bytes depend only
- * on the input and zlib.
+ * pax records for such an entry.  Compression is in gzip.c (parallel).
  */
 #include <errno.h>
 #include <string.h>
@@ -67,47 +65,6 @@ int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtim
 	}
 	if (archive_write_close(a) != ARCHIVE_OK)
 		err = archive_fail(a, "cannot finish tar layer");
-done:
-	archive_entry_free(e);
-	archive_write_free(a);
-	return err;
-}
-
-int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out)
-{
-	struct archive *a = archive_write_new();
-	struct archive_entry *e = archive_entry_new();
-	int err = 0;
-
-	if (!a || !e) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* The "raw" format writes one entry's data as is; the gzip filter
-	 * compresses it.  No timestamp, no name, no block padding. */
-	if (archive_write_set_format_raw(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(a, 1 << 20) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, out, NULL, buf_write_cb, NULL) != ARCHIVE_OK) {
-		err = archive_fail(a, "cannot create gzip stream");
-		goto done;
-	}
-	archive_entry_set_pathname(e, "layer");
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_size(e, (la_int64_t)len);
-	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		err = archive_fail(a, "cannot start gzip stream");
-		goto done;
-	}
-	if (len && archive_write_data(a, data, len) != (la_ssize_t)len) {
-		err = archive_fail(a, "cannot compress layer");
-		goto done;
-	}
-	if (archive_write_close(a) != ARCHIVE_OK)
-		err = archive_fail(a, "cannot finish gzip stream");
 done:
 	archive_entry_free(e);
 	archive_write_free(a);

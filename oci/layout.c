@@ -98,9 +98,11 @@ static int undo_add(struct undo *u, char *path)
 
 static void undo_run(struct undo *u)
 {
-	while (u->n--)
+	while (u->n > 0) {
+		u->n--;
 		wp_fs_remove_tree(u->paths[u->n]);
-	u->n = 0;
+		free(u->paths[u->n]);
+	}
 }
 
 static void undo_release(struct undo *u)
@@ -267,10 +269,6 @@ int oci_layout_write(const char *dir, const struct oci_image *img, char *const *
 		goto done;
 	if ((lock = wp_fs_lock_dir(dir)) < 0) {
 		err = lock;
-		goto done;
-	}
-	if (access(dir, W_OK) != 0) {
-		err = wp_error_errno(WP_EIO, "cannot write to %s", dir);
 		goto done;
 	}
 	if ((err = load_index(dir, &old)) < 0)

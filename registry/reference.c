@@ -10,6 +10,7 @@
 
 #include "../common/error.h"
 #include "../oci/digest.h"
+#include "../oci/layout.h"
 #include "reference.h"
 
 #define NAME_MAX_LEN 255
@@ -26,16 +27,7 @@ static int is_alnum(char c)
 
 int registry_tag_valid(const char *s)
 {
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 128)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (!(is_alnum(c) || c == '_' || (i > 0 && (c == '.' || c == '-'))))
-			return 0;
-	}
-	return 1;
+	return oci_tag_valid(s); /* one tag grammar for layouts and registries */
 }
 
 /* One path component: [a-z0-9]+ ((\.|_|__|-+)[a-z0-9]+)* */

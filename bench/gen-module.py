@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Write a valid WebAssembly module of about SIZE bytes for benchmarks.
+
+The bulk is one active data segment whose bytes imitate compiled code:
+slices of a skewed-random vocabulary, so gzip finds repeats the way it does
+in real binaries (about 2:1 here) instead of facing pure noise or zeros.
+Deterministic: the same size always gives the same file.
+
+usage: gen-module.py SIZE_BYTES OUT.wasm
+"""
+import random
+import sys
+
+
+def leb(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def section(sid, body):
+    return bytes([sid]) + leb(len(body)) + body
+
+
+def payload(size, rng):
+    weights = [1.0 / (i + 1) for i in range(256)]
+    vocab = bytes(rng.choices(range(256), weights=weights, k=1 << 16))
+    out = bytearray()
+    while len(out) < size:
+        n = rng.randint(4, 96)
+        start = rng.randrange(0, len(vocab) - n)
+        out += vocab[start:start + n]
+        if rng.random() < 0.3:
+            out += bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 8)))
+    return bytes(out[:size])
+
+
+def main():
+    size, path = int(sys.argv[1]), sys.argv[2]
+    rng = random.Random(size)
+    data = payload(max(size - 64, 0), rng)
+    pages = len(data) // 65536 + 1
+    mod = b"\0asm\x01\0\0\0"
+    mod += section(1, leb(1) + b"\x60\x00\x00")                 # type () -> ()
+    mod += section(3, leb(1) + leb(0))                          # one function
+    mod += section(5, leb(1) + b"\x00" + leb(pages))            # memory
+    mod += section(7, leb(1) + leb(6) + b"_start" + b"\x00" + leb(0))
+    mod += section(10, leb(1) + leb(2) + b"\x00\x0b")           # empty body
+    seg = b"\x00" + b"\x41\x00\x0b" + leb(len(data)) + data     # active at 0
+    mod += section(11, leb(1) + seg)
+    with open(path, "wb") as f:
+        f.write(mod)
+
+
+if __name__ == "__main__":
+    main()

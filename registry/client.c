@@ -1,0 +1,303 @@
+/*
+ * client.c - a session with one repository (see client.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../common/error.h"
+#include "client.h"
+
+int reg_host_is_loopback(const char *hostport)
+{
+	char host[256];
+	size_t n;
+
+	if (hostport[0] == '[') {
+		n = strcspn(hostport + 1, "]");
+		snprintf(host, sizeof(host), "%.*s", (int)n, hostport + 1);
+	} else {
+		n = strcspn(hostport, ":");
+		snprintf(host, sizeof(host), "%.*s", (int)n, hostport);
+	}
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "::1"))
+		return 1;
+	if (strncmp(host, "127.", 4) != 0)
+		return 0;
+	for (const char *p = host + 4; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return 0;
+	return 1;
+}
+
+void reg_client_free(struct reg_client *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	reg_http_free(c->http);
+	reg_auth_release(&c->auth);
+	for (i = 0; i < c->nscopes; i++)
+		free(c->scopes[i]);
+	free(c->scopes);
+	free(c->registry);
+	free(c->host);
+	free(c->repository);
+	free(c->base);
+	free(c);
+}
+
+/* Scopes are "type:name:actions"; one with the same type:name as a known
+ * one widens it ("repository:a:pull" + "repository:a:push,pull" is
+ * "repository:a:pull,push"), so registries that spell actions in another
+ * order do not make us ask for the same thing twice. */
+int reg_client_add_scope(struct reg_client *c, const char *scope)
+{
+	const char *colon = strrchr(scope, ':');
+	size_t prefix = colon ? (size_t)(colon - scope) + 1 : 0, i;
+	char **s;
+
+	for (i = 0; i < c->nscopes; i++) {
+		struct wp_buf merged = WP_BUF_INIT(4096);
+		char *acts, *save = NULL, *tok;
+		if (!strcmp(c->scopes[i], scope))
+			return 0;
+		if (!prefix || strncmp(c->scopes[i], scope, prefix) != 0 || strlen(c->scopes[i]) < prefix)
+			continue;
+		if (!(acts = strdup(scope + prefix)) || wp_buf_puts(&merged, c->scopes[i]) < 0) {
+			free(acts);
+			wp_buf_release(&merged);
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		}
+		for (tok = strtok_r(acts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			const char *have = c->scopes[i] + prefix;
+			size_t n = strlen(tok);
+			int found = 0;
+			for (const char *p = have; *p; p += strcspn(p, ","), p += *p == ',')
+				found |= strcspn(p, ",") == n && !strncmp(p, tok, n);
+			if (!found && wp_buf_printf(&merged, ",%s", tok) < 0) {
+				free(acts);
+				wp_buf_release(&merged);
+				return wp_error_set(WP_ENOMEM, "out of memory");
+			}
+		}
+		free(acts);
+		free(c->scopes[i]);
+		c->scopes[i] = (char *)wp_buf_detach(&merged, NULL);
+		return 0;
+	}
+	s = realloc(c->scopes, (c->nscopes + 1) * sizeof(*s));
+	if (!s)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	c->scopes = s;
+	if (!(s[c->nscopes] = strdup(scope)))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	c->nscopes++;
+	return 0;
+}
+
+int reg_client_open(const struct registry_ref *ref, const char *op,
+		    const struct registry_opts *opts, struct reg_client **out)
+{
+	struct reg_client *c;
+	struct reg_http_opts ho = { opts->insecure, opts->ca_file, opts->ev, NULL };
+	char label[600], scope[600];
+	int err = 0;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	c->opts = opts;
+	c->registry = strdup(ref->registry);
+	c->host = strdup(ref->host);
+	c->repository = strdup(ref->repository ? ref->repository : "");
+	if (!c->registry || !c->host || !c->repository) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (!strcmp(op, "login"))
+		snprintf(label, sizeof(label), "login %s", ref->registry);
+	else
+		snprintf(label, sizeof(label), "%s %s/%s", op, ref->registry, ref->repository);
+	ho.label = label;
+	if ((err = reg_http_new(&ho, &c->http)) < 0)
+		goto done;
+	if (!strcmp(op, "push")) {
+		snprintf(scope, sizeof(scope), "repository:%s:push,pull", ref->repository);
+		err = reg_client_add_scope(c, scope);
+	} else if (!strcmp(op, "pull")) {
+		snprintf(scope, sizeof(scope), "repository:%s:pull", ref->repository);
+		err = reg_client_add_scope(c, scope);
+	}
+	if (err < 0)
+		goto done;
+	if ((err = reg_cred_find(ref->registry, ref->repository, &c->auth.cred)) < 0)
+		err = wp_error_wrap(err, "%s: credentials", label);
+done:
+	if (err < 0) {
+		reg_client_free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+char *reg_client_url(const struct reg_client *c, const char *suffix)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s/v2/%s/%s", c->base, c->repository, suffix) < 0)
+		return NULL;
+	return s;
+}
+
+/* The first challenge we can answer among the WWW-Authenticate headers. */
+static int take_challenge(struct reg_client *c, const struct reg_response *r, struct reg_challenge *ch)
+{
+	size_t i;
+
+	memset(ch, 0, sizeof(*ch));
+	for (i = 0; i < r->nheaders; i++) {
+		if (strcasecmp(r->headers[i].name, "WWW-Authenticate") != 0)
+			continue;
+		if (reg_challenge_parse(r->headers[i].value, ch) < 0)
+			continue;
+		if (!strcmp(ch->scheme, "bearer") || !strcmp(ch->scheme, "basic"))
+			return 1;
+		reg_challenge_release(ch);
+	}
+	(void)c;
+	return 0;
+}
+
+static int ping_at(struct reg_client *c, const char *scheme, struct reg_response *r)
+{
+	char *url = NULL;
+	int err;
+
+	free(c->base);
+	if (asprintf(&c->base, "%s://%s", scheme, c->host) < 0 || asprintf(&url, "%s/v2/", c->base) < 0) {
+		free(url);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	{
+		struct reg_request rq = { .method = "GET", .url = url };
+		err = reg_http_do(c->http, &rq, r);
+	}
+	free(url);
+	return err;
+}
+
+int reg_client_ping(struct reg_client *c, int verify_creds)
+{
+	struct reg_response r;
+	struct reg_challenge ch;
+	int err, may_http = c->opts->insecure || reg_host_is_loopback(c->host);
+
+	memset(&r, 0, sizeof(r));
+	memset(&ch, 0, sizeof(ch));
+	err = ping_at(c, "https", &r);
+	if (err < 0 && may_http && (reg_http_last_not_tls(c->http) || c->opts->insecure)) {
+		reg_http_message(c->http, 1, "%s does not speak TLS; using plain http", c->host);
+		err = ping_at(c, "http", &r);
+	}
+	if (err < 0)
+		goto done;
+	if (r.status == 401) {
+		if (!take_challenge(c, &r, &ch)) {
+			err = wp_error_set(WP_EAUTH, "%s: 401 without a Basic or Bearer challenge",
+					   reg_http_label(c->http));
+			goto done;
+		}
+		if ((err = reg_auth_set_challenge(&c->auth, &ch)) < 0) {
+			err = wp_error_wrap(err, "%s", reg_http_label(c->http));
+			goto done;
+		}
+	} else if (r.status != 200) {
+		err = reg_http_error(c->http, &r, "GET /v2/ (is this an OCI registry?)");
+		goto done;
+	}
+	if (verify_creds) {
+		char *hdr = NULL;
+		if (c->auth.scheme == REG_AUTH_BEARER) {
+			/* a token without scope proves the credentials */
+			err = reg_auth_header(&c->auth, c->http, NULL, 0, &hdr);
+		} else if (c->auth.scheme == REG_AUTH_BASIC) {
+			struct reg_request rq = { .method = "GET" };
+			char *url = NULL;
+			if ((err = reg_auth_header(&c->auth, c->http, NULL, 0, &hdr)) < 0 ||
+			    asprintf(&url, "%s/v2/", c->base) < 0) {
+				free(hdr);
+				err = err < 0 ? err : wp_error_set(WP_ENOMEM, "out of memory");
+				goto done;
+			}
+			rq.url = url;
+			rq.auth = hdr;
+			err = reg_http_do(c->http, &rq, &r);
+			free(url);
+			if (err == 0 && r.status != 200)
+				err = reg_http_error(c->http, &r, NULL);
+		}
+		if (hdr)
+			explicit_bzero(hdr, strlen(hdr));
+		free(hdr);
+	}
+done:
+	reg_challenge_release(&ch);
+	reg_response_release(&r);
+	return err;
+}
+
+/* Widen the session's scopes with those a 401 insufficient_scope named. */
+static int add_scopes_from(struct reg_client *c, const char *scope)
+{
+	char *copy = strdup(scope), *save = NULL, *tok;
+	int err = 0;
+
+	if (!copy)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (tok = strtok_r(copy, " ", &save); tok && err == 0; tok = strtok_r(NULL, " ", &save))
+		err = reg_client_add_scope(c, tok);
+	free(copy);
+	return err;
+}
+
+int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_response *resp)
+{
+	char *hdr = NULL;
+	int err, again;
+
+	for (again = 0;; again++) {
+		if ((err = reg_auth_header(&c->auth, c->http, c->scopes, c->nscopes, &hdr)) < 0)
+			return err;
+		rq->auth = hdr;
+		err = reg_http_do(c->http, rq, resp);
+		rq->auth = NULL;
+		if (hdr)
+			explicit_bzero(hdr, strlen(hdr));
+		free(hdr);
+		hdr = NULL;
+		if (err < 0 || resp->status != 401 || again)
+			return err;
+		/* 401: an expired token, a registry that did not challenge
+		 * /v2/, or a scope too narrow.  Re-ask once. */
+		{
+			struct reg_challenge ch;
+			int had_creds_sent = c->auth.scheme == REG_AUTH_BASIC && c->auth.cred.username;
+			if (!take_challenge(c, resp, &ch))
+				return 0;
+			if ((err = reg_auth_set_challenge(&c->auth, &ch)) == 0 && ch.error &&
+			    !strcmp(ch.error, "insufficient_scope") && ch.scope)
+				err = add_scopes_from(c, ch.scope);
+			reg_challenge_release(&ch);
+			if (err < 0)
+				return err;
+			if (c->auth.scheme == REG_AUTH_BASIC && (had_creds_sent || !c->auth.cred.username))
+				return 0; /* nothing new to try */
+			reg_auth_forget(&c->auth, c->scopes, c->nscopes);
+		}
+	}
+}

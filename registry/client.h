@@ -1,0 +1,51 @@
+/*
+ * client.h - one session with one repository of one registry: picks the
+ * scheme (https; plain http only with --insecure or, as docker does, for
+ * a loopback registry that does not speak TLS), answers the registry's
+ * challenge and sends authenticated requests, re-asking once for a token
+ * when a request comes back 401 (expired, or insufficient_scope).
+ */
+#ifndef REGISTRY_CLIENT_H
+#define REGISTRY_CLIENT_H
+
+#include "auth.h"
+#include "http.h"
+#include "reference.h"
+#include "registry.h"
+
+struct reg_client {
+	char *registry;   /* as in references: "docker.io", "127.0.0.1:5000" */
+	char *host;       /* API host */
+	char *repository;
+	char *base;       /* "https://host" once pinged */
+	struct reg_http *http;
+	struct reg_auth auth;
+	char **scopes;    /* scope set of this session, push scope first */
+	size_t nscopes;
+	const struct registry_opts *opts;
+};
+
+/* `op` is "push", "pull" or "login": it starts every error line and
+ * decides the scopes (push: "repository:<repo>:push,pull"). */
+int reg_client_open(const struct registry_ref *ref, const char *op,
+		    const struct registry_opts *opts, struct reg_client **out);
+void reg_client_free(struct reg_client *c);
+
+/* Add a scope (deduplicated) to the session. */
+int reg_client_add_scope(struct reg_client *c, const char *scope);
+
+/* GET /v2/: choose the scheme and learn the auth challenge.  With
+ * `verify_creds` (login) the credentials are checked now: a token is
+ * fetched, or Basic credentials are sent to /v2/. */
+int reg_client_ping(struct reg_client *c, int verify_creds);
+
+/* "<base>/v2/<repository>/<suffix>", malloc'ed. */
+char *reg_client_url(const struct reg_client *c, const char *suffix);
+
+/* Send with authentication (see above). */
+int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_response *resp);
+
+/* 1 if host (without port) is loopback: localhost, 127.0.0.0/8, ::1. */
+int reg_host_is_loopback(const char *host);
+
+#endif
