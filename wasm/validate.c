@@ -821,7 +821,11 @@ static int validate_body(struct vstate *s, uint32_t fidx)
 		struct wasm_instr in;
 		const struct wasm_opinfo *o;
 
-		memset(&in, 0, sizeof(in));
+		/* no memset: each consumer reads only the fields its opcode sets */
+		in.type = 0;
+		in.a = in.b = 0;
+		in.lane = 0;
+		in.memoffset = 0;
 		s->at = (uint32_t)wasm_reader_offset(&s->r);
 		if (wasm_reader_eof(&s->r))
 			return fail_at(s->at, "unexpected end of section or function");
