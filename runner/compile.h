@@ -93,7 +93,6 @@ struct condj {
 };
 
 int rc_oom(void);
-int rc_grow(void **p, uint32_t *cap, uint32_t need, size_t size);
 int rc_reserve(struct comp *c, uint32_t n);
 int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t words);
 void rc_put(struct comp *c, uint32_t w);

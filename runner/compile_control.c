@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/buf.h"
 #include "../common/error.h"
 #include "compile.h"
 
@@ -16,7 +17,7 @@ int rc_push_frame(struct comp *c, const struct wasm_instr *in, int dead)
 	uint32_t base = 0, owner = 0;
 	int err;
 
-	if ((err = rc_grow((void **)&c->cf, &c->capcf, c->ncf + 1, sizeof(*f))) < 0)
+	if ((err = wp_array_grow((void **)&c->cf, &c->capcf, c->ncf + 1, sizeof(*f))) < 0)
 		return err;
 	if (c->ncf) {
 		owner = rc_top_frame(c)->cost_owner;
@@ -378,7 +379,7 @@ int rc_reset_to_params(struct comp *c, struct cframe *f, const uint8_t *t, uint3
 	int err;
 
 	rc_pop_entries(c, c->nvs - f->height);
-	if ((err = rc_grow((void **)&c->vs, &c->capvs, c->nvs + n, sizeof(*c->vs))) < 0)
+	if ((err = wp_array_grow((void **)&c->vs, &c->capvs, c->nvs + n, sizeof(*c->vs))) < 0)
 		return err;
 	for (i = 0; i < n; i++) {
 		struct ventry *e = &c->vs[c->nvs++];

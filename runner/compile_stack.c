@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/buf.h"
 #include "../common/error.h"
 #include "compile.h"
 
@@ -13,29 +14,11 @@ int rc_oom(void)
 	return wp_error_set(WP_ENOMEM, "out of memory");
 }
 
-int rc_grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	void *n;
-	uint32_t c;
-
-	if (need <= *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	n = realloc(*p, (size_t)c * size);
-	if (!n)
-		return rc_oom();
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
 /* ---- emission ---- */
 
 int rc_reserve(struct comp *c, uint32_t n)
 {
-	return rc_grow((void **)&c->code, &c->cap, c->len + n, sizeof(uint32_t));
+	return wp_array_grow((void **)&c->code, &c->cap, c->len + n, sizeof(uint32_t));
 }
 
 /* Start an instruction of up to `words` words; returns its position. */
@@ -64,7 +47,7 @@ int rc_add_fixup(struct cframe *f, uint32_t ins, uint32_t word)
 {
 	int err;
 
-	if ((err = rc_grow((void **)&f->fix, &f->capfix, f->nfix + 1, sizeof(*f->fix))) < 0)
+	if ((err = wp_array_grow((void **)&f->fix, &f->capfix, f->nfix + 1, sizeof(*f->fix))) < 0)
 		return err;
 	f->fix[f->nfix].ins = ins;
 	f->fix[f->nfix].word = word;
@@ -102,7 +85,7 @@ int rc_push_entry(struct comp *c, uint8_t kind, uint8_t type, uint32_t src, uint
 	struct ventry *e;
 	int err;
 
-	if ((err = rc_grow((void **)&c->vs, &c->capvs, c->nvs + 1, sizeof(*e))) < 0)
+	if ((err = wp_array_grow((void **)&c->vs, &c->capvs, c->nvs + 1, sizeof(*e))) < 0)
 		return err;
 	e = &c->vs[c->nvs];
 	e->slot = rc_next_slot(c);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/buf.h"
 #include "../common/error.h"
 #include "opcodes.h"
 #include "reader.h"
@@ -54,30 +55,12 @@ static const uint8_t single[256] = {
 
 /* ---- the operand and control stacks ---- */
 
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	void *n;
-	uint32_t c;
-
-	if (need <= *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	n = realloc(*p, (size_t)c * size);
-	if (!n)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
 static int push(struct vstate *s, uint8_t t)
 {
 	int err;
 
 	if (s->nvals == s->capvals &&
-	    (err = grow((void **)&s->vals, &s->capvals, s->nvals + 1, 1)) < 0)
+	    (err = wp_array_grow((void **)&s->vals, &s->capvals, s->nvals + 1, 1)) < 0)
 		return err;
 	s->vals[s->nvals++] = t;
 	return 0;
@@ -133,7 +116,7 @@ static int push_ctrl(struct vstate *s, uint16_t op, const uint8_t *params, uint3
 	struct ctrl *c;
 	int err;
 
-	if ((err = grow((void **)&s->ctrls, &s->capctrls, s->nctrls + 1, sizeof(*c))) < 0)
+	if ((err = wp_array_grow((void **)&s->ctrls, &s->capctrls, s->nctrls + 1, sizeof(*c))) < 0)
 		return err;
 	c = &s->ctrls[s->nctrls++];
 	c->op = op;
@@ -228,7 +211,7 @@ static int read_br_table(struct vstate *s, struct wasm_instr *in)
 
 	if ((err = wasm_read_count(&s->r, 1, &n)) < 0)
 		return err;
-	if ((err = grow((void **)&s->targets, &s->captargets, n + 1, sizeof(uint32_t))) < 0)
+	if ((err = wp_array_grow((void **)&s->targets, &s->captargets, n + 1, sizeof(uint32_t))) < 0)
 		return err;
 	for (i = 0; i <= n; i++)
 		if ((err = wasm_read_u32(&s->r, &s->targets[i])) < 0)
@@ -338,7 +321,7 @@ static int check_branch(struct vstate *s, uint32_t depth, int keep)
 	if (depth >= s->nctrls)
 		return wasm_vfail_at(s->at, "unknown label");
 	label_types(&s->ctrls[s->nctrls - 1 - depth], &t, &n);
-	if ((err = grow((void **)&s->tmp, &s->captmp, n + 1, 1)) < 0)
+	if ((err = wp_array_grow((void **)&s->tmp, &s->captmp, n + 1, 1)) < 0)
 		return err;
 	if ((err = pop_vals(s, t, n, s->tmp)) < 0)
 		return err;
@@ -366,7 +349,7 @@ static int check_br_table(struct vstate *s, struct wasm_instr *in)
 		label_types(&s->ctrls[s->nctrls - 1 - in->targets[i]], &tt, &nn);
 		if (nn != n)
 			return wasm_vfail_at(s->at, "type mismatch");
-		if ((err = grow((void **)&s->tmp, &s->captmp, nn + 1, 1)) < 0)
+		if ((err = wp_array_grow((void **)&s->tmp, &s->captmp, nn + 1, 1)) < 0)
 			return err;
 		if ((err = pop_vals(s, tt, nn, s->tmp)) < 0)
 			return err;
