@@ -15,7 +15,7 @@ packages=(
 	# registry tests
 	docker-registry apache2-utils
 	# toolchains the builders drive and the runner tests compile with
-	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32
+	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 libclang-rt-16-dev
 	libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
 	# builders: every toolchain Debian packages that can target WASI
 	# (bookworm's Go is 1.19, too old for GOOS=wasip1, so it is not here)

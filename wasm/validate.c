@@ -484,8 +484,8 @@ static int check_end(struct vstate *s)
 		return err;
 	if (s->nvals != c->height)
 		return fail_at(s->at, "type mismatch");
-	if (c->op == 0x04 && (c->nparams != c->nresults ||
-			      memcmp(c->params, c->results, c->nparams) != 0))
+	if (c->op == 0x04 && (c->nparams != c->nresults || (c->nparams &&
+			      memcmp(c->params, c->results, c->nparams) != 0)))
 		return fail_at(s->at, "type mismatch");
 	s->nctrls--;
 	return push_vals(s, res, nres);
@@ -821,7 +821,11 @@ static int validate_body(struct vstate *s, uint32_t fidx)
 		struct wasm_instr in;
 		const struct wasm_opinfo *o;
 
-		memset(&in, 0, sizeof(in));
+		/* no memset: each consumer reads only the fields its opcode sets */
+		in.type = 0;
+		in.a = in.b = 0;
+		in.lane = 0;
+		in.memoffset = 0;
 		s->at = (uint32_t)wasm_reader_offset(&s->r);
 		if (wasm_reader_eof(&s->r))
 			return fail_at(s->at, "unexpected end of section or function");
