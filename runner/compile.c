@@ -397,6 +397,15 @@ static int emit_return(struct comp *c)
 	}
 	if (hazard && (err = materialize_from(c, c->nvs - n)) < 0)
 		return err;
+	if (n == 1 && c->ft->results[0] != WASM_V128 && c->vs[c->nvs - 1].kind != V_CONST &&
+	    c->vs[c->nvs - 1].kind != V_ADDK && c->vs[c->nvs - 1].kind != V_ADD2) {
+		/* one result: copy and return in one instruction */
+		const struct ventry *e = &c->vs[c->nvs - 1];
+		if (ins_begin(c, IOP_RETURN1, 2) < 0)
+			return oom();
+		put(c, e->kind == V_LOCAL ? e->src : e->slot);
+		return 0;
+	}
 	if ((err = copy_top_to(c, n, 0)) < 0)
 		return err;
 	if (ins_begin(c, IOP_RETURN, 1) < 0)

@@ -64,6 +64,7 @@ enum {
 	IOP_REF_FUNC,       /* dst func */
 	IOP_BR_EQZ64,       /* a off: jump when the i64 is zero */
 	IOP_BR_NEZ64,       /* a off */
+	IOP_RETURN1,        /* src: move one slot to fp[0] and return */
 	/* fused compare + branch: base + (wasm compare op - first compare) */
 	IOP_BR_CMP32 = 0x330, /* a b off, ops 0x46..0x4f */
 	IOP_BR_CMP32I = 0x340, /* a imm off */
