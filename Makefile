@@ -43,7 +43,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBWP     := $(BUILD)/libwasmpack.a
 BIN       := $(BUILD)/wasmpack
 
-.PHONY: all deps test check unit demo install uninstall clean bench fuzz
+.PHONY: all deps test check unit demo install uninstall clean bench fuzz tools
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -70,7 +70,7 @@ deps:
 # Everything the tests need is installed first, then built, then run; the
 # last line printed is "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit tools
 	@scripts/run-tests.sh $(BUILD)
 
 check: test
@@ -95,3 +95,12 @@ clean:
 	rm -rf build wasmpack-out
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+
+# Engine tools: the spec-script driver, the embedding test driver and the
+# benchmark driver (tests/tools/*.c), linked against the library.
+TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+$(BUILD)/tools/%: tests/tools/%.c $(LIBWP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBWP) $(ALL_LDFLAGS) $(LIBS)
+tools: $(TOOL_BIN)

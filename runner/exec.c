@@ -1,0 +1,417 @@
+/*
+ * exec.c - the interpreter loop over internal code (see internal.h).
+ *
+ * One function runs every wasm-to-wasm call without C recursion: a call
+ * pushes a struct rframe and continues in the callee; a return pops it.
+ * Dispatch is threaded: with GCC/Clang each handler ends in
+ * `goto *labels[*pc]` (labels-as-values); other compilers get a switch.
+ * Registers of the loop: pc, fp (the frame's slots), mem/memsize (memory
+ * 0, reloaded after calls and memory.grow), fuel.
+ *
+ * Numerics follow the spec exactly: integer division traps, shifts and
+ * rotates take the count modulo the width, float min/max/nearest/copysign
+ * handle -0 and NaN as required, truncations trap or saturate.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/error.h"
+#include "internal.h"
+
+#if defined(__GNUC__) && !defined(RUNNER_SWITCH_DISPATCH)
+#define THREADED 1
+#endif
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- numeric helpers ---- */
+
+static inline float f32_from_bits(uint32_t b)
+{
+	float f;
+	memcpy(&f, &b, 4);
+	return f;
+}
+
+static inline uint32_t f32_bits(float f)
+{
+	uint32_t b;
+	memcpy(&b, &f, 4);
+	return b;
+}
+
+static inline double f64_from_bits(uint64_t b)
+{
+	double f;
+	memcpy(&f, &b, 8);
+	return f;
+}
+
+static inline uint64_t f64_bits(double f)
+{
+	uint64_t b;
+	memcpy(&b, &f, 8);
+	return b;
+}
+
+static inline float f32_min(float a, float b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? a : b;
+	return a < b ? a : b;
+}
+
+static inline float f32_max(float a, float b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? b : a;
+	return a > b ? a : b;
+}
+
+static inline double f64_min(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? a : b;
+	return a < b ? a : b;
+}
+
+static inline double f64_max(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? b : a;
+	return a > b ? a : b;
+}
+
+static inline uint32_t rotl32(uint32_t a, uint32_t b)
+{
+	b &= 31;
+	return (a << b) | (a >> ((32 - b) & 31));
+}
+
+static inline uint32_t rotr32(uint32_t a, uint32_t b)
+{
+	b &= 31;
+	return (a >> b) | (a << ((32 - b) & 31));
+}
+
+static inline uint64_t rotl64(uint64_t a, uint64_t b)
+{
+	b &= 63;
+	return (a << b) | (a >> ((64 - b) & 63));
+}
+
+static inline uint64_t rotr64(uint64_t a, uint64_t b)
+{
+	b &= 63;
+	return (a >> b) | (a << ((64 - b) & 63));
+}
+
+/* Saturating float -> int conversions (NaN -> 0). */
+static inline int32_t sat_i32(double a)
+{
+	if (isnan(a))
+		return 0;
+	if (a <= -2147483648.0)
+		return INT32_MIN;
+	if (a >= 2147483647.0)
+		return INT32_MAX;
+	return (int32_t)a;
+}
+
+static inline uint32_t sat_u32(double a)
+{
+	if (isnan(a) || a <= 0)
+		return 0;
+	if (a >= 4294967295.0)
+		return UINT32_MAX;
+	return (uint32_t)a;
+}
+
+static inline int64_t sat_i64(double a)
+{
+	if (isnan(a))
+		return 0;
+	if (a <= -9223372036854775808.0)
+		return INT64_MIN;
+	if (a >= 9223372036854775808.0)
+		return INT64_MAX;
+	return (int64_t)a;
+}
+
+static inline uint64_t sat_u64(double a)
+{
+	if (isnan(a) || a <= 0)
+		return 0;
+	if (a >= 18446744073709551616.0)
+		return UINT64_MAX;
+	return (uint64_t)a;
+}
+
+#include "simd.h"
+
+/* ---- the loop ---- */
+
+static const volatile sig_atomic_t no_interrupt = 0;
+
+#ifdef THREADED
+#define CASE(x) L_##x:
+#define NEXT() goto *labels[*pc]
+#define DISPATCH()
+#else
+#define CASE(x) case x:
+#define NEXT() goto dispatch
+#define DISPATCH() dispatch: switch (*pc)
+#endif
+
+#define S(i) fp[pc[i]]
+#define TRAP(k, msg)                                                              \
+	do {                                                                      \
+		trap_kind = (k);                                                  \
+		trap_msg = (msg);                                                 \
+		goto trapped;                                                     \
+	} while (0)
+
+/* binary ops with a register and an immediate form */
+#define B32(op, iop, expr)                                                        \
+	CASE(op) { uint32_t a = S(2).u32, b = S(3).u32; S(1).u32 = (expr); pc += 4; NEXT(); } \
+	CASE(iop) { uint32_t a = S(2).u32, b = pc[3]; S(1).u32 = (expr); pc += 4; NEXT(); }
+#define B64(op, iop, expr)                                                        \
+	CASE(op) { uint64_t a = S(2).u64, b = S(3).u64; S(1).u64 = (expr); pc += 4; NEXT(); } \
+	CASE(iop) { uint64_t a = S(2).u64, b = pc[3] | (uint64_t)pc[4] << 32; S(1).u64 = (expr); pc += 5; NEXT(); }
+#define C64(op, iop, expr)                                                        \
+	CASE(op) { uint64_t a = S(2).u64, b = S(3).u64; S(1).u32 = (expr); pc += 4; NEXT(); } \
+	CASE(iop) { uint64_t a = S(2).u64, b = pc[3] | (uint64_t)pc[4] << 32; S(1).u32 = (expr); pc += 5; NEXT(); }
+#define BF32(op, expr)                                                            \
+	CASE(op) { float a = S(2).f32, b = S(3).f32; S(1).f32 = (expr); pc += 4; NEXT(); }
+#define BF64(op, expr)                                                            \
+	CASE(op) { double a = S(2).f64, b = S(3).f64; S(1).f64 = (expr); pc += 4; NEXT(); }
+#define CF32(op, expr)                                                            \
+	CASE(op) { float a = S(2).f32, b = S(3).f32; S(1).u32 = (expr); pc += 4; NEXT(); }
+#define CF64(op, expr)                                                            \
+	CASE(op) { double a = S(2).f64, b = S(3).f64; S(1).u32 = (expr); pc += 4; NEXT(); }
+#define UN(op, dfield, sfield, T, expr)                                          \
+	CASE(op) { T a = S(2).sfield; S(1).dfield = (expr); pc += 3; NEXT(); }
+/* fused compare-and-branch: register / immediate */
+#define BR32(op, iop, cmp)                                                        \
+	CASE(op) { uint32_t a = S(1).u32, b = S(2).u32; if (cmp) pc += (int32_t)pc[3]; else pc += 4; NEXT(); } \
+	CASE(iop) { uint32_t a = S(1).u32, b = pc[2]; if (cmp) pc += (int32_t)pc[3]; else pc += 4; NEXT(); }
+#define BR64(op, cmp)                                                             \
+	CASE(op) { uint64_t a = S(1).u64, b = S(2).u64; if (cmp) pc += (int32_t)pc[3]; else pc += 4; NEXT(); }
+
+#define MEMCHECK(ea, n)                                                           \
+	if (UNLIKELY((ea) + (n) > memsize))                                       \
+		TRAP(RUNNER_TRAP_MEMORY_OOB, "out of bounds memory access")
+#define LOAD(op, T, n, dfield, conv)                                              \
+	CASE(op) {                                                                \
+		uint64_t ea = (uint64_t)S(2).u32 + pc[3];                         \
+		T v;                                                              \
+		MEMCHECK(ea, n);                                                  \
+		memcpy(&v, mem + ea, n);                                          \
+		S(1).dfield = conv(v);                                            \
+		pc += 4;                                                          \
+		NEXT();                                                           \
+	}
+#define STORE(op, T, n, sfield)                                                   \
+	CASE(op) {                                                                \
+		uint64_t ea = (uint64_t)S(1).u32 + pc[3];                         \
+		T v = (T)S(2).sfield;                                             \
+		MEMCHECK(ea, n);                                                  \
+		memcpy(mem + ea, &v, n);                                          \
+		pc += 4;                                                          \
+		NEXT();                                                           \
+	}
+#define ID(x) (x)
+
+#define RELOAD_INSTANCE()                                                         \
+	do {                                                                      \
+		memobj = inst->mem;                                               \
+		mem = memobj ? memobj->base : NULL;                               \
+		memsize = memobj ? memobj->size : 0;                              \
+		globals = inst->globals;                                          \
+		tables = inst->tables;                                            \
+	} while (0)
+
+static void fill_trap(struct runner_trap *trap, enum runner_trap_kind kind, const char *msg,
+		      struct runner_func *cur, struct rexec *ex, uint32_t entry_depth)
+{
+	uint32_t d;
+
+	if (!trap)
+		return;
+	memset(trap, 0, sizeof(*trap));
+	trap->kind = kind;
+	snprintf(trap->message, sizeof(trap->message), "%s", msg);
+	trap->func = cur ? cur->index : 0;
+	if (cur) {
+		trap->frames[0].func = cur->index;
+		trap->frames[0].name = cur->inst ? runner_module_func_name(cur->inst->mod, cur->index) : NULL;
+		trap->nframes = 1;
+	}
+	for (d = ex->depth; d > entry_depth && trap->nframes < RUNNER_BACKTRACE_MAX; d--) {
+		struct runner_func *f = ex->frames[d - 1].fn;
+		if (!f)
+			continue;
+		trap->frames[trap->nframes].func = f->index;
+		trap->frames[trap->nframes].name =
+			f->inst ? runner_module_func_name(f->inst->mod, f->index) : NULL;
+		trap->nframes++;
+	}
+}
+
+static int run(struct runner_instance *inst, struct rexec *ex, struct runner_func *entry,
+	       slot_t *fp, struct runner_trap *trap, const void *const **labels_out);
+
+int rexec_supports(uint32_t op)
+{
+	static const void *const *labels;
+
+	if (!labels)
+		run(NULL, NULL, NULL, NULL, NULL, &labels);
+	return op < IOP_COUNT && labels[op] != NULL;
+}
+
+int rexec_call(struct runner_instance *inst, struct rexec *ex, struct runner_func *f,
+	       slot_t *fp, struct runner_trap *trap)
+{
+	return run(inst, ex, f, fp, trap, NULL);
+}
+
+static int run(struct runner_instance *inst, struct rexec *ex, struct runner_func *entry,
+	       slot_t *fp, struct runner_trap *trap, const void *const **labels_out)
+{
+#ifdef THREADED
+#define LBL(x) [x] = &&L_##x,
+	static const void *const labels[IOP_COUNT] = {
+#include "exec_labels.h"
+	};
+#undef LBL
+#else
+#define LBL(x) [x] = (void *)1,
+	static const void *const labels[IOP_COUNT] = {
+#include "exec_labels.h"
+	};
+#undef LBL
+#endif
+	const uint32_t *pc;
+	struct runner_instance *entry_inst = inst;
+	struct runner_func *cur = NULL, *fn;
+	struct rmemory *memobj;
+	uint8_t *mem;
+	uint64_t memsize;
+	struct rglobal **globals;
+	struct rtable **tables;
+	const volatile sig_atomic_t *intr;
+	int64_t fuel;
+	uint32_t entry_depth;
+	slot_t *newfp;
+	enum runner_trap_kind trap_kind = RUNNER_TRAP_NONE;
+	const char *trap_msg = "";
+	struct runner_caller caller;
+	int rc = 0;
+
+	if (labels_out) {
+		*labels_out = labels;
+		return 0;
+	}
+	RELOAD_INSTANCE();
+	intr = inst->cfg.interrupt ? inst->cfg.interrupt : &no_interrupt;
+	fuel = inst->fuel;
+	entry_depth = ex->depth;
+	fn = entry;
+	newfp = fp;
+	pc = NULL;
+	goto do_call;
+
+	DISPATCH()
+	{
+#include "exec_ops.inc"
+#include "exec_simd.inc"
+#ifndef THREADED
+	default:
+		TRAP(RUNNER_TRAP_UNREACHABLE, "internal error: bad instruction");
+#endif
+	}
+
+do_call:
+	if (fn->code) {
+		const struct rcode *code = fn->code;
+		if (UNLIKELY(ex->depth >= ex->max_depth ||
+			     newfp + code->frame_slots > ex->slots_end))
+			TRAP(RUNNER_TRAP_STACK_EXHAUSTED, "call stack exhausted");
+		ex->frames[ex->depth].pc = pc;
+		ex->frames[ex->depth].fp = fp;
+		ex->frames[ex->depth].fn = cur;
+		ex->depth++;
+		memset(newfp + code->param_slots, 0, sizeof(slot_t) * code->local_slots);
+		fp = newfp;
+		cur = fn;
+		pc = code->ops;
+		if (fn->inst != inst) {
+			inst = fn->inst;
+			RELOAD_INSTANCE();
+		}
+		if (UNLIKELY((fuel -= code->entry_cost) < 0)) {
+			fuel = 0;
+			TRAP(RUNNER_TRAP_OUT_OF_FUEL, "all fuel consumed");
+		}
+		if (UNLIKELY(*intr))
+			TRAP(RUNNER_TRAP_INTERRUPTED, "interrupted");
+		NEXT();
+	}
+	/* a host function */
+	{
+		int hr;
+		slot_t *save_top = ex->top;
+		memset(&caller, 0, sizeof(caller));
+		caller.inst = inst;
+		caller.ex = ex;
+		ex->top = newfp + 2 * (fn->type->nparams + fn->type->nresults) + 2;
+		entry_inst->fuel = fuel;
+		hr = rhost_call(inst, ex, fn, newfp, &caller);
+		ex->top = save_top;
+		RELOAD_INSTANCE();
+		if (hr == RUNNER_EEXIT) {
+			fill_trap(trap, RUNNER_TRAP_EXIT, "exit", cur, ex, entry_depth);
+			if (trap)
+				trap->exit_code = caller.exit_code;
+			rc = RUNNER_EEXIT;
+			goto out;
+		}
+		if (hr < 0) {
+			if (caller.kind == RUNNER_TRAP_NONE) {
+				caller.kind = RUNNER_TRAP_HOST;
+				snprintf(caller.message, sizeof(caller.message), "%s", wp_error_last());
+			}
+			fill_trap(trap, caller.kind, caller.message, fn, ex, entry_depth);
+			if (trap && cur && cur != fn && trap->nframes < RUNNER_BACKTRACE_MAX) {
+				memmove(&trap->frames[1], &trap->frames[0],
+					sizeof(trap->frames[0]) * (trap->nframes));
+				trap->frames[0].func = fn->index;
+				trap->frames[0].name = NULL;
+			}
+			rc = RUNNER_ETRAP;
+			goto out;
+		}
+		if (!pc)
+			goto out; /* the entry itself was a host function */
+		NEXT();
+	}
+
+trapped:
+	fill_trap(trap, trap_kind, trap_msg, cur, ex, entry_depth);
+	rc = RUNNER_ETRAP;
+out:
+	ex->depth = entry_depth;
+	entry_inst->fuel = fuel;
+	return rc;
+}

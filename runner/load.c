@@ -1,0 +1,194 @@
+/*
+ * load.c - runner_module_load(): decode, validate and compile a module;
+ * canonical function type ids; the "name" section for backtraces.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/error.h"
+#include "../wasm/reader.h"
+#include "internal.h"
+
+/* ---- canonical type ids: equal signatures get equal ids, process-wide,
+ * so call_indirect compares one integer even across instances ---- */
+
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct wasm_functype *types;
+static uint32_t ntypes, captypes;
+
+static int type_equal(const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	return a->nparams == b->nparams && a->nresults == b->nresults &&
+	       !memcmp(a->params, b->params, a->nparams) &&
+	       !memcmp(a->results, b->results, a->nresults);
+}
+
+uint32_t rtype_intern(const struct wasm_functype *t)
+{
+	uint32_t i, id = UINT32_MAX;
+
+	pthread_mutex_lock(&types_lock);
+	for (i = 0; i < ntypes; i++)
+		if (type_equal(&types[i], t)) {
+			id = i;
+			goto done;
+		}
+	if (ntypes == captypes) {
+		uint32_t cap = captypes ? captypes * 2 : 64;
+		struct wasm_functype *n = realloc(types, sizeof(*n) * cap);
+		if (!n)
+			goto done;
+		types = n;
+		captypes = cap;
+	}
+	types[ntypes].nparams = t->nparams;
+	types[ntypes].nresults = t->nresults;
+	types[ntypes].params = malloc(t->nparams + 1);
+	types[ntypes].results = malloc(t->nresults + 1);
+	if (!types[ntypes].params || !types[ntypes].results) {
+		free(types[ntypes].params);
+		free(types[ntypes].results);
+		goto done;
+	}
+	memcpy(types[ntypes].params, t->params, t->nparams);
+	memcpy(types[ntypes].results, t->results, t->nresults);
+	id = ntypes++;
+done:
+	pthread_mutex_unlock(&types_lock);
+	return id;
+}
+
+/* ---- the name section (subsection 1: function names); a malformed one
+ * is ignored, as engines do ---- */
+
+static void read_names(struct runner_module *rm)
+{
+	const struct wasm_module *m = rm->wasm;
+	uint32_t nfuncs = m->nfunc_imports + m->nfuncs, i;
+
+	for (i = 0; i < m->nsections; i++) {
+		const struct wasm_section *s = &m->sections[i];
+		struct wasm_reader r;
+		const char *name;
+		uint32_t len;
+
+		if (s->id != WASM_SEC_CUSTOM || !s->name || strcmp(s->name, "name"))
+			continue;
+		wasm_reader_init(&r, m->bytes, m->size);
+		r.p = m->bytes + s->content_offset;
+		r.end = r.p + s->content_size;
+		if (wasm_read_name(&r, &name, &len) < 0)
+			return;
+		while (!wasm_reader_eof(&r)) {
+			uint8_t id;
+			uint32_t size, n, k;
+			struct wasm_reader sub;
+			if (wasm_read_u8(&r, &id) < 0 || wasm_read_u32(&r, &size) < 0 ||
+			    wasm_reader_sub(&r, size, &sub) < 0)
+				return;
+			if (id != 1)
+				continue;
+			if (wasm_read_u32(&sub, &n) < 0)
+				return;
+			for (k = 0; k < n; k++) {
+				uint32_t idx;
+				if (wasm_read_u32(&sub, &idx) < 0 || wasm_read_name(&sub, &name, &len) < 0)
+					return;
+				if (idx < nfuncs && !rm->func_names[idx])
+					rm->func_names[idx] = strndup(name, len);
+			}
+		}
+		return;
+	}
+}
+
+int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
+{
+	struct runner_module *rm;
+	uint32_t i;
+	int err;
+
+	*out = NULL;
+	rm = calloc(1, sizeof(*rm));
+	if (!rm)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	rm->bytes = malloc(len ? len : 1);
+	if (!rm->bytes) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(rm->bytes, data, len);
+	if ((err = wasm_module_decode(rm->bytes, len, WASM_DECODE_STRICT, &rm->wasm)) < 0)
+		goto done;
+	if (rm->wasm->kind != WASM_KIND_MODULE) {
+		err = wp_error_set(WP_EINVALID, "a component, not a core module: cannot run it");
+		goto done;
+	}
+	rm->type_ids = calloc(rm->wasm->ntypes + 1, sizeof(uint32_t));
+	rm->func_names = calloc(rm->wasm->nfunc_imports + rm->wasm->nfuncs + 1, sizeof(char *));
+	if (!rm->type_ids || !rm->func_names) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < rm->wasm->ntypes; i++) {
+		rm->type_ids[i] = rtype_intern(&rm->wasm->types[i]);
+		if (rm->type_ids[i] == UINT32_MAX) {
+			err = wp_error_set(WP_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	for (i = 0; i < rm->wasm->nsections; i++)
+		if (rm->wasm->sections[i].id == WASM_SEC_CODE)
+			rm->wasm_code_bytes = rm->wasm->sections[i].size;
+	if ((err = rcompile_module(rm)) < 0)
+		goto done;
+	read_names(rm);
+	*out = rm;
+	return 0;
+done:
+	runner_module_free(rm);
+	return err;
+}
+
+void runner_module_free(runner_module *rm)
+{
+	uint32_t i;
+
+	if (!rm)
+		return;
+	if (rm->codes)
+		for (i = 0; i < rm->wasm->nfuncs; i++)
+			rcode_free(&rm->codes[i]);
+	free(rm->codes);
+	if (rm->func_names)
+		for (i = 0; i < rm->wasm->nfunc_imports + rm->wasm->nfuncs; i++)
+			free(rm->func_names[i]);
+	free(rm->func_names);
+	free(rm->type_ids);
+	wasm_module_free(rm->wasm);
+	free(rm->bytes);
+	free(rm);
+}
+
+const struct wasm_module *runner_module_wasm(const runner_module *m)
+{
+	return m->wasm;
+}
+
+size_t runner_module_code_size(const runner_module *m)
+{
+	return m->code_bytes;
+}
+
+size_t runner_module_wasm_code_size(const runner_module *m)
+{
+	return m->wasm_code_bytes;
+}
+
+const char *runner_module_func_name(const runner_module *m, uint32_t func)
+{
+	if (!m || func >= m->wasm->nfunc_imports + m->wasm->nfuncs)
+		return NULL;
+	return m->func_names[func];
+}

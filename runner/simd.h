@@ -1,0 +1,1 @@
+/* simd.h - lane helpers for the SIMD handlers. */

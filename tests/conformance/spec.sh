@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Run the WebAssembly core spec tests against wasmpack's engine.
+#
+#   tests/conformance/spec.sh TESTSUITE_DIR [FILTER]
+#
+# TESTSUITE_DIR is a checkout of github.com/WebAssembly/testsuite (commit
+# 3a04b2cf: the Wasm 2.0 set that Debian's wast2json converts entirely).
+# Each top-level .wast is converted with wast2json into a scratch
+# directory and run by build/tools/spec_run, with the `spectest` module
+# (its globals, table and memory assembled here; its print functions are
+# host functions of the driver).  Prints per-file and total
+# "N passed, N failed" (text-format modules are skipped and counted apart).
+# Not part of `make test`: the suite is not in the repository.
+set -uo pipefail
+
+suite=${1:?usage: spec.sh TESTSUITE_DIR [FILTER]}
+filter=${2:-}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${WASMPACK_BUILD:-$root/build}
+driver=$build/tools/spec_run
+[ -x "$driver" ] || make -C "$root" --no-print-directory tools >/dev/null || exit 2
+for t in wast2json wat2wasm; do
+	command -v $t >/dev/null || { echo "spec.sh: $t not found (Debian package wabt)" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-spec.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/spectest.wat" <<'WAT'
+(module
+  (global (export "global_i32") i32 (i32.const 666))
+  (global (export "global_i64") i64 (i64.const 666))
+  (global (export "global_f32") f32 (f32.const 666.6))
+  (global (export "global_f64") f64 (f64.const 666.6))
+  (table (export "table") 10 20 funcref)
+  (memory (export "memory") 1 2))
+WAT
+wat2wasm "$tmp/spectest.wat" -o "$tmp/spectest.wasm" || exit 2
+
+total_p=0 total_f=0 total_s=0 files=0 bad=0
+for w in "$suite"/*.wast; do
+	name=$(basename "$w" .wast)
+	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
+	d="$tmp/$name"
+	mkdir -p "$d"
+	files=$((files + 1))
+	if ! wast2json --enable-all "$w" -o "$d/$name.json" 2>"$d/convert.err"; then
+		if ! wast2json "$w" -o "$d/$name.json" 2>"$d/convert.err"; then
+			echo "$name: wast2json failed: $(head -1 "$d/convert.err")"
+			bad=$((bad + 1))
+			continue
+		fi
+	fi
+	out=$(cd "$d" && timeout 300 "$driver" ${SPEC_VERBOSE:+-v} --spectest "$tmp/spectest.wasm" "$name.json" 2>&1)
+	rc=$?
+	last=$(printf '%s\n' "$out" | tail -1)
+	if [[ "$last" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+	else
+		p=0 f=1 s=0
+		out="$out
+$name: driver died (status $rc)"
+	fi
+	total_p=$((total_p + p))
+	total_f=$((total_f + f))
+	total_s=$((total_s + s))
+	if [ "$f" -gt 0 ] || [ -n "${SPEC_VERBOSE:-}" ]; then
+		printf '%s\n' "$out" | head -n "${SPEC_SHOW:-20}"
+		[ "$f" -gt 0 ] && [[ "$last" != "$name"* ]] && echo "$name: $p passed, $f failed"
+	else
+		echo "$name: $p passed, $f failed"
+	fi
+	rm -rf "$d"
+done
+echo "files: $files ($bad not converted); text modules skipped: $total_s"
+echo "total: $total_p passed, $((total_f + bad)) failed"
+[ $((total_f + bad)) -eq 0 ]

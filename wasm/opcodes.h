@@ -1,0 +1,80 @@
+/*
+ * opcodes.h - the one table of WebAssembly 2.0 opcode facts.
+ *
+ * Every instruction has an index into wasm_ops[]: plain opcodes are their
+ * byte (0x00..0xff), 0xfc-prefixed ones are 0x100 + sub-opcode and SIMD
+ * (0xfd) ones are 0x200 + sub-opcode.  An entry names the instruction, the
+ * kind of immediate that follows it, and for "simple" instructions (every
+ * numeric, memory and SIMD op) the operand types it pops and the one it
+ * pushes, so the validator type-checks them from the table and the
+ * compiler emits them generically.  Control, variable, reference, table
+ * and bulk-memory instructions have flag WASM_OPF_SPECIAL and are handled
+ * one by one.
+ */
+#ifndef WASM_OPCODES_H
+#define WASM_OPCODES_H
+
+#include <stdint.h>
+
+#define WASM_OP_PREFIX_FC 0x100
+#define WASM_OP_PREFIX_FD 0x200
+#define WASM_OP_COUNT 0x300
+
+enum wasm_imm {
+	WASM_IMM_NONE = 0,
+	WASM_IMM_BLOCK,      /* block type */
+	WASM_IMM_LABEL,      /* br, br_if */
+	WASM_IMM_BR_TABLE,
+	WASM_IMM_FUNC,       /* call, ref.func */
+	WASM_IMM_CALL_INDIRECT, /* type index, table index */
+	WASM_IMM_LOCAL,
+	WASM_IMM_GLOBAL,
+	WASM_IMM_TABLE,      /* table.get/set/size/grow/fill */
+	WASM_IMM_MEMARG,     /* align, offset */
+	WASM_IMM_MEMIDX,     /* memory.size/grow/fill: one memory index (0) */
+	WASM_IMM_I32,
+	WASM_IMM_I64,
+	WASM_IMM_F32,
+	WASM_IMM_F64,
+	WASM_IMM_SELECT_T,   /* vec(valtype) */
+	WASM_IMM_REFTYPE,    /* ref.null */
+	WASM_IMM_MEMINIT,    /* data index, memory 0 */
+	WASM_IMM_DATA,       /* data.drop */
+	WASM_IMM_MEMCOPY,    /* memory 0, memory 0 */
+	WASM_IMM_TABLEINIT,  /* elem index, table index */
+	WASM_IMM_ELEM,       /* elem.drop */
+	WASM_IMM_TABLECOPY,  /* table index, table index */
+	WASM_IMM_V128,       /* 16 bytes */
+	WASM_IMM_SHUFFLE,    /* 16 lane indices < 32 */
+	WASM_IMM_LANE,       /* one lane index */
+	WASM_IMM_MEMARG_LANE /* memarg then lane index */
+};
+
+#define WASM_OPF_SPECIAL 0x01 /* type rule is not "pop these, push that" */
+#define WASM_OPF_MEMORY  0x02 /* needs memory 0 */
+
+struct wasm_opinfo {
+	const char *name;  /* NULL: not an instruction */
+	uint8_t imm;       /* enum wasm_imm */
+	uint8_t flags;
+	uint8_t npop;
+	uint8_t pop[3];    /* valtypes, in stack order (pop[npop-1] is the top) */
+	uint8_t push;      /* valtype or 0 */
+	uint8_t width;     /* memory access size in bytes (loads/stores), or lanes
+	                      count for lane immediates */
+};
+
+extern const struct wasm_opinfo wasm_ops[WASM_OP_COUNT];
+
+/* Natural alignment (log2 of the access size) bound for memarg ops. */
+static inline unsigned wasm_op_max_align(const struct wasm_opinfo *o)
+{
+	unsigned w = o->width, a = 0;
+	while (w > 1) {
+		w >>= 1;
+		a++;
+	}
+	return a;
+}
+
+#endif

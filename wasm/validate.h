@@ -1,0 +1,66 @@
+/*
+ * validate.h - the WebAssembly 2.0 validator.
+ *
+ * wasm_validate() checks a decoded module (module.h) against the spec's
+ * validation rules: index spaces, limits, constant expressions, the start
+ * function, export and element/data rules, and every function body's
+ * operand-stack typing (including unreachable code and block types).
+ * A failure returns WP_EINVALID with "<reason> at offset N".
+ *
+ * Function bodies are decoded exactly once, here.  A consumer that needs
+ * the instruction stream (the runner's compiler) passes hooks: each
+ * instruction arrives decoded (immediates, resolved block types) after it
+ * has been type-checked, so the compiler never parses bytes itself.
+ */
+#ifndef WASM_VALIDATE_H
+#define WASM_VALIDATE_H
+
+#include <stdint.h>
+
+#include "module.h"
+
+struct wasm_instr {
+	uint16_t op;          /* index into wasm_ops[] (opcodes.h) */
+	uint8_t unreachable;  /* the instruction is in unreachable code */
+	uint8_t type;         /* select/drop operand type, ref.null type,
+	                         local/global value type; 0 when unknown */
+	uint32_t offset;      /* byte offset of the opcode in the binary */
+	uint32_t a, b;        /* indices: local, global, function, label depth,
+	                         table (a), type (a) + table (b) of call_indirect,
+	                         data/elem (a) + table (b), table.copy dst (a) src (b) */
+	uint32_t align;       /* memarg (log2) */
+	uint64_t memoffset;   /* memarg */
+	uint8_t lane;
+	union {
+		int32_t i32;
+		int64_t i64;
+		uint32_t f32;
+		uint64_t f64;
+		uint8_t v128[16]; /* v128.const, i8x16.shuffle lanes */
+	} imm;
+	/* block, loop, if: the resolved block type */
+	const uint8_t *bt_params, *bt_results;
+	uint32_t bt_nparams, bt_nresults;
+	/* br_table: ntargets label depths then the default at targets[ntargets] */
+	const uint32_t *targets;
+	uint32_t ntargets;
+};
+
+struct wasm_validate_hooks {
+	void *ctx;
+	/* locals[0..nlocals) are the parameter then local types */
+	int (*func_begin)(void *ctx, uint32_t func, const uint8_t *locals, uint32_t nlocals,
+			  uint32_t nparams);
+	int (*instr)(void *ctx, const struct wasm_instr *in);
+	int (*func_end)(void *ctx, uint32_t func);
+};
+
+/* Validate `m` (decoded in STRICT mode).  hooks may be NULL.  A hook
+ * returning < 0 stops validation with that error. */
+int wasm_validate(const struct wasm_module *m, const struct wasm_validate_hooks *hooks);
+
+/* Validate a constant expression of type `type` (globals, segments). */
+int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_expr *e,
+			uint8_t type, uint32_t nglobals_visible);
+
+#endif
