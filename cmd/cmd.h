@@ -31,6 +31,7 @@ int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 extern const char cmd_build_usage[];
 extern const char cmd_inspect_usage[];
@@ -38,6 +39,7 @@ extern const char cmd_push_usage[];
 extern const char cmd_pull_usage[];
 extern const char cmd_login_usage[];
 extern const char cmd_logout_usage[];
+extern const char cmd_run_usage[];
 
 /* Print "wasmpack: <last error>" and return the exit status for it
  * (2 for usage errors, else 1). */
