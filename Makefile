@@ -104,3 +104,13 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBWP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBWP) $(ALL_LDFLAGS) $(LIBS)
 tools: $(TOOL_BIN)
+
+# libFuzzer target over decode+validate+instantiate+call (clang-16 with
+# Debian's libclang-rt-16-dev).  Run: build/fuzz/runner_fuzz -max_total_time=600 CORPUS
+FUZZ_CC    ?= clang-16
+FUZZ_SRC   := $(sort $(wildcard common/*.c wasm/*.c runner/*.c))
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz: build/fuzz/runner_fuzz
+build/fuzz/runner_fuzz: tests/fuzz/runner_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/runner_fuzz.c $(FUZZ_SRC) -lm -lpthread

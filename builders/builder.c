@@ -1,17 +1,54 @@
 /*
- * builder.c - the builder registry: detection order and dispatch.
+ * builder.c - the builder registry: detection order, selection, and the
+ * build pipeline around the language builders:
  *
- * Order: prebuilt (a directory holding exactly one .wasm).  Language
- * builders are added ahead of it by the builders issue.
+ *   select -> toolchain -> cache key -> (hit: reuse) -> facts -> compile
+ *          -> find module -> strip -> wasm-opt -> cache store
+ *
+ * Order (first match wins, see builder.h): rust, go, tinygo,
+ * assemblyscript, cpp, c, emscripten, prebuilt.  Manifest-driven
+ * ecosystems come first because their directories often hold C sources
+ * too (a Rust crate with a C shim, an AssemblyScript project with a
+ * Makefile); cpp precedes c because a C++ project usually has C files as
+ * well; emscripten follows the WASI clang builders and is chosen when no
+ * WASI clang is installed; prebuilt is the last resort.
  */
 #include <ctype.h>
-#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #include "../common/error.h"
 #include "../common/fs.h"
+#include "../oci/digest.h"
+#include "../wasm/module.h"
+#include "../wasm/strip.h"
 #include "builder.h"
+#include "cache.h"
+#include "inputs.h"
+#include "internal.h"
+
+#define CACHE_FORMAT "wasmpack-build-cache 1"
+#define MODULE_MAX (1024UL * 1024 * 1024)
+
+static const struct builder_ops *const order[BUILDER_COUNT] = {
+	&builder_rust, &builder_go, &builder_tinygo, &builder_assemblyscript,
+	&builder_cpp, &builder_c, &builder_emscripten, &builder_prebuilt,
+};
+
+int builder_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < BUILDER_COUNT; i++)
+		if (!strcmp(order[i]->name, name))
+			return 1;
+	return 0;
+}
 
 char *builder_sanitize_name(const char *s)
 {
@@ -24,9 +61,9 @@ char *builder_sanitize_name(const char *s)
 	if (!out)
 		return NULL;
 	for (i = 0; i < n && o < 64; i++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)s[i]);
-		if (isalnum(c) || c == '_' || c == '-' || (c == '.' && o > 0))
-			out[o++] = (char)c;
+		unsigned char ch = (unsigned char)tolower((unsigned char)s[i]);
+		if (isalnum(ch) || ch == '_' || ch == '-' || (ch == '.' && o > 0))
+			out[o++] = (char)ch;
 		else if (o > 0 && out[o - 1] != '-')
 			out[o++] = '-';
 	}
@@ -39,60 +76,531 @@ char *builder_sanitize_name(const char *s)
 	return out;
 }
 
+const char *builder_nothing_message(void)
+{
+	return "looked for Cargo.toml (rust), go.mod (go, tinygo), package.json depending on "
+	       "assemblyscript (assemblyscript), CMakeLists.txt, a Makefile or *.c/*.cpp in the "
+	       "directory or src/ (cpp, c, emscripten), exactly one .wasm (prebuilt)";
+}
+
 void builder_result_release(struct builder_result *r)
 {
+	size_t i;
+
+	if (r->tmp_dir)
+		wp_fs_remove_tree(r->tmp_dir);
+	free(r->tmp_dir);
 	free(r->wasm_path);
 	free(r->name);
 	free(r->version);
 	free(r->builder);
 	free(r->toolchain);
+	free(r->dir);
+	for (i = 0; i < r->nplan; i++)
+		free(r->plan[i]);
+	free(r->plan);
 	memset(r, 0, sizeof(*r));
 }
 
-/* prebuilt: exactly one *.wasm file in the directory. */
-static int prebuilt_build(const struct builder_opts *o, struct builder_result *out)
+static int bctx_init(struct bctx *c, const struct builder_opts *o)
 {
-	DIR *d = opendir(o->dir);
-	struct dirent *e;
-	char *found = NULL;
-	int count = 0, err = 0;
+	char real[PATH_MAX];
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (!d)
-		return wp_error_errno(WP_EIO, "cannot read %s", o->dir);
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (n > 5 && !strcmp(e->d_name + n - 5, ".wasm")) {
-			if (count++ == 0)
-				found = strdup(e->d_name);
-		}
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->jobs = n > 0 ? (int)n : 1;
+	if (!realpath(o->dir, real))
+		return wp_error_errno(WP_ENOTFOUND, "%s", o->dir);
+	if (!(c->dir = strdup(real)) || !(c->dirname = wp_path_basename(real)))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	c->bin = o->bin;
+	if (o->config) {
+		if (!c->bin)
+			c->bin = o->config->bin;
+		c->wasm = o->config->wasm;
+		c->build_args = o->config->build_args;
+		c->nbuild_args = o->config->nbuild_args;
 	}
-	closedir(d);
-	if (count == 0) {
-		err = wp_error_set(WP_ENOTFOUND,
-				   "nothing to build in %s: no .wasm file found (use --wasm FILE)", o->dir);
-		goto done;
+	return 0;
+}
+
+static void bctx_release(struct bctx *c)
+{
+	size_t i;
+
+	toolchain_release(&c->tc);
+	for (i = 0; i < c->nsteps; i++) {
+		free(c->steps[i].cwd);
+		strv_release(&c->steps[i].env);
+		strv_release(&c->steps[i].argv);
 	}
-	if (count > 1) {
-		err = wp_error_set(WP_EUSAGE, "%s holds %d .wasm files; choose one with --wasm FILE",
-				   o->dir, count);
-		goto done;
-	}
-	out->wasm_path = wp_path_join(o->dir, found);
-	out->name = builder_sanitize_name(found);
-	out->builder = strdup("prebuilt");
-	if (!out->wasm_path || !out->name || !out->builder)
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-done:
-	free(found);
-	if (err < 0)
-		builder_result_release(out);
+	free(c->steps);
+	free(c->dir);
+	free(c->dirname);
+	free(c->name);
+	free(c->version);
+	free(c->artifact);
+	free(c->tdir);
+	free(c->tname);
+	/* out_dir belongs to the result */
+	memset(c, 0, sizeof(*c));
+}
+
+int bctx_file_exists(struct bctx *c, const char *rel)
+{
+	char *p = wp_path_join(c->dir, rel);
+	int r = p && wp_fs_exists(p);
+
+	free(p);
+	return r;
+}
+
+int bctx_read(struct bctx *c, const char *rel, struct wp_buf *out)
+{
+	char *p = wp_path_join(c->dir, rel);
+	int err;
+
+	if (!p)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	err = wp_fs_exists(p) ? wp_fs_read_file(p, 4 * 1024 * 1024, out)
+			      : wp_error_set(WP_ENOTFOUND, "%s: not found", p);
+	free(p);
 	return err;
 }
 
-int builder_build(const struct builder_opts *o, struct builder_result *out)
+void builder_detection_release(struct builder_detection *d)
 {
-	memset(out, 0, sizeof(*out));
-	if (o->builder && strcmp(o->builder, "prebuilt") != 0)
-		return wp_error_set(WP_EUSAGE, "unknown builder '%s'", o->builder);
-	return prebuilt_build(o, out);
+	size_t i;
+
+	for (i = 0; i < BUILDER_COUNT; i++) {
+		free(d->v[i].reason);
+		free(d->v[i].toolchain);
+		free(d->v[i].missing);
+		free(d->v[i].note);
+	}
+	free(d->dir);
+	free(d->name);
+	free(d->version);
+	memset(d, 0, sizeof(*d));
+	d->selected = -1;
+}
+
+/* Detect one builder, and probe its toolchain when it passes; the
+ * toolchain found is left in *t (the caller releases it). */
+static int verdict(struct bctx *c, const struct builder_ops *ops, struct builder_verdict *v,
+		   struct toolchain *t)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	v->name = ops->name;
+	c->ops = ops;
+	if ((r = ops->detect(c, &v->reason)) < 0)
+		return r;
+	v->pass = r;
+	if (!v->pass)
+		return 0;
+	if (ops->toolchain(c, t) == 0) {
+		v->have_toolchain = 1;
+		v->toolchain = t->display ? strdup(t->display) : NULL;
+		v->note = t->note ? strdup(t->note) : NULL;
+	} else {
+		v->missing = strdup(wp_error_last());
+		wp_error_clear();
+		toolchain_release(t);
+	}
+	return 0;
+}
+
+/*
+ * The builder to use: the forced one, else the first that passes with a
+ * toolchain present, else the first that passes (it will say what to
+ * install).  *idx is -1 when nothing passes.
+ */
+static int choose(struct builder_detection *d, int *idx)
+{
+	int i;
+
+	*idx = -1;
+	for (i = 0; i < BUILDER_COUNT; i++)
+		if (d->v[i].pass && d->v[i].have_toolchain) {
+			*idx = i;
+			return 0;
+		}
+	for (i = 0; i < BUILDER_COUNT; i++)
+		if (d->v[i].pass) {
+			*idx = i;
+			return 0;
+		}
+	return 0;
+}
+
+static int forced_name(const struct builder_opts *o, const char **name)
+{
+	*name = o->builder ? o->builder : (o->config ? o->config->builder : NULL);
+	if (*name && !builder_known(*name))
+		return wp_error_set(WP_EUSAGE, "unknown builder '%s' (expected one of %s)", *name, BUILDER_ORDER);
+	return 0;
+}
+
+static int index_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < BUILDER_COUNT; i++)
+		if (!strcmp(order[i]->name, name))
+			return i;
+	return -1;
+}
+
+int builder_detect(const struct builder_opts *o, struct builder_detection *d)
+{
+	struct bctx c;
+	const char *forced;
+	int i, err;
+
+	memset(d, 0, sizeof(*d));
+	memset(&c, 0, sizeof(c));
+	d->selected = -1;
+	if ((err = forced_name(o, &forced)) < 0 || (err = bctx_init(&c, o)) < 0)
+		goto done;
+	for (i = 0; i < BUILDER_COUNT; i++) {
+		struct toolchain t;
+		err = verdict(&c, order[i], &d->v[i], &t);
+		toolchain_release(&t);
+		if (err < 0)
+			goto done;
+	}
+	if (forced)
+		d->selected = index_of(forced);
+	else
+		choose(d, &d->selected);
+	d->dir = strdup(c.dir);
+	if (d->selected >= 0) {
+		c.ops = order[d->selected];
+		/* facts need the toolchain of some builders (cargo metadata) */
+		if (c.ops->toolchain(&c, &c.tc) < 0)
+			wp_error_clear(); /* facts from files still work */
+		if (c.ops->facts(&c) == 0) {
+			d->name = builder_sanitize_name(c.o->config && c.o->config->name ? c.o->config->name
+					      : c.name ? c.name : c.dirname);
+			d->version = c.version ? strdup(c.version) : NULL;
+		} else {
+			wp_error_clear();
+			d->name = builder_sanitize_name(c.dirname);
+		}
+	}
+done:
+	bctx_release(&c);
+	if (err < 0)
+		builder_detection_release(d);
+	return err;
+}
+
+/* --- the build --- */
+
+static int wasm_opt_path(char **out)
+{
+	*out = tc_which("wasm-opt");
+	return *out != NULL;
+}
+
+/* The digest of everything the module depends on. */
+static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
+{
+	struct inputs in;
+	struct oci_hasher h;
+	struct wp_buf k = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char *opt = NULL;
+	size_t i;
+	int err;
+
+	memset(&in, 0, sizeof(in));
+	if ((err = inputs_list(c->dir, c->o->exclude, c->o->nexclude, &in)) < 0)
+		return err;
+	wp_buf_printf(&k, "%s\nbuilder %s\ntoolchain %s\n", CACHE_FORMAT, c->ops->name,
+		      c->tc.identity ? c->tc.identity : "-");
+	wp_buf_printf(&k, "profile %s\nkeep-debug %d\nbin %s\nwasm %s\ndir %s\nname %s\n",
+		      c->o->debug ? "debug" : "release", c->o->keep_debug, c->bin ? c->bin : "-",
+		      c->wasm ? c->wasm : "-", c->dirname,
+		      c->o->config && c->o->config->name ? c->o->config->name : "-");
+	wp_buf_printf(&k, "optimize %d ", c->o->optimize);
+	if (c->o->optimize && wasm_opt_path(&opt))
+		tc_fingerprint(&k, opt);
+	free(opt);
+	wp_buf_puts(&k, "\n");
+	for (i = 0; i < c->nbuild_args; i++)
+		wp_buf_printf(&k, "arg %s\n", c->build_args[i]);
+	if (!k.data) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = oci_hasher_init(&h)) < 0)
+		goto done;
+	if ((err = oci_hasher_update(&h, k.data, k.len)) == 0 && (err = inputs_digest(c->dir, &in, &h)) == 0)
+		err = oci_hasher_final(&h, out);
+	oci_hasher_release(&h);
+done:
+	wp_buf_release(&k);
+	inputs_release(&in);
+	return err;
+}
+
+static int set_name(struct bctx *c, struct builder_result *r)
+{
+	const char *n = c->o->config && c->o->config->name ? c->o->config->name : c->name ? c->name : c->dirname;
+
+	free(r->name);
+	if (!(r->name = builder_sanitize_name(n)))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int from_cache(struct bctx *c, const char *key, struct builder_result *r, int *hit)
+{
+	struct wp_buf meta = WP_BUF_INIT(WP_BUF_UNLIMITED), wasm = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	json_t *j = NULL;
+	char *path = NULL;
+	int err = 0;
+
+	*hit = 0;
+	if (cache_lookup(key, &meta, &wasm) < 0) {
+		wp_error_clear();
+		goto done;
+	}
+	j = json_loadb((const char *)meta.data, meta.len, 0, NULL);
+	if (!j || !json_is_string(json_object_get(j, "name")))
+		goto done; /* a damaged entry is a miss */
+	free(c->name);
+	free(c->version);
+	c->name = strdup(json_string_value(json_object_get(j, "name")));
+	c->version = json_is_string(json_object_get(j, "version"))
+			     ? strdup(json_string_value(json_object_get(j, "version"))) : NULL;
+	if ((err = set_name(c, r)) < 0 || !(path = malloc(strlen(c->out_dir) + strlen(r->name) + 8))) {
+		err = err < 0 ? err : wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	sprintf(path, "%s/%s.wasm", c->out_dir, r->name);
+	if ((err = wp_fs_write_atomic(path, wasm.data, wasm.len, 0644)) < 0)
+		goto done;
+	r->wasm_path = path;
+	path = NULL;
+	r->size_built = (size_t)json_integer_value(json_object_get(j, "sizeBuilt"));
+	r->size_final = wasm.len;
+	*hit = 1;
+done:
+	free(path);
+	json_decref(j);
+	wp_buf_release(&meta);
+	wp_buf_release(&wasm);
+	return err;
+}
+
+/* Strip and optimize the built module into r->wasm_path. */
+static int postprocess(struct bctx *c, struct builder_result *r)
+{
+	struct wp_buf in = WP_BUF_INIT(MODULE_MAX), out = WP_BUF_INIT(MODULE_MAX);
+	struct wasm_module *m = NULL;
+	char *opt = NULL, *optin = NULL, *path = NULL;
+	size_t removed = 0;
+	int err;
+
+	if ((err = wp_fs_read_file(c->artifact, MODULE_MAX, &in)) < 0)
+		goto done;
+	if (wasm_module_decode(in.data, in.len, WASM_DECODE_FACTS, &m) < 0) {
+		err = wp_error_wrap(WP_EINVALID, "the build produced %s, which is not a usable module", c->artifact);
+		goto done;
+	}
+	r->size_built = in.len;
+	if (c->o->keep_debug) {
+		err = wp_buf_append(&out, in.data, in.len);
+	} else if ((err = wasm_strip_debug(in.data, in.len, 0, &out, &removed)) == 0 && removed) {
+		bctx_note(c, "stripped %zu debug section%s: %zu -> %zu bytes (keep them with --keep-debug)",
+			  removed, removed == 1 ? "" : "s", in.len, out.len);
+	}
+	if (err < 0)
+		goto done;
+	if (asprintf(&path, "%s/%s.wasm", c->out_dir, r->name) < 0 ||
+	    asprintf(&optin, "%s/.%s.pre-opt.wasm", c->out_dir, r->name) < 0) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (c->o->optimize && !wasm_opt_path(&opt)) {
+		bctx_note(c, "--optimize: wasm-opt (binaryen) is not installed, the module is left as built (apt-get install binaryen)");
+	} else if (c->o->optimize) {
+		char *argv[] = { opt, "-O2", optin, "-o", path, c->o->keep_debug ? "-g" : NULL, NULL };
+		size_t before = out.len;
+		if ((err = wp_fs_write_atomic(optin, out.data, out.len, 0644)) < 0 ||
+		    (err = bctx_exec(c, NULL, NULL, argv)) < 0)
+			goto done;
+		wp_buf_reset(&out);
+		if ((err = wp_fs_read_file(path, MODULE_MAX, &out)) < 0)
+			goto done;
+		unlink(optin);
+		bctx_note(c, "wasm-opt -O2: %zu -> %zu bytes", before, out.len);
+	}
+	if ((err = wp_fs_write_atomic(path, out.data, out.len, 0644)) < 0)
+		goto done;
+	r->size_final = out.len;
+	r->wasm_path = path;
+	path = NULL;
+done:
+	free(opt);
+	free(optin);
+	free(path);
+	wasm_module_free(m);
+	wp_buf_release(&in);
+	wp_buf_release(&out);
+	return err;
+}
+
+static int store(struct bctx *c, const char *key, const struct builder_result *r)
+{
+	struct wp_buf wasm = WP_BUF_INIT(MODULE_MAX);
+	json_t *j = json_pack("{s:s, s:s?, s:s?, s:s, s:I}", "name", c->name ? c->name : c->dirname,
+			      "version", c->version, "toolchain", r->toolchain, "builder", r->builder,
+			      "sizeBuilt", (json_int_t)r->size_built);
+	char *text = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	uint64_t max;
+	int err;
+
+	if (!text) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = wp_fs_read_file(r->wasm_path, MODULE_MAX, &wasm)) < 0)
+		goto done;
+	if ((err = cache_max(&max)) < 0)
+		goto done;
+	/* a cache that cannot be written is not a failed build */
+	if (cache_store(key, wasm.data, wasm.len, text) < 0 || cache_evict(max) < 0) {
+		bctx_note(c, "build cache not updated: %s", wp_error_last());
+		wp_error_clear();
+	}
+done:
+	free(text);
+	json_decref(j);
+	wp_buf_release(&wasm);
+	return err;
+}
+
+static int select_builder(struct bctx *c, struct builder_detection *d, int *have_tc)
+{
+	const char *forced;
+	int idx, err;
+
+	if ((err = forced_name(c->o, &forced)) < 0)
+		return err;
+	if (forced) {
+		c->ops = order[index_of(forced)];
+		return 0;
+	}
+	for (idx = 0; idx < BUILDER_COUNT; idx++) {
+		struct toolchain t;
+		if ((err = verdict(c, order[idx], &d->v[idx], &t)) < 0)
+			return err;
+		if (d->v[idx].pass && d->v[idx].have_toolchain) {
+			/* found: keep what was probed instead of probing again */
+			c->ops = order[idx];
+			c->tc = t;
+			*have_tc = 1;
+			return 0;
+		}
+		toolchain_release(&t);
+	}
+	choose(d, &idx);
+	if (idx < 0)
+		return wp_error_set(WP_ENOTFOUND, "nothing to build in %s: %s", c->o->dir, builder_nothing_message());
+	c->ops = order[idx];
+	return 0;
+}
+
+static int copy_plan(struct bctx *c, struct builder_result *r)
+{
+	size_t i;
+
+	if (!c->nsteps)
+		return 0;
+	if (!(r->plan = calloc(c->nsteps, sizeof(*r->plan))))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < c->nsteps; i++) {
+		if (!(r->plan[i] = step_format(&c->steps[i])))
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		r->nplan++;
+	}
+	return 0;
+}
+
+int builder_build(const struct builder_opts *o, struct builder_result *r)
+{
+	struct builder_detection d;
+	struct bctx c;
+	char key[OCI_DIGEST_SIZE];
+	int err, hit = 0, use_cache, have_tc = 0;
+
+	memset(r, 0, sizeof(*r));
+	memset(&d, 0, sizeof(d));
+	if ((err = bctx_init(&c, o)) < 0 || (err = select_builder(&c, &d, &have_tc)) < 0)
+		goto done;
+	if ((err = set_str(&r->builder, c.ops->name)) < 0 || (err = set_str(&r->dir, c.dir)) < 0)
+		goto done;
+	if (!have_tc && (err = c.ops->toolchain(&c, &c.tc)) < 0) {
+		if (!o->dry_run)
+			goto done;
+		/* a dry run still shows what would run, with the tools missing */
+		bctx_note(&c, "%s", wp_error_last());
+		wp_error_clear();
+		err = 0;
+	}
+	if (c.tc.note)
+		bctx_note(&c, "%s", c.tc.note);
+	if ((err = wp_fs_mkdtemp("wasmpack-build", &c.out_dir)) < 0)
+		goto done;
+	r->tmp_dir = c.out_dir;
+	use_cache = !o->no_cache && !o->dry_run && c.ops != &builder_prebuilt;
+	if (use_cache) {
+		uint64_t max;
+		if ((err = cache_max(&max)) < 0 || (err = cache_key(&c, key)) < 0 || (err = from_cache(&c, oci_digest_hex(key), r, &hit)) < 0)
+			goto done;
+		if (hit) {
+			r->cache_hit = 1;
+			err = set_str(&r->version, c.version);
+			goto done;
+		}
+	}
+	if ((err = c.ops->facts(&c)) < 0 && o->dry_run) {
+		bctx_note(&c, "%s", wp_error_last());
+		wp_error_clear();
+		err = 0;
+	}
+	if (err < 0 || (err = set_name(&c, r)) < 0 ||
+	    (err = set_str(&r->version, c.version)) < 0)
+		goto done;
+	if ((err = c.ops->build(&c)) < 0)
+		goto done;
+	if (o->dry_run || c.ops == &builder_prebuilt) {
+		/* prebuilt modules are packaged as they are, byte for byte */
+		if (!o->dry_run && (err = set_str(&r->wasm_path, c.artifact)) == 0) {
+			struct wp_buf b = WP_BUF_INIT(MODULE_MAX);
+			if ((err = wp_fs_read_file(c.artifact, MODULE_MAX, &b)) == 0)
+				r->size_built = r->size_final = b.len;
+			wp_buf_release(&b);
+		}
+		goto done;
+	}
+	if ((err = postprocess(&c, r)) < 0)
+		goto done;
+	if (use_cache)
+		err = store(&c, oci_digest_hex(key), r);
+done:
+	if (err == 0)
+		err = copy_plan(&c, r);
+	if (err == 0)
+		err = set_str(&r->toolchain, c.tc.display);
+	bctx_release(&c);
+	builder_detection_release(&d);
+	if (err < 0)
+		builder_result_release(r);
+	return err;
 }

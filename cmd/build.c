@@ -18,6 +18,7 @@
 #include "../registry/reference.h"
 #include "../registry/registry.h"
 #include "../wasm/module.h"
+#include "build_source.h"
 #include "cmd.h"
 #include "progress.h"
 
@@ -46,6 +47,20 @@ const char cmd_build_usage[] =
 	"  --arg ARG            default argument (image Cmd), repeatable\n"
 	"  --json               print a JSON summary instead of the reference line\n"
 	"  -h, --help           show this help\n"
+	"\n"
+	"Building from source (see 'wasmpack detect'):\n"
+	"  --builder NAME       c, cpp, emscripten, rust, assemblyscript, go, tinygo,\n"
+	"                       prebuilt (default: detected)\n"
+	"  --release, --debug   build profile (default --release)\n"
+	"  --keep-debug         keep DWARF and the name section (stripped by default)\n"
+	"  --optimize           run wasm-opt -O2 on the module (binaryen)\n"
+	"  --bin NAME           the binary to build when the project has several (Rust)\n"
+	"  --no-cache           neither use nor fill the build cache\n"
+	"  --dry-run            print the commands the build would run, build nothing\n"
+	"\n"
+	"wasmpack.json in DIR may set builder, wasm, bin, buildArgs, name, args, env\n"
+	"and labels; the command line wins.  The build cache lives in\n"
+	"$XDG_CACHE_HOME/wasmpack (WASMPACK_CACHE_MAX bounds its size).\n"
 	"\n"
 	"Timestamps come from SOURCE_DATE_EPOCH, else the commit time of HEAD,\n"
 	"else 1970-01-01: the same inputs give the same digest.\n";
@@ -90,6 +105,7 @@ struct build_opts {
 	const char *ca_file;
 	struct strlist tags, outputs, env, args;
 	struct oci_kvlist labels, annotations;
+	struct build_source src;
 };
 
 static void build_opts_release(struct build_opts *o)
@@ -102,6 +118,7 @@ static void build_opts_release(struct build_opts *o)
 	oci_kvlist_release(&o->annotations);
 	free(o->os);
 	free(o->arch);
+	builder_config_release(&o->src.config);
 }
 
 static int parse_platform(struct build_opts *o, const char *s)
@@ -131,7 +148,8 @@ static int parse_platform(struct build_opts *o, const char *s)
 }
 
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
-       OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE };
+       OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
+       OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -147,6 +165,14 @@ static const struct option build_options[] = {
 	{ "push", no_argument, NULL, OPT_PUSH },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "builder", required_argument, NULL, OPT_BUILDER },
+	{ "release", no_argument, NULL, OPT_RELEASE },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "keep-debug", no_argument, NULL, OPT_KEEP_DEBUG },
+	{ "optimize", no_argument, NULL, OPT_OPTIMIZE },
+	{ "bin", required_argument, NULL, OPT_BIN },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -205,6 +231,33 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		case OPT_CA_FILE:
 			o->ca_file = optarg;
 			break;
+		case OPT_BUILDER:
+			if (!builder_known(optarg))
+				return cmd_usage_error("build", "unknown --builder '%s' (expected one of %s)", optarg,
+						       BUILDER_ORDER);
+			o->src.builder = optarg;
+			break;
+		case OPT_RELEASE:
+			o->src.debug = 0;
+			break;
+		case OPT_DEBUG:
+			o->src.debug = 1;
+			break;
+		case OPT_KEEP_DEBUG:
+			o->src.keep_debug = 1;
+			break;
+		case OPT_OPTIMIZE:
+			o->src.optimize = 1;
+			break;
+		case OPT_BIN:
+			o->src.bin = optarg;
+			break;
+		case OPT_NO_CACHE:
+			o->src.no_cache = 1;
+			break;
+		case OPT_DRY_RUN:
+			o->src.dry_run = 1;
+			break;
 		case 'h':
 			cmd_print_usage("build");
 			return -1;
@@ -225,6 +278,9 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		return cmd_usage_error("build", "unexpected argument '%s'", argv[optind]);
 	if (!o->dir)
 		o->dir = ".";
+	if (o->wasm && build_source_conflict(&o->src))
+		return cmd_usage_error("build", "%s builds from source and cannot be used with --wasm",
+				       build_source_conflict(&o->src));
 	return 0;
 }
 
@@ -386,6 +442,41 @@ static json_t *summary_json(const struct oci_image *img, const struct wasm_modul
 			 "kind", wasm_kind_name(mod->kind), "wasi", wasm_wasi_name(mod->wasi));
 }
 
+/* The module from the project's builder; for a dry run, the plan is the
+ * result.  Returns 0 to go on, or the exit status to stop with (> 0),
+ * or -1 after a dry run was printed with status 0. */
+static int build_from_source(struct build_opts *o, struct builder_result *br)
+{
+	char **excl = build_source_excludes(o->outputs.v, o->outputs.n);
+	struct builder_opts bo = {
+		.dir = o->dir,
+		.builder = o->src.builder,
+		.debug = o->src.debug,
+		.keep_debug = o->src.keep_debug,
+		.optimize = o->src.optimize,
+		.no_cache = o->src.no_cache,
+		.dry_run = o->src.dry_run,
+		.bin = o->src.bin,
+		.config = &o->src.config,
+		.exclude = (const char *const *)excl,
+		.nexclude = excl ? o->outputs.n : 0,
+		.output = build_source_output,
+	};
+	int status = 0;
+
+	if (builder_build(&bo, br) < 0)
+		status = cmd_report();
+	else if (o->src.dry_run)
+		status = build_source_print_plan(br, o->json) == EXIT_OK ? -1 : EXIT_FAIL;
+	else if (br->cache_hit)
+		cmd_note("wasmpack: %s: unchanged since the last build, compile skipped (build cache)", br->name);
+	else if (br->toolchain)
+		cmd_note("wasmpack: built %s with the %s builder (%s): %zu bytes", br->name, br->builder,
+			 br->toolchain, br->size_final);
+	build_source_free_excludes(excl, o->outputs.n);
+	return status;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct build_opts o;
@@ -439,8 +530,13 @@ int cmd_build(int argc, char **argv)
 			goto report;
 		}
 	} else {
-		struct builder_opts bo = { o.dir, NULL };
-		if (builder_build(&bo, &br) < 0)
+		if (builder_config_load(o.dir, &o.src.config) < 0)
+			goto report;
+		if ((r = build_from_source(&o, &br)) != 0) {
+			status = r < 0 ? EXIT_OK : r;
+			goto done;
+		}
+		if (build_source_defaults(&o.src.config, &o.args.v, &o.args.n, &o.env.v, &o.env.n, &o.labels) < 0)
 			goto report;
 	}
 	if (load_module(br.wasm_path, &wasm, &mod) < 0 || oci_digest(wasm.data, wasm.len, wasm_digest) < 0)
@@ -511,6 +607,8 @@ int cmd_build(int argc, char **argv)
 
 	if (o.json) {
 		json_t *s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
+		if (s && !o.wasm)
+			build_source_json(s, &br);
 		status = s ? cmd_print_json(s) : EXIT_FAIL;
 		json_decref(s);
 	} else {

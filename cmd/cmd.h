@@ -25,6 +25,7 @@ extern const struct command cmd_table[];
 
 int cmd_build(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_push(int argc, char **argv);
@@ -39,6 +40,7 @@ extern const char cmd_push_usage[];
 extern const char cmd_pull_usage[];
 extern const char cmd_login_usage[];
 extern const char cmd_logout_usage[];
+extern const char cmd_detect_usage[];
 extern const char cmd_run_usage[];
 
 /* Print "wasmpack: <last error>" and return the exit status for it

@@ -61,6 +61,12 @@ json_t *oci_store_index(struct oci_store *s);
 int oci_store_read_image(struct oci_store *s, const char *tag, const char *platform,
 			 struct oci_image **out);
 
+/* The same image with only its manifest read: config and layers are
+ * descriptors without data (for a push that reads only the blobs a
+ * registry lacks). */
+int oci_store_read_manifest(struct oci_store *s, const char *tag, const char *platform,
+			    struct oci_image **out);
+
 /* Read a blob by digest, verified, into `out`. */
 int oci_store_read_blob(struct oci_store *s, const char *digest, size_t max, struct wp_buf *out);
 

@@ -301,14 +301,13 @@ static int find_entry(struct oci_store *s, const char *tag, json_t **out)
 	return 0;
 }
 
-int oci_store_read_image(struct oci_store *s, const char *tag, const char *platform,
-			 struct oci_image **out)
+int oci_store_read_manifest(struct oci_store *s, const char *tag, const char *platform,
+			    struct oci_image **out)
 {
 	struct wp_buf buf = WP_BUF_INIT(OCI_JSON_MAX);
 	struct oci_image *img = NULL;
 	json_t *desc, *index = NULL;
 	const char *digest, *mt;
-	size_t i;
 	int err;
 
 	*out = NULL;
@@ -333,6 +332,25 @@ int oci_store_read_image(struct oci_store *s, const char *tag, const char *platf
 	if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||
 	    (err = oci_image_parse(buf.data, buf.len, digest, &img)) < 0)
 		goto done;
+	*out = img;
+	img = NULL;
+done:
+	oci_image_free(img);
+	json_decref(index);
+	wp_buf_release(&buf);
+	return err;
+}
+
+int oci_store_read_image(struct oci_store *s, const char *tag, const char *platform,
+			 struct oci_image **out)
+{
+	struct oci_image *img = NULL;
+	size_t i;
+	int err;
+
+	*out = NULL;
+	if ((err = oci_store_read_manifest(s, tag, platform, &img)) < 0)
+		return err;
 	for (i = 0; i <= img->nlayers; i++) {
 		struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
 		struct wp_buf data = WP_BUF_INIT(OCI_WASM_MAX * 2);
@@ -351,7 +369,5 @@ int oci_store_read_image(struct oci_store *s, const char *tag, const char *platf
 	img = NULL;
 done:
 	oci_image_free(img);
-	json_decref(index);
-	wp_buf_release(&buf);
 	return err;
 }

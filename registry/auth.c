@@ -66,6 +66,10 @@ int reg_challenge_parse(const char *s, struct reg_challenge *out)
 		key[kl] = '\0';
 		while (*p == ' ')
 			p++;
+		if (kl == 0) {
+			reg_challenge_release(out);
+			return wp_error_set(WP_EINVALID, "malformed WWW-Authenticate header");
+		}
 		if (*p != '=') {
 			/* a token without '=' starts the next challenge: stop */
 			if (kl && p != save)

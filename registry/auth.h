@@ -71,6 +71,10 @@ int reg_cred_helper_store(const char *helper, const char *server, const char *us
 			  const char *secret);
 int reg_cred_helper_erase(const char *helper, const char *server);
 
+/* Load a JSON config file (size-capped); *out is NULL when the file does
+ * not exist, and the error names the file and line when it is invalid. */
+int reg_cred_load_config(const char *path, json_t **out);
+
 /* The docker config path ($DOCKER_CONFIG/config.json or
  * ~/.docker/config.json), malloc'ed. */
 char *reg_cred_docker_config_path(void);

@@ -334,8 +334,7 @@ char *reg_cred_docker_config_path(void)
 	return out;
 }
 
-/* Load a JSON config file; *out NULL when the file does not exist. */
-static int load_config(const char *path, json_t **out)
+int reg_cred_load_config(const char *path, json_t **out)
 {
 	struct wp_buf b = WP_BUF_INIT(CONFIG_MAX);
 	json_error_t je;
@@ -370,7 +369,7 @@ static int from_docker_config(const char *path, const char *server, struct reg_c
 	const char *key, *helper = NULL;
 	int r = 0;
 
-	if ((r = load_config(path, &cfg)) < 0 || !cfg)
+	if ((r = reg_cred_load_config(path, &cfg)) < 0 || !cfg)
 		return r;
 	helpers = json_object_get(cfg, "credHelpers");
 	if (json_is_object(helpers)) {
@@ -384,18 +383,18 @@ static int from_docker_config(const char *path, const char *server, struct reg_c
 	}
 	if (helper && (r = reg_cred_helper_get(helper, server, out)) != 0) {
 		if (r > 0)
-			r = set_source(out, "docker-credential-%s", helper);
+			r = set_source(out, "docker-credential-%s", helper) < 0 ? WP_ENOMEM : 1;
 		goto done;
 	}
 	helper = json_string_value(json_object_get(cfg, "credsStore"));
 	if (helper && *helper && (r = reg_cred_helper_get(helper, server, out)) != 0) {
 		if (r > 0)
-			r = set_source(out, "docker-credential-%s", helper);
+			r = set_source(out, "docker-credential-%s", helper) < 0 ? WP_ENOMEM : 1;
 		goto done;
 	}
 	r = reg_cred_from_auths(cfg, server, NULL, out);
 	if (r > 0)
-		r = set_source(out, "%s", path);
+		r = set_source(out, "%s", path) < 0 ? WP_ENOMEM : 1;
 	else if (r < 0)
 		r = wp_error_wrap(r, "%s", path);
 done:
@@ -409,12 +408,12 @@ static int from_auth_file(const char *path, const char *server, const char *repo
 	json_t *cfg = NULL;
 	int r;
 
-	if ((r = load_config(path, &cfg)) < 0 || !cfg)
+	if ((r = reg_cred_load_config(path, &cfg)) < 0 || !cfg)
 		return r;
 	r = reg_cred_from_auths(cfg, server, repository, out);
 	json_decref(cfg);
 	if (r > 0)
-		r = set_source(out, "%s", path);
+		r = set_source(out, "%s", path) < 0 ? WP_ENOMEM : 1;
 	else if (r < 0)
 		r = wp_error_wrap(r, "%s", path);
 	return r;

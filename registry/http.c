@@ -39,6 +39,8 @@ struct reg_http {
 	int debug;
 	long connect_timeout;
 	long idle_timeout;
+	char *warned[8];  /* registry warnings already shown */
+	size_t nwarned;
 };
 
 /* State of one transfer, for the callbacks. */
@@ -212,6 +214,8 @@ void reg_http_free(struct reg_http *h)
 		return;
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
+	for (size_t i = 0; i < h->nwarned; i++)
+		free(h->warned[i]);
 	free(h->ca_file);
 	free(h->label);
 	free(h);
@@ -351,7 +355,7 @@ static int code_retryable(CURLcode rc)
 	}
 }
 
-static void sleep_ms(long ms)
+void reg_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -359,7 +363,7 @@ static void sleep_ms(long ms)
 		;
 }
 
-static double jitter(void)
+double reg_jitter(void)
 {
 	static int seeded;
 
@@ -391,6 +395,31 @@ static int transport_error(struct reg_http *h, CURLcode rc, const char *url, int
 				   h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
 	free(host);
 	return err;
+}
+
+/* `Warning: 299 - "text"` headers (deprecations, quota notices) go to
+ * the user, each text once per session rather than once per request. */
+static void show_warnings(struct reg_http *h, const struct reg_response *resp)
+{
+	size_t i, j;
+
+	for (i = 0; i < resp->nheaders; i++) {
+		const char *w = resp->headers[i].value;
+		int seen = 0;
+
+		if (strcasecmp(resp->headers[i].name, "Warning") != 0 || strncmp(w, "299 ", 4) != 0)
+			continue;
+		w += 4;
+		if (!strncmp(w, "- ", 2))
+			w += 2;
+		for (j = 0; j < h->nwarned; j++)
+			seen |= !strcmp(h->warned[j], w);
+		if (seen)
+			continue;
+		if (h->nwarned < sizeof(h->warned) / sizeof(h->warned[0]))
+			h->warned[h->nwarned++] = strdup(w);
+		reg_http_message(h, 0, "%s: registry warning: %s", h->label, w);
+	}
 }
 
 int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_response *resp)
@@ -459,7 +488,7 @@ int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_res
 			break; /* the caller reports the status */
 		if (rc == CURLE_OK)
 			retry_after = reg_parse_retry_after(reg_response_header(resp, "Retry-After"), time(NULL));
-		wait_ms = reg_backoff_delay_ms(&h->retry, attempt, jitter(), retry_after);
+		wait_ms = reg_backoff_delay_ms(&h->retry, attempt, reg_jitter(), retry_after);
 		if (rc == CURLE_OK)
 			reg_http_message(h, 0, "%s: %s %s got %ld, retrying in %.1f s (try %d of %d)",
 					 h->label, rq->method, logurl, resp->status, (double)wait_ms / 1000,
@@ -469,19 +498,9 @@ int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_res
 					 h->label, rq->method, logurl,
 					 h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc),
 					 (double)wait_ms / 1000, attempt + 1, h->retry.attempts);
-		sleep_ms(wait_ms);
+		reg_sleep_ms(wait_ms);
 	}
-	{
-		const char *w;
-		size_t i;
-		for (i = 0; i < resp->nheaders; i++) {
-			if (strcasecmp(resp->headers[i].name, "Warning") != 0)
-				continue;
-			w = resp->headers[i].value;
-			if (!strncmp(w, "299 ", 4))
-				reg_http_message(h, 0, "%s: registry warning: %s", h->label, w + 4);
-		}
-	}
+	show_warnings(h, resp);
 	resp->url = url;
 	url = NULL;
 done:

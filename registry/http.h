@@ -39,6 +39,11 @@ void reg_retry_policy_init(struct reg_retry_policy *p);
 long reg_backoff_delay_ms(const struct reg_retry_policy *p, int attempt, double rnd,
 			  long retry_after_ms);
 
+/* Sleep, resuming after signals. */
+void reg_sleep_ms(long ms);
+/* A random number in [0, 1] for the backoff's jitter. */
+double reg_jitter(void);
+
 /* 1 for statuses worth retrying: 408, 429, 500, 502, 503, 504. */
 int reg_status_retryable(long status);
 

@@ -41,26 +41,25 @@ static int registry_of(const char *s, struct registry_ref **out)
 	return err;
 }
 
-static int load_config(const char *path, json_t **out)
+static const char *helper_for(json_t *cfg, const char *server);
+
+/* The docker config (an empty object when there is none yet), its path,
+ * and the helper it names for `server`. */
+static int open_config(const char *server, char **path, json_t **cfg, const char **helper)
 {
-	struct wp_buf b = WP_BUF_INIT(4u << 20);
-	json_error_t je;
 	int err;
 
-	*out = NULL;
-	if (!wp_fs_exists(path)) {
-		*out = json_object();
-		return *out ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
-	}
-	if ((err = wp_fs_read_file(path, 4u << 20, &b)) < 0)
+	*cfg = NULL;
+	*helper = NULL;
+	if (!(*path = reg_cred_docker_config_path()))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	if ((err = reg_cred_load_config(*path, cfg)) < 0)
 		return err;
-	*out = json_loadb((const char *)b.data, b.len, 0, &je);
-	wp_buf_release(&b);
-	if (!json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return wp_error_set(WP_EINVALID, "%s: invalid JSON (line %d: %s)", path, je.line, je.text);
-	}
+	if (!*cfg && !(*cfg = json_object()))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	if (!json_is_object(*cfg))
+		return wp_error_set(WP_EINVALID, "%s: not a JSON object", *path);
+	*helper = helper_for(*cfg, server);
 	return 0;
 }
 
@@ -125,13 +124,9 @@ int registry_login(const char *registry, const char *user, const char *password,
 	}
 	if ((err = reg_client_ping(c, 1)) < 0)
 		goto done;
-	if (!(path = reg_cred_docker_config_path())) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
+	if ((err = open_config(server, &path, &cfg, &helper)) < 0)
 		goto done;
-	}
-	if ((err = load_config(path, &cfg)) < 0)
-		goto done;
-	if ((helper = helper_for(cfg, server))) {
+	if (helper) {
 		err = reg_cred_helper_store(helper, server, user, password);
 		goto done;
 	}
@@ -173,13 +168,9 @@ int registry_logout(const char *registry)
 	if ((err = registry_of(registry, &ref)) < 0)
 		return err;
 	server = reg_cred_docker_key(ref->registry);
-	if (!(path = reg_cred_docker_config_path())) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
+	if ((err = open_config(server, &path, &cfg, &helper)) < 0)
 		goto done;
-	}
-	if ((err = load_config(path, &cfg)) < 0)
-		goto done;
-	if ((helper = helper_for(cfg, server))) {
+	if (helper) {
 		err = reg_cred_helper_erase(helper, server);
 		if (err == 0)
 			removed = 1;

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../common/error.h"
 #include "client.h"
@@ -275,19 +274,43 @@ static int upload_chunked(struct reg_client *c, const struct oci_blob *b, char *
 	return put_final(c, b, *loc, NULL, 0, len, status);
 }
 
-static void sleep_ms(long ms)
+/* The blob with its bytes: `b` itself, or a copy whose data the blob
+ * source loaded (freed by the caller with oci_blob_release). */
+static int blob_with_data(struct reg_client *c, const struct oci_blob *b, struct oci_blob *copy,
+			  const struct oci_blob **out)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	const struct registry_blob_source *src = c->opts->src;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int err;
 
-	while (nanosleep(&ts, &ts) != 0)
-		;
+	*out = b;
+	if (b->data)
+		return 0;
+	if (!src || !src->load)
+		return wp_error_set(WP_ERROR, "%s: no data for blob %s", reg_http_label(c->http), b->digest);
+	if ((err = src->load(src->ctx, b, &data, &len)) < 0)
+		return err;
+	if (len != b->size) {
+		free(data);
+		return wp_error_set(WP_EINVALID, "blob %s has %zu bytes, its descriptor says %llu", b->digest,
+				    len, (unsigned long long)b->size);
+	}
+	memset(copy, 0, sizeof(*copy));
+	memcpy(copy->digest, b->digest, sizeof(copy->digest));
+	copy->size = b->size;
+	copy->data = data;
+	*out = copy;
+	return 0;
 }
 
-static int push_blob(struct reg_client *c, const struct oci_blob *b, const struct upload_plan *plan)
+static int push_blob(struct reg_client *c, const struct oci_blob *desc, const struct upload_plan *plan)
 {
 	struct reg_retry_policy pol;
+	struct oci_blob loaded = { 0 };
+	const struct oci_blob *b = desc;
 	char *loc = NULL;
-	int attempt, err = 0, chunked = (size_t)b->size > plan->threshold, started = 0;
+	int attempt, err = 0, chunked = (size_t)desc->size > plan->threshold, started = 0;
 
 	reg_retry_policy_init(&pol);
 	for (attempt = 1;; attempt++) {
@@ -312,6 +335,8 @@ static int push_blob(struct reg_client *c, const struct oci_blob *b, const struc
 		} else if ((err = upload_start(c, b, NULL, &loc, &mounted, &min_chunk, &status)) < 0) {
 			goto failed;
 		}
+		if (!b->data && (err = blob_with_data(c, desc, &loaded, &b)) < 0)
+			goto done;
 		if (!started)
 			blob_event(c, b, REGISTRY_BLOB_UPLOAD, 0, 0);
 		started = 1;
@@ -332,16 +357,17 @@ failed:
 		if (err == WP_EAUTH || err == WP_ENOMEM || attempt >= pol.attempts)
 			break;
 		{
-			long ms = reg_backoff_delay_ms(&pol, attempt, (double)rand() / RAND_MAX, -1);
+			long ms = reg_backoff_delay_ms(&pol, attempt, reg_jitter(), -1);
 			reg_http_message(c->http, 0, "%s: upload of %s failed (%s); restarting in %.1f s (try %d of %d)",
 					 reg_http_label(c->http), b->digest, wp_error_last(), (double)ms / 1000,
 					 attempt + 1, pol.attempts);
-			sleep_ms(ms);
+			reg_sleep_ms(ms);
 		}
 	}
 	if (started)
 		blob_event(c, b, REGISTRY_BLOB_UPLOAD, 1, 1);
 done:
+	oci_blob_release(&loaded);
 	free(loc);
 	return err;
 }

@@ -40,12 +40,22 @@ struct registry_events {
 	void *ctx;
 };
 
+/* Where the bytes of a blob come from when the image given to
+ * registry_push() holds only its descriptor: asked only for blobs the
+ * registry lacks, so a no-op push reads nothing but the manifest.  `load`
+ * returns malloc'ed bytes already checked against the digest. */
+struct registry_blob_source {
+	int (*load)(void *ctx, const struct oci_blob *b, uint8_t **data, size_t *len);
+	void *ctx;
+};
+
 struct registry_opts {
 	int insecure;        /* plain http and unverified TLS allowed */
 	const char *ca_file; /* extra CA bundle (PEM) for TLS */
 	const char *from;    /* push: repository (same registry) to mount blobs from */
 	const char *platform; /* pull: "os/arch" to choose from an index */
 	const struct registry_events *ev; /* may be NULL */
+	const struct registry_blob_source *src; /* push: blobs without data */
 };
 
 /*

@@ -25,13 +25,18 @@
 #include "../wasm/validate.h"
 #include "internal.h"
 
-enum { V_SLOT, V_LOCAL, V_CONST };
+/* V_ADDK: src + c (an i32.add of a constant not emitted yet: a load or
+ * store folds it into its address; anything else materializes it) */
+/* V_ADD2: src + src2 (two operands, src2 a local), folded the same way */
+enum { V_SLOT, V_LOCAL, V_CONST, V_ADDK, V_ADD2 };
+#define LAZY(k) ((k) == V_LOCAL || (k) == V_ADDK || (k) == V_ADD2)
 
 struct ventry {
 	uint8_t kind;
 	uint8_t type;
 	uint32_t slot; /* where the value lives once materialized */
 	uint32_t src;  /* V_LOCAL: the local's slot */
+	uint32_t src2; /* V_ADD2: the second operand's (local) slot */
 	uint64_t c;    /* V_CONST */
 };
 
@@ -185,7 +190,7 @@ static int push_entry(struct comp *c, uint8_t kind, uint8_t type, uint32_t src, 
 	e->src = src;
 	e->c = k;
 	c->nvs++;
-	if (kind == V_LOCAL)
+	if (LAZY(kind))
 		c->nlocal_refs++;
 	if (e->slot + rslots_of(type) > c->max_slot)
 		c->max_slot = e->slot + rslots_of(type);
@@ -196,7 +201,7 @@ static void pop_entries(struct comp *c, uint32_t n)
 {
 	while (n-- > 0) {
 		c->nvs--;
-		if (c->vs[c->nvs].kind == V_LOCAL)
+		if (LAZY(c->vs[c->nvs].kind))
 			c->nlocal_refs--;
 	}
 }
@@ -216,6 +221,22 @@ static int emit_copy(struct comp *c, const struct ventry *e, uint32_t dst)
 			put(c, dst);
 			put64(c, e->c);
 		}
+		return 0;
+	}
+	if (e->kind == V_ADD2) {
+		if (ins_begin(c, 0x6a, 4) < 0)
+			return oom();
+		put(c, dst);
+		put(c, e->src);
+		put(c, e->src2);
+		return 0;
+	}
+	if (e->kind == V_ADDK) {
+		if (ins_begin(c, IOP_IMM + 0x6a, 4) < 0)
+			return oom();
+		put(c, dst);
+		put(c, e->src);
+		put(c, (uint32_t)e->c);
 		return 0;
 	}
 	{
@@ -239,7 +260,7 @@ static int materialize(struct comp *c, uint32_t i)
 		return 0;
 	if ((err = emit_copy(c, e, e->slot)) < 0)
 		return err;
-	if (e->kind == V_LOCAL)
+	if (LAZY(e->kind))
 		c->nlocal_refs--;
 	e->kind = V_SLOT;
 	return 0;
@@ -262,7 +283,8 @@ static int operand(struct comp *c, uint32_t i, uint32_t *slot)
 	struct ventry *e = &c->vs[i];
 	int err;
 
-	if (e->kind == V_CONST && (err = materialize(c, i)) < 0)
+	if ((e->kind == V_CONST || e->kind == V_ADDK || e->kind == V_ADD2) &&
+	    (err = materialize(c, i)) < 0)
 		return err;
 	*slot = e->kind == V_LOCAL ? e->src : e->slot;
 	return 0;
@@ -277,7 +299,8 @@ static int protect_local(struct comp *c, uint32_t lslot, uint32_t upto)
 	if (!c->nlocal_refs)
 		return 0;
 	for (i = 0; i < upto; i++)
-		if (c->vs[i].kind == V_LOCAL && c->vs[i].src == lslot &&
+		if (LAZY(c->vs[i].kind) &&
+		    (c->vs[i].src == lslot || (c->vs[i].kind == V_ADD2 && c->vs[i].src2 == lslot)) &&
 		    (err = materialize(c, i)) < 0)
 			return err;
 	return 0;
@@ -290,7 +313,8 @@ static int has_local_ref(struct comp *c, uint32_t lslot, uint32_t upto)
 	if (!c->nlocal_refs)
 		return 0;
 	for (i = 0; i < upto; i++)
-		if (c->vs[i].kind == V_LOCAL && c->vs[i].src == lslot)
+		if (LAZY(c->vs[i].kind) &&
+		    (c->vs[i].src == lslot || (c->vs[i].kind == V_ADD2 && c->vs[i].src2 == lslot)))
 			return 1;
 	return 0;
 }
@@ -364,14 +388,24 @@ static int emit_return(struct comp *c)
 		uint32_t w = rslots_of(e->type);
 		for (j = i + 1; j < n; j++) {
 			const struct ventry *s = &c->vs[c->nvs - n + j];
-			if (s->kind == V_LOCAL && s->src + rslots_of(s->type) > dst &&
-			    s->src < dst + w)
+			if (LAZY(s->kind) && s->src + rslots_of(s->type) > dst && s->src < dst + w)
+				hazard = 1;
+			if (s->kind == V_ADD2 && s->src2 + 1 > dst && s->src2 < dst + w)
 				hazard = 1;
 		}
 		dst += w;
 	}
 	if (hazard && (err = materialize_from(c, c->nvs - n)) < 0)
 		return err;
+	if (n == 1 && c->ft->results[0] != WASM_V128 && c->vs[c->nvs - 1].kind != V_CONST &&
+	    c->vs[c->nvs - 1].kind != V_ADDK && c->vs[c->nvs - 1].kind != V_ADD2) {
+		/* one result: copy and return in one instruction */
+		const struct ventry *e = &c->vs[c->nvs - 1];
+		if (ins_begin(c, IOP_RETURN1, 2) < 0)
+			return oom();
+		put(c, e->kind == V_LOCAL ? e->src : e->slot);
+		return 0;
+	}
 	if ((err = copy_top_to(c, n, 0)) < 0)
 		return err;
 	if (ins_begin(c, IOP_RETURN, 1) < 0)
@@ -741,6 +775,124 @@ static int do_end(struct comp *c)
 
 /* ---- instructions ---- */
 
+/* i32.add of a constant: no code yet, the entry becomes V_ADDK. */
+static int fold_addk(struct comp *c)
+{
+	struct ventry *k = &c->vs[c->nvs - 1], *b = &c->vs[c->nvs - 2];
+	uint32_t kv = (uint32_t)k->c;
+
+	pop_entries(c, 1);
+	b = &c->vs[c->nvs - 1];
+	if (b->kind == V_ADD2 && materialize(c, c->nvs - 1) < 0)
+		return oom();
+	if (b->kind == V_ADDK) {
+		b->c = (uint32_t)(b->c + kv);
+	} else {
+		uint32_t src = b->kind == V_LOCAL ? b->src : b->slot;
+		pop_entries(c, 1);
+		if (push_entry(c, V_ADDK, WASM_I32, src, kv) < 0)
+			return oom();
+	}
+	c->patch_word = -1;
+	c->cmp_ins = -1;
+	return 0;
+}
+
+/* i32.add of a local to a value: no code yet, the entry becomes V_ADD2 (a
+ * stack slot can only be the first operand: it is the entry's own slot). */
+static int fold_add2(struct comp *c)
+{
+	uint32_t b = c->vs[c->nvs - 1].src, a;
+	struct ventry *e = &c->vs[c->nvs - 2];
+
+	a = e->kind == V_LOCAL ? e->src : e->slot;
+	pop_entries(c, 2);
+	if (push_entry(c, V_ADD2, WASM_I32, a, 0) < 0)
+		return oom();
+	c->vs[c->nvs - 1].src2 = b;
+	c->patch_word = -1;
+	c->cmp_ins = -1;
+	return 0;
+}
+
+/* A load or store whose address is a V_ADD2. */
+static int emit_mem_add2(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
+{
+	uint32_t first = c->nvs - o->npop, val = 0, dst = c->vs[first].slot;
+	struct ventry a = c->vs[first];
+	int64_t ins;
+	int err;
+
+	if (!o->push && c->vs[first + 1].kind == V_CONST &&
+	    rexec_supports(IOP_ADD2_CONST + in->op)) {
+		if ((ins = ins_begin(c, IOP_ADD2_CONST + in->op, 5)) < 0)
+			return oom();
+		put(c, a.src);
+		put(c, a.src2);
+		put(c, (uint32_t)c->vs[first + 1].c);
+		put(c, (uint32_t)in->memoffset);
+		pop_entries(c, 2);
+		return 0;
+	}
+	if (o->npop == 2 && (err = operand(c, first + 1, &val)) < 0)
+		return err;
+	if ((ins = ins_begin(c, IOP_ADD2 + in->op, 5)) < 0)
+		return oom();
+	if (o->push) {
+		put(c, dst);
+		put(c, a.src);
+		put(c, a.src2);
+	} else {
+		put(c, a.src);
+		put(c, a.src2);
+		put(c, val);
+	}
+	put(c, (uint32_t)in->memoffset);
+	pop_entries(c, o->npop);
+	if (!o->push)
+		return 0;
+	if ((err = push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
+		return err;
+	c->patch_word = ins + 1;
+	return 0;
+}
+
+/* A load or store whose address is a V_ADDK: the add happens in the access. */
+static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
+{
+	uint32_t first = c->nvs - o->npop, val = 0, dst = c->vs[first].slot;
+	struct ventry a = c->vs[first];
+	int64_t ins;
+	int err;
+
+	if (!o->push && c->vs[first + 1].kind == V_CONST &&
+	    rexec_supports(IOP_STOREK_CONST + in->op)) {
+		if ((ins = ins_begin(c, IOP_STOREK_CONST + in->op, 5)) < 0)
+			return oom();
+		put(c, a.src);
+		put(c, (uint32_t)a.c);
+		put(c, (uint32_t)c->vs[first + 1].c);
+		put(c, (uint32_t)in->memoffset);
+		pop_entries(c, 2);
+		return 0;
+	}
+	if (o->npop == 2 && (err = operand(c, first + 1, &val)) < 0)
+		return err;
+	if ((ins = ins_begin(c, IOP_IMM + in->op, 5)) < 0)
+		return oom();
+	put(c, o->push ? dst : a.src);
+	put(c, o->push ? a.src : val);
+	put(c, (uint32_t)a.c);
+	put(c, (uint32_t)in->memoffset);
+	pop_entries(c, o->npop);
+	if (!o->push)
+		return 0;
+	if ((err = push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
+		return err;
+	c->patch_word = ins + 1;
+	return 0;
+}
+
 static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
 {
 	uint32_t srcs[3], i, dst, first = c->nvs - o->npop;
@@ -750,6 +902,30 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 	if (!rexec_supports(in->op))
 		return wp_error_set(WP_EINVALID, "unsupported instruction %s at offset %u", o->name,
 				    in->offset);
+	if (in->op == 0x6a && c->vs[c->nvs - 1].kind == V_CONST && c->vs[c->nvs - 2].kind != V_CONST)
+		return fold_addk(c);
+	if (in->op == 0x6a && c->vs[c->nvs - 1].kind == V_LOCAL &&
+	    (c->vs[c->nvs - 2].kind == V_LOCAL || c->vs[c->nvs - 2].kind == V_SLOT))
+		return fold_add2(c);
+	if (o->imm == WASM_IMM_MEMARG && c->vs[first].kind == V_ADD2 &&
+	    rexec_supports(IOP_ADD2 + in->op))
+		return emit_mem_add2(c, in, o);
+	if (o->imm == WASM_IMM_MEMARG && c->vs[first].kind == V_ADDK &&
+	    rexec_supports(IOP_IMM + in->op))
+		return emit_mem_addk(c, in, o);
+	if (o->imm == WASM_IMM_MEMARG && !o->push && c->vs[c->nvs - 1].kind == V_CONST &&
+	    rexec_supports(IOP_STORE_CONST + in->op)) {
+		uint32_t addr;
+		if ((err = operand(c, first, &addr)) < 0)
+			return err;
+		if ((ins = ins_begin(c, IOP_STORE_CONST + in->op, 4)) < 0)
+			return oom();
+		put(c, addr);
+		put(c, (uint32_t)c->vs[c->nvs - 1].c);
+		put(c, (uint32_t)in->memoffset);
+		pop_entries(c, 2);
+		return 0;
+	}
 	if (o->npop == 2 && o->imm == WASM_IMM_NONE && c->vs[c->nvs - 1].kind == V_CONST &&
 	    c->vs[c->nvs - 1].type != WASM_V128 && rexec_supports(IOP_IMM + in->op))
 		imm = 1;
@@ -834,8 +1010,15 @@ static int do_local_set(struct comp *c, const struct wasm_instr *in)
 	e = &c->vs[top];
 	if ((err = emit_copy(c, e, lslot)) < 0)
 		return err;
-	if (in->op == 0x21)
+	if (in->op == 0x21) {
 		pop_entries(c, 1);
+	} else if (e->kind == V_ADDK || e->kind == V_ADD2 || e->kind == V_CONST) {
+		/* the local now holds the value (and an ADDK may have read it) */
+		if (e->kind == V_CONST)
+			c->nlocal_refs++;
+		e->kind = V_LOCAL;
+		e->src = lslot;
+	}
 	return 0;
 }
 
@@ -1046,7 +1229,7 @@ static int on_instr(void *ctx, const struct wasm_instr *in)
 		return 0;
 	}
 	}
-	if (o->flags & WASM_OPF_SPECIAL)
+	if ((o->flags & WASM_OPF_SPECIAL) || in->op == WASM_OP_PREFIX_FC + 0x08)
 		return do_special(c, in);
 	return emit_simple(c, in, o);
 }

@@ -92,6 +92,17 @@ static inline double f64_max(double a, double b)
 	return a > b ? a : b;
 }
 
+/* rounding functions must quiet a signalling NaN */
+static inline float fq32(float a, float r)
+{
+	return isnan(a) ? a + a : r;
+}
+
+static inline double fq64(double a, double r)
+{
+	return isnan(a) ? a + a : r;
+}
+
 static inline uint32_t rotl32(uint32_t a, uint32_t b)
 {
 	b &= 31;
@@ -201,13 +212,12 @@ static const volatile sig_atomic_t no_interrupt = 0;
 	CASE(op) { double a = S(2).f64, b = S(3).f64; S(1).u32 = (expr); pc += 4; NEXT(); }
 #define UN(op, dfield, sfield, T, expr)                                          \
 	CASE(op) { T a = S(2).sfield; S(1).dfield = (expr); pc += 3; NEXT(); }
-/* fused compare-and-branch: register / immediate */
+/* fused compare-and-branch: register / immediate (JUMP: exec_ops.inc) */
 #define BR32(op, iop, cmp)                                                        \
-	CASE(op) { uint32_t a = S(1).u32, b = S(2).u32; if (cmp) pc += (int32_t)pc[3]; else pc += 4; NEXT(); } \
-	CASE(iop) { uint32_t a = S(1).u32, b = pc[2]; if (cmp) pc += (int32_t)pc[3]; else pc += 4; NEXT(); }
+	CASE(op) { uint32_t a = S(1).u32, b = S(2).u32; if (cmp) JUMP(pc[3]); else pc += 4; NEXT(); } \
+	CASE(iop) { uint32_t a = S(1).u32, b = pc[2]; if (cmp) JUMP(pc[3]); else pc += 4; NEXT(); }
 #define BR64(op, cmp)                                                             \
-	CASE(op) { uint64_t a = S(1).u64, b = S(2).u64; if (cmp) pc += (int32_t)pc[3]; else pc += 4; NEXT(); }
-
+	CASE(op) { uint64_t a = S(1).u64, b = S(2).u64; if (cmp) JUMP(pc[3]); else pc += 4; NEXT(); }
 #define MEMCHECK(ea, n)                                                           \
 	if (UNLIKELY((ea) + (n) > memsize))                                       \
 		TRAP(RUNNER_TRAP_MEMORY_OOB, "out of bounds memory access")
@@ -352,7 +362,12 @@ do_call:
 		ex->frames[ex->depth].fp = fp;
 		ex->frames[ex->depth].fn = cur;
 		ex->depth++;
-		memset(newfp + code->param_slots, 0, sizeof(slot_t) * code->local_slots);
+		{
+			slot_t *l = newfp + code->param_slots;
+			uint32_t k, n = code->local_slots;
+			for (k = 0; k < n; k++)
+				l[k].u64 = 0;
+		}
 		fp = newfp;
 		cur = fn;
 		pc = code->ops;

@@ -487,6 +487,19 @@ runner_func *runner_instance_func(runner_instance *inst, const char *name)
 	return x.func;
 }
 
+runner_func *runner_instance_func_n(runner_instance *inst, const char *name, size_t len)
+{
+	const struct wasm_module *m = inst->mod->wasm;
+	uint32_t i;
+
+	for (i = 0; i < m->nexports; i++) {
+		const struct wasm_export *e = &m->exports[i];
+		if (e->kind == WASM_EXTERN_FUNC && e->name_len == len && !memcmp(e->name, name, len))
+			return inst->funcs[e->index];
+	}
+	return NULL;
+}
+
 const struct wasm_functype *runner_func_type(const runner_func *f)
 {
 	return f->type;

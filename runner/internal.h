@@ -64,13 +64,19 @@ enum {
 	IOP_REF_FUNC,       /* dst func */
 	IOP_BR_EQZ64,       /* a off: jump when the i64 is zero */
 	IOP_BR_NEZ64,       /* a off */
+	IOP_RETURN1,        /* src: move one slot to fp[0] and return */
 	/* fused compare + branch: base + (wasm compare op - first compare) */
 	IOP_BR_CMP32 = 0x330, /* a b off, ops 0x46..0x4f */
 	IOP_BR_CMP32I = 0x340, /* a imm off */
 	IOP_BR_CMP64 = 0x350, /* a b off, ops 0x51..0x5a */
 	IOP_LAST = 0x360,
-	IOP_IMM = 0x400,    /* + wasm binary op: second operand is an immediate */
-	IOP_COUNT = 0x700,
+	IOP_IMM = 0x400,    /* + wasm binary op: second operand is an immediate;
+	                       + load/store op: address + constant folded in */
+	IOP_STORE_CONST = 0x700,   /* + store op: [addr value offset] */
+	IOP_STOREK_CONST = 0x740,  /* + store op: [addr k value offset] */
+	IOP_ADD2 = 0x780 - 0x28,        /* + load op: [dst a b offset], store op: [a b val offset] */
+	IOP_ADD2_CONST = 0x7c0 - 0x28,  /* + store op: [a b value offset] */
+	IOP_COUNT = 0x800,
 };
 
 /* A compiled function. */

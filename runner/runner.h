@@ -205,6 +205,8 @@ void runner_instance_set_fuel(runner_instance *inst, uint64_t fuel);
 
 /* The exported function `name`, or NULL (no error set). */
 runner_func *runner_instance_func(runner_instance *inst, const char *name);
+/* The same for a name of `len` bytes (export names may hold NUL bytes). */
+runner_func *runner_instance_func_n(runner_instance *inst, const char *name, size_t len);
 /* Parameter and result types of a function (borrowed). */
 const struct wasm_functype *runner_func_type(const runner_func *f);
 

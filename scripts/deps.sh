@@ -15,8 +15,11 @@ packages=(
 	# registry tests
 	docker-registry apache2-utils
 	# toolchains the builders drive and the runner tests compile with
-	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32
+	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 libclang-rt-16-dev
 	libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
+	# builders: every toolchain Debian packages that can target WASI
+	# (bookworm's Go is 1.19, too old for GOOS=wasip1, so it is not here)
+	cmake emscripten rustc cargo libstd-rust-dev-wasm32 npm
 	# benchmarks
 	buildah
 )
@@ -27,6 +30,10 @@ for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		# node may come from elsewhere (NodeSource); accept any node >= 18
 		if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then
+			continue
+		fi
+		# npm ships with that node; Debian's npm package only when absent
+		if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
 			continue
 		fi
 		missing+=("$p")

@@ -96,3 +96,29 @@ tree_digest() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# The module inside image LAYOUT (its only image), written to OUT: the raw
+# layer of the wasm/krustlet formats, or the one file of the image's tar.
+image_module() {
+	local layout=$1 out=$2 man layer type
+	man=$(jq -r '.manifests[0].digest' "$layout/index.json" | cut -d: -f2)
+	layer=$(jq -r '.layers[0].digest' "$layout/blobs/sha256/$man" | cut -d: -f2)
+	type=$(jq -r '.layers[0].mediaType' "$layout/blobs/sha256/$man")
+	case "$type" in
+	*tar*) tar -xzOf "$layout/blobs/sha256/$layer" >"$out" ;;
+	*) cp "$layout/blobs/sha256/$layer" "$out" ;;
+	esac
+}
+
+# Run a WASI module under node's WASI: wasi_node MODULE ENV ARG...; ENV is
+# NAME=VALUE lines (or "").  Sets T_OUT and T_RC like run.  node 20 was seen
+# to segfault at exit after a module ran to completion (TOOLCHAINS.md):
+# one retry on status 139.
+wasi_node() {
+	local mod=$1 env=$2
+	shift 2
+	WASI_ENV=$env run node --no-warnings "$WASMPACK_ROOT/tests/wasi-run.mjs" "$mod" "$@"
+	if [ "$T_RC" -eq 139 ]; then
+		WASI_ENV=$env run node --no-warnings "$WASMPACK_ROOT/tests/wasi-run.mjs" "$mod" "$@"
+	fi
+}

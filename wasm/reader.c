@@ -36,7 +36,7 @@ int wasm_reader_sub(struct wasm_reader *r, size_t len, struct wasm_reader *sub)
 	return 0;
 }
 
-int wasm_read_u8(struct wasm_reader *r, uint8_t *out)
+int wasm_read_u8_slow(struct wasm_reader *r, uint8_t *out)
 {
 	if (r->p >= r->end)
 		return wasm_reader_fail(r, "unexpected end");
@@ -121,16 +121,11 @@ static int read_sleb(struct wasm_reader *r, unsigned bits, int64_t *out)
 	return 0;
 }
 
-int wasm_read_u32(struct wasm_reader *r, uint32_t *out)
+int wasm_read_u32_slow(struct wasm_reader *r, uint32_t *out)
 {
 	uint64_t v;
 	int err;
 
-	/* fast path: one byte */
-	if (r->p < r->end && !(*r->p & 0x80)) {
-		*out = *r->p++;
-		return 0;
-	}
 	if ((err = read_uleb(r, 32, &v)) < 0)
 		return err;
 	*out = (uint32_t)v;

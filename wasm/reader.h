@@ -42,8 +42,28 @@ static inline int wasm_reader_eof(const struct wasm_reader *r)
 	return r->p >= r->end;
 }
 
-int wasm_read_u8(struct wasm_reader *r, uint8_t *out);
-int wasm_read_u32(struct wasm_reader *r, uint32_t *out);      /* LEB128 u32 */
+int wasm_read_u8_slow(struct wasm_reader *r, uint8_t *out);
+int wasm_read_u32_slow(struct wasm_reader *r, uint32_t *out);
+
+/* The hot reads are inline (the validator reads every opcode through
+ * them); the out-of-line versions handle the end of input and long LEBs. */
+static inline int wasm_read_u8(struct wasm_reader *r, uint8_t *out)
+{
+	if (__builtin_expect(r->p < r->end, 1)) {
+		*out = *r->p++;
+		return 0;
+	}
+	return wasm_read_u8_slow(r, out);
+}
+
+static inline int wasm_read_u32(struct wasm_reader *r, uint32_t *out) /* LEB128 u32 */
+{
+	if (__builtin_expect(r->p < r->end && !(*r->p & 0x80), 1)) {
+		*out = *r->p++;
+		return 0;
+	}
+	return wasm_read_u32_slow(r, out);
+}
 int wasm_read_s32(struct wasm_reader *r, int32_t *out);       /* LEB128 s32 */
 int wasm_read_s33(struct wasm_reader *r, int64_t *out);       /* block types */
 int wasm_read_u64(struct wasm_reader *r, uint64_t *out);

@@ -185,7 +185,7 @@ static int pop(struct vstate *s, uint8_t expect, uint8_t *got)
 	if (s->nvals == c->height) {
 		if (c->unreachable) {
 			if (got)
-				*got = expect;
+				*got = UNKNOWN;
 			return 0;
 		}
 		return fail_at(s->at, "type mismatch");
@@ -194,7 +194,7 @@ static int pop(struct vstate *s, uint8_t expect, uint8_t *got)
 	if (expect && t && t != expect)
 		return fail_at(s->at, "type mismatch");
 	if (got)
-		*got = t ? t : expect;
+		*got = t;
 	return 0;
 }
 
@@ -436,7 +436,7 @@ static int check_branch(struct vstate *s, uint32_t depth, int keep)
 	if ((err = pop_vals(s, t, n, s->tmp)) < 0)
 		return err;
 	if (keep)
-		return push_vals(s, s->tmp, n);
+		return push_vals(s, t, n);
 	return 0;
 }
 
@@ -484,8 +484,8 @@ static int check_end(struct vstate *s)
 		return err;
 	if (s->nvals != c->height)
 		return fail_at(s->at, "type mismatch");
-	if (c->op == 0x04 && (c->nparams != c->nresults ||
-			      memcmp(c->params, c->results, c->nparams) != 0))
+	if (c->op == 0x04 && (c->nparams != c->nresults || (c->nparams &&
+			      memcmp(c->params, c->results, c->nparams) != 0)))
 		return fail_at(s->at, "type mismatch");
 	s->nctrls--;
 	return push_vals(s, res, nres);
@@ -821,7 +821,11 @@ static int validate_body(struct vstate *s, uint32_t fidx)
 		struct wasm_instr in;
 		const struct wasm_opinfo *o;
 
-		memset(&in, 0, sizeof(in));
+		/* no memset: each consumer reads only the fields its opcode sets */
+		in.type = 0;
+		in.a = in.b = 0;
+		in.lane = 0;
+		in.memoffset = 0;
 		s->at = (uint32_t)wasm_reader_offset(&s->r);
 		if (wasm_reader_eof(&s->r))
 			return fail_at(s->at, "unexpected end of section or function");
@@ -947,11 +951,11 @@ static int check_segments(const struct wasm_module *m)
 						    e->table, i);
 			if (table_type(m, e->table).reftype != e->reftype)
 				return fail_at(e->offset.offset, "type mismatch");
-			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, total_globals(m))) < 0)
+			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, m->nglobal_imports)) < 0)
 				return err;
 		}
 		for (k = 0; k < e->count; k++)
-			if ((err = wasm_validate_const(m, &e->items[k], e->reftype, total_globals(m))) < 0)
+			if ((err = wasm_validate_const(m, &e->items[k], e->reftype, m->nglobal_imports)) < 0)
 				return err;
 	}
 	for (i = 0; i < m->ndatas; i++) {
@@ -961,7 +965,7 @@ static int check_segments(const struct wasm_module *m)
 		if (d->memory >= m->nmemories + m->nmemory_imports)
 			return wp_error_set(WP_EINVALID, "unknown memory %u (data segment %u)",
 					    d->memory, i);
-		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, total_globals(m))) < 0)
+		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, m->nglobal_imports)) < 0)
 			return err;
 	}
 	return 0;

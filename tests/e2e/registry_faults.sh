@@ -10,11 +10,11 @@ need_tools docker-registry jq curl python3 node
 
 start_registry faults
 build_formats
-python3 "$(dirname "$0")/lib/gen-wasm.py" 3000000 "$T_TMP/big.wasm" 7
+python3 "$E2E_LIB/gen-wasm.py" 3000000 "$T_TMP/big.wasm" 7
 "$WASMPACK" build --wasm "$T_TMP/big.wasm" -o "oci:$T_TMP/src-big" >/dev/null 2>&1
 export WASMPACK_RETRY_BASE_MS=20 WASMPACK_RETRY_MAX_MS=2000 WASMPACK_RETRIES=5
 
-start_bg "$T_TMP/proxy.log" node "$(dirname "$0")/lib/fault-proxy.js" "$T_TMP/proxy.port" "${REG#*:}" 42 0.3
+start_bg "$T_TMP/proxy.log" node "$E2E_LIB/fault-proxy.js" "$T_TMP/proxy.port" "${REG#*:}" 42 0.3
 wait_file "$T_TMP/proxy.port"
 P="127.0.0.1:$(cat "$T_TMP/proxy.port")"
 
@@ -43,7 +43,7 @@ check_eq "after all that, the registry holds the tag" 200 \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/faults/big/manifests/v1")"
 
 # kill -9 midway: a slow proxy (40 ms a request) and 256 KiB chunks
-start_bg "$T_TMP/slow.log" node "$(dirname "$0")/lib/fault-proxy.js" "$T_TMP/slow.port" "${REG#*:}" 1 0 40
+start_bg "$T_TMP/slow.log" node "$E2E_LIB/fault-proxy.js" "$T_TMP/slow.port" "${REG#*:}" 1 0 40
 wait_file "$T_TMP/slow.port"
 S="127.0.0.1:$(cat "$T_TMP/slow.port")"
 WASMPACK_UPLOAD_CHUNK=262144 "$WASMPACK" push "oci:$T_TMP/src-big" "$S/killed/app:v1" >/dev/null 2>&1 &
@@ -63,3 +63,47 @@ check_eq "the push started again completes" "0 $REG/killed/app@$digest" "$T_RC $
 run "$WASMPACK" pull "$REG/killed/app:v1" -o "oci:$T_TMP/back-killed:latest"
 out=$(diff -r "$T_TMP/src-big" "$T_TMP/back-killed" 2>&1)
 check_eq "the tag points at a complete image" "0 identical" "$T_RC ${out:-identical}"
+
+# OCI-Chunk-Min-Length: asked for 256 KiB chunks, told at least 1 MiB
+start_bg "$T_TMP/min.log" env CHUNK_MIN=1048576 node "$E2E_LIB/fault-proxy.js" "$T_TMP/min.port" "${REG#*:}" 1 0
+wait_file "$T_TMP/min.port"
+M="127.0.0.1:$(cat "$T_TMP/min.port")"
+layer=$(jq -r '.layers[0].size' "$T_TMP/src-big/blobs/sha256/${digest#sha256:}")
+run env WASMPACK_UPLOAD_CHUNK=262144 "$WASMPACK" push "oci:$T_TMP/src-big" "$M/minchunk/app:v1"
+check_eq "OCI-Chunk-Min-Length raises the chunk size" "0 $(((layer + 1048575) / 1048576))" \
+	"$T_RC $(grep -c '^pass PATCH /v2/minchunk/' "$T_TMP/min.log")"
+
+# a registry refusing a big monolithic PUT (413): the blob goes again in chunks
+start_bg "$T_TMP/mono.log" env REFUSE_MONO=1000000 node "$E2E_LIB/fault-proxy.js" "$T_TMP/mono.port" "${REG#*:}" 1 0
+wait_file "$T_TMP/mono.port"
+N="127.0.0.1:$(cat "$T_TMP/mono.port")"
+run "$WASMPACK" push "oci:$T_TMP/src-big" "$N/mono/app:v1"
+check_eq "413 on the monolithic PUT: push completes" "0 $N/mono/app@$digest" "$T_RC $T_OUT"
+check_eq "then the blob went up in PATCH chunks" "1 yes" \
+	"$(grep -c '^413 PUT /v2/mono/' "$T_TMP/mono.log") $(grep -q '^pass PATCH /v2/mono/' "$T_TMP/mono.log" && echo yes)"
+
+# on a terminal: a live bar redrawn at most ~10 times a second
+if have script; then
+	t0=$(date +%s%N)
+	WASMPACK_UPLOAD_CHUNK=131072 script -qefc "'$WASMPACK' push 'oci:$T_TMP/src-big' '$S/tty/app:v1'" "$T_TMP/tty.out" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	draws=$(tr -cd '\r' <"$T_TMP/tty.out" | wc -c)
+	echo "# tty: $draws redraws in $ms ms"
+	check "on a TTY the bar is live (redrawn $draws times in $ms ms)" test "$draws" -ge 4
+	check "on a TTY at most ~10 redraws a second ($draws in $ms ms)" test "$draws" -le $((ms / 100 + 6))
+	check_match "the bar shows bytes and rate" "push sha256:[0-9a-f]{12} \[#+\.*\] [0-9.]+ [kM]?B / 3\.0 MB +[0-9.]+ [kM]?B/s" "$(cat "$T_TMP/tty.out")"
+else
+	skip "tty progress" "script (util-linux) is not installed"
+fi
+
+# a registry (or a proxy) answering a manifest PUT with another digest than
+# the one of the bytes sent: the push fails, naming both digests
+start_bg "$T_TMP/lie.log" env LIE_DIGEST=1 node "$E2E_LIB/fault-proxy.js" "$T_TMP/lie.port" "${REG#*:}" 1 0
+wait_file "$T_TMP/lie.port"
+LIE="127.0.0.1:$(cat "$T_TMP/lie.port")"
+run "$WASMPACK" push "oci:$T_TMP/src-image" "$LIE/lie/app:v1"
+check_eq "Docker-Content-Digest mismatch on manifest PUT: exit 1, nothing on stdout" "1 " "$T_RC $T_OUT"
+check_match "Docker-Content-Digest mismatch: one error line naming both digests" \
+	"^wasmpack: push $LIE/lie/app: manifest v1: the registry computed digest sha256:0{64}, we sent sha256:[0-9a-f]{64}$" \
+	"$(grep '^wasmpack:' <<<"$T_ERR")"

@@ -66,3 +66,14 @@ expect_error "pull of a missing tag names registry, status and code" 1 \
 	"^wasmpack: pull $REG/multi/app: manifest nope: 404 MANIFEST_UNKNOWN: manifest unknown$" \
 	"$WASMPACK" pull "$REG/multi/app:nope" -o "oci:$T_TMP/none"
 check "a failed pull writes nothing" test ! -e "$T_TMP/none"
+
+# pull by digest, into an oci-archive; push --json
+d=$(jq -r '.manifests[0].digest' "$T_TMP/src-wasm/index.json")
+run "$WASMPACK" pull "$REG/plain/wasm@$d" -o "oci-archive:$T_TMP/pulled.tar:v9"
+check_eq "pull by digest into an oci-archive" "0 $REG/plain/wasm@$d" "$T_RC $T_OUT"
+run "$WASMPACK" inspect "oci-archive:$T_TMP/pulled.tar:v9" --json
+check_eq "the archive holds the image under the tag asked for" "$d wasm" "$(jq -r '.digest + " " + .format' <<<"$T_OUT")"
+run "$WASMPACK" push "oci:$T_TMP/src-wasm" "$REG/js/app:a" "$REG/js/app:b" --json
+check_eq "push --json: digest, pushed, every reference" \
+	"$d true $REG/js/app:a $REG/js/app:b $REG/js/app@$d" \
+	"$(jq -r '[.digest, (.pushed|tostring), .references[]] | join(" ")' <<<"$T_OUT")"

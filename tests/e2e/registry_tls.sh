@@ -76,7 +76,7 @@ check_eq "auths key https://HOST/v1/ matches HOST" 0 "$T_RC"
 
 # credential helpers: credHelpers[host] comes before auths (which is wrong here)
 mkdir -p "$T_TMP/bin"
-cp "$(dirname "$0")/lib/cred-helper.sh" "$T_TMP/bin/docker-credential-wptest"
+cp "$E2E_LIB/cred-helper.sh" "$T_TMP/bin/docker-credential-wptest"
 export PATH="$T_TMP/bin:$PATH" WPTEST_LOG="$T_TMP/helper.log" WPTEST_SERVER="$REG" WPTEST_USER=alice WPTEST_SECRET="$PW"
 bad=$(printf 'alice:nope' | base64 -w0)
 printf '{"auths":{"%s":{"auth":"%s"}},"credHelpers":{"%s":"wptest"}}' "$REG" "$bad" "$REG" >"$DOCKER_CONFIG/config.json"
@@ -106,3 +106,24 @@ mkdir -p "$XDG_RUNTIME_DIR/containers"
 printf '{"auths":{"%s":{"auth":"%s"}}}' "$REG" "$b64" >"$XDG_RUNTIME_DIR/containers/auth.json"
 run "$WASMPACK" push "$src" "$REG/podman/app:v2" "${CA[@]}"
 check_eq "\$XDG_RUNTIME_DIR/containers/auth.json" 0 "$T_RC"
+
+# build --push honours --ca-file
+mkdir -p "$T_TMP/bw" && cd "$T_TMP/bw"
+run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" \
+	--push -t "$REG/built/hello:v1" "${CA[@]}"
+check_match "build --push --ca-file to the TLS registry" "^$REG/built/hello@sha256:[0-9a-f]{64}$" "$T_OUT"
+cd "$T_TMP"
+
+# an https registry redirecting a blob to plain http: refused
+if have node; then
+	m=$(jq -r '.manifests[0].digest' "$T_TMP/src-image/index.json")
+	start_bg "$T_TMP/down.log" node "$E2E_LIB/downgrade-server.js" "$T_TMP/down.port" \
+		"$T_TMP/ca/server.crt" "$T_TMP/ca/server.key" "$T_TMP/src-image/blobs/sha256/${m#sha256:}"
+	wait_file "$T_TMP/down.port"
+	D="127.0.0.1:$(cat "$T_TMP/down.port")"
+	run "$WASMPACK" pull "$D/x/app:v1" -o "oci:$T_TMP/down" "${CA[@]}"
+	check_eq "a redirect from https to http is refused (exit 1, one error line)" \
+		"1 wasmpack: pull $D/x/app: refusing a redirect from https to plain http (127.0.0.1:9)" \
+		"$T_RC $(grep '^wasmpack:' <<<"$T_ERR")"
+	check "nothing was written" test ! -e "$T_TMP/down"
+fi

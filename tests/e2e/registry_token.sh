@@ -14,8 +14,8 @@ d="$T_TMP/tok"
 mkdir -p "$d"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	-subj "/CN=wasmpack token issuer" 2>/dev/null
-start_bg "$d/token.log" node "$(dirname "$0")/lib/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
-	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW" refresh-abc
+start_bg "$d/token.log" node "$E2E_LIB/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
+	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,brief:$PW,<token>:get-only-xyz" refresh-abc
 wait_file "$d/port"
 TOK="127.0.0.1:$(cat "$d/port")"
 start_registry token "" "" \
@@ -49,6 +49,10 @@ run "$WASMPACK" push "$src" "$REG/oauth/app:v1"
 check_eq "identity token: push succeeds" 0 "$T_RC"
 check_eq "identity token: OAuth2 POST refresh_token with the push scope" "POST refresh repository:oauth/app:push,pull" \
 	"$(grep '^POST' "$d/token.log" | tail -n1)"
+printf '{"auths":{"%s":{"identitytoken":"get-only-xyz"}}}' "$REG" >"$DOCKER_CONFIG/config.json"
+run "$WASMPACK" push "$src" "$REG/oauth/app:v2"
+check_eq "identity token: POST 404 falls back to GET (as user <token>)" "0 POST 404|GET <token> repository:oauth/app:push,pull" \
+	"$T_RC $(tail -n2 "$d/token.log" | paste -sd'|')"
 rm -f "$DOCKER_CONFIG/config.json"
 
 # cross-repo mount; user "narrow" gets only the first scope on its first
@@ -64,7 +68,7 @@ check_eq "insufficient_scope: a narrow token, then one with the mount's pull sco
 unset WASMPACK_REGISTRY_USERNAME WASMPACK_REGISTRY_PASSWORD
 
 # blobs redirected to another host: followed without Authorization
-start_bg "$d/cdn.log" node "$(dirname "$0")/lib/redirect-proxy.js" "$d/cdn-port" "${REG#*:}"
+start_bg "$d/cdn.log" node "$E2E_LIB/redirect-proxy.js" "$d/cdn-port" "${REG#*:}"
 wait_file "$d/cdn-port"
 CDN="127.0.0.1:$(cat "$d/cdn-port")"
 run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$CDN/token/image:v1" -o "oci:$T_TMP/via-cdn:latest"
@@ -73,3 +77,32 @@ check_eq "redirected blob requests carried no Authorization" "2 0" \
 	"$(grep -c 'cdn auth=absent' "$d/cdn.log") $(grep -c 'cdn auth=present' "$d/cdn.log")"
 out=$(diff -r "$T_TMP/src-image" "$T_TMP/via-cdn" 2>&1)
 check_eq "the redirected pull is byte-identical" identical "${out:-identical}"
+check_eq "a registry's Warning: 299 is shown once, on stderr" \
+	"1 wasmpack: pull $CDN/token/image: registry warning: \"this registry is going away\"" \
+	"$(grep -c 'registry warning' <<<"$T_ERR") $(grep 'registry warning' <<<"$T_ERR")"
+
+# a CDN serving corrupt bytes: the digest check refuses the image
+start_bg "$d/bad.log" env TAMPER=1 node "$E2E_LIB/redirect-proxy.js" "$d/bad-port" "${REG#*:}"
+wait_file "$d/bad-port"
+BAD="127.0.0.1:$(cat "$d/bad-port")"
+run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$BAD/token/image:v1" -o "oci:$T_TMP/corrupt"
+check_eq "a blob whose bytes do not match its digest fails the pull" 1 "$T_RC"
+check_match "the error names the blob and the digest mismatch" \
+	"wasmpack: pull $BAD/token/image: blob sha256:[0-9a-f]{64}: .*(digest|corrupt)" "$T_ERR"
+check "a refused pull writes nothing" test ! -e "$T_TMP/corrupt"
+
+# tokens are renewed before they expire: "brief" tokens live 6 s, so the
+# client renews after 1 s; each request through this proxy waits 0.4 s, so
+# one push outlives the first token's renewal time but not its expiry
+start_bg "$d/slow.log" node "$E2E_LIB/fault-proxy.js" "$d/slow.port" "${REG#*:}" 1 0 400
+wait_file "$d/slow.port"
+SLOW="127.0.0.1:$(cat "$d/slow.port")"
+n0=$(grep -c '^GET brief' "$d/token.log")
+l0=$(wc -l <"$REG_LOG")
+run env WASMPACK_REGISTRY_USERNAME=brief WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" push "$src" "$SLOW/renew/app:v1"
+check_eq "short-lived token: push succeeds" 0 "$T_RC"
+n1=$(grep -c '^GET brief' "$d/token.log")
+if [ $((n1 - n0)) -ge 2 ]; then ok "short-lived token: renewed during the push ($((n1 - n0)) tokens)"
+else not_ok "short-lived token: renewed during the push" "tokens fetched: $((n1 - n0))"; fi
+check_eq "short-lived token: the registry never saw an expired token (401 only for the ping)" 1 \
+	"$(tail -n +$((l0 + 1)) "$REG_LOG" | grep -c '" 401 ')"

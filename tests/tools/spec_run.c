@@ -228,7 +228,8 @@ static int do_action(json_t *a, runner_val *res, size_t *nres, struct runner_tra
 		*nres = 1;
 		return runner_instance_global(inst, field, &res[0]);
 	}
-	f = runner_instance_func(inst, field);
+	f = runner_instance_func_n(inst, field,
+				   json_string_length(json_object_get(a, "field")));
 	if (!f)
 		return wp_error_set(WP_ENOTFOUND, "no export %s", field);
 	if (n > MAX_VALS)
@@ -461,7 +462,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: spec_run [-v] [--spectest spectest.wasm] script.json\n");
 		return 2;
 	}
-	root = json_load_file(path, 0, &jerr);
+	root = json_load_file(path, JSON_ALLOW_NUL, &jerr);
 	if (!root) {
 		fprintf(stderr, "spec_run: %s: %s\n", path, jerr.text);
 		return 2;

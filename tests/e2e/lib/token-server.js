@@ -7,7 +7,9 @@
 // USERS is "user:pass,user2:pass2"; REFRESH is the refresh token the OAuth2
 // POST accepts.  Anonymous requests get a token with no access.  User
 // "narrow" gets only the first requested scope on its first request (to
-// provoke insufficient_scope).  Each request is logged on stdout as
+// provoke insufficient_scope).  A refresh token starting "get-only" gets
+// 404 on POST (as registries without OAuth2 answer).  User "brief" gets
+// tokens that live 6 s (to prove the client renews before expiry).  Each request is logged on stdout as
 // "<METHOD> <user|-> <scopes>" (no secrets).  Writes its port to PORTFILE.
 'use strict';
 const http = require('http');
@@ -23,10 +25,12 @@ const seen = new Map();
 
 const b64url = (b) => Buffer.from(b).toString('base64url');
 
+const ttlFor = (user) => (user === 'brief' ? 6 : 300);
+
 function jwt(sub, access) {
   const now = Math.floor(Date.now() / 1000);
   const header = { typ: 'JWT', alg: 'RS256', x5c: [der.toString('base64')] };
-  const claims = { iss: issuer, sub, aud: service, exp: now + 300, nbf: now - 10, iat: now,
+  const claims = { iss: issuer, sub, aud: service, exp: now + ttlFor(sub), nbf: now - 10, iat: now,
     jti: crypto.randomBytes(8).toString('hex'), access };
   const input = b64url(JSON.stringify(header)) + '.' + b64url(JSON.stringify(claims));
   return input + '.' + b64url(crypto.sign('sha256', Buffer.from(input), key));
@@ -55,7 +59,7 @@ function deny(res) {
 function grant(res, user, scopes) {
   const t = jwt(user || '', accessFor(user, scopes));
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ token: t, access_token: t, expires_in: 300,
+  res.end(JSON.stringify({ token: t, access_token: t, expires_in: ttlFor(user),
     issued_at: new Date().toISOString() }));
 }
 
@@ -83,6 +87,10 @@ const server = http.createServer((req, res) => {
     req.on('end', () => {
       const f = new URLSearchParams(body);
       const scopes = (f.get('scope') || '').split(' ').filter(Boolean);
+      if ((f.get('refresh_token') || '').startsWith('get-only')) {
+        // a registry without the OAuth2 POST: the client falls back to GET
+        console.log('POST 404'); res.writeHead(404); res.end('404 page not found'); return;
+      }
       if (f.get('grant_type') !== 'refresh_token' || f.get('refresh_token') !== refresh) {
         console.log('POST denied'); deny(res); return;
       }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Benchmarks of the engine (not timed tests): compute kernels of our own
+# (bench/programs/*.c: integer, memory, float, call-heavy, sorting) built
+# natively (gcc -O2) and as import-free wasm32 modules exporting `run`
+# (clang-16 -O2), run natively, under wasmpack's engine (the embedding API
+# through build/tools/wasm_run), under node (V8) and under wabt's
+# wasm-interp; outputs must agree.  Prints per-program times and ratios
+# from this one run, their geometric means, the startup time of a 1 MB
+# module, and internal code size / code section size.
+#   BENCH_SKIP_INTERP=1  skip wasm-interp (slow)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${WASMPACK_BUILD:-$root/build}
+tool=$build/tools/wasm_run
+[ -x "$tool" ] || make -C "$root" --no-print-directory tools >/dev/null
+for t in gcc clang-16 node wat2wasm; do
+	command -v $t >/dev/null || { echo "bench: $t not found" >&2; exit 2; }
+done
+have_interp=0
+if [ -z "${BENCH_SKIP_INTERP:-}" ] && command -v wasm-interp >/dev/null; then have_interp=1; fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+now() { date +%s%N; }
+secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+cat >"$tmp/run.js" <<'JS'
+const fs = require('fs');
+const bytes = fs.readFileSync(process.argv[2]);
+WebAssembly.instantiate(bytes, {}).then(({ instance }) => {
+  const t0 = process.hrtime.bigint();
+  const r = instance.exports.run();
+  const t1 = process.hrtime.bigint();
+  console.log(String(r));
+  console.error(String(t1 - t0));
+});
+JS
+
+printf '%-8s %9s %9s %7s %9s %7s' program native engine x-nat node x-nat
+[ $have_interp = 1 ] && printf ' %9s %8s' interp interp/eng
+printf ' %6s\n' code-x
+log_nat=0 log_node=0 log_interp=0 n=0 fail=0
+for src in "$root"/bench/programs/*.c; do
+	p=$(basename "$src" .c)
+	gcc -O2 -o "$tmp/$p" "$src"
+	clang-16 --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export=run -o "$tmp/$p.wasm" "$src"
+
+	t0=$(now); want=$("$tmp/$p"); t1=$(now)
+	nat=$((t1 - t0))
+	t0=$(now); got=$("$tool" --stats "$tmp/$p.wasm" run 2>"$tmp/stats"); t1=$(now)
+	eng=$((t1 - t0))
+	code=$(sed -n 's/.*ratio \([0-9.]*\)).*/\1/p' "$tmp/stats")
+	nodeout=$(node "$tmp/run.js" "$tmp/$p.wasm" 2>"$tmp/node.ns")
+	nodet=$(cat "$tmp/node.ns")
+	if [ "$got" != "$want" ] || [ "$nodeout" != "$want" ]; then
+		echo "$p: outputs differ: native $want engine $got node $nodeout" >&2
+		fail=1
+	fi
+	printf '%-8s %9s %9s %7s %9s %7s' "$p" "$(secs $nat)" "$(secs $eng)" "$(ratio $eng $nat)" \
+		"$(secs $nodet)" "$(ratio $nodet $nat)"
+	log_nat=$(awk -v s="$log_nat" -v a="$eng" -v b="$nat" 'BEGIN { print s + log(a / b) }')
+	log_node=$(awk -v s="$log_node" -v a="$eng" -v b="$nodet" 'BEGIN { print s + log(a / b) }')
+	if [ $have_interp = 1 ]; then
+		t0=$(now); iout=$(wasm-interp --run-all-exports "$tmp/$p.wasm"); t1=$(now)
+		it=$((t1 - t0))
+		ival=$(printf '%s\n' "$iout" | sed -n 's/^run() => i64:\(.*\)$/\1/p')
+		if [ "$ival" != "$want" ]; then
+			echo "$p: wasm-interp printed '$iout', native $want" >&2
+			fail=1
+		fi
+		printf ' %9s %8s' "$(secs $it)" "$(ratio $it $eng)"
+		log_interp=$(awk -v s="$log_interp" -v a="$it" -v b="$eng" 'BEGIN { print s + log(a / b) }')
+	fi
+	printf ' %6s\n' "$code"
+	n=$((n + 1))
+done
+echo "geomean engine/native: $(awk -v s="$log_nat" -v n=$n 'BEGIN { printf "%.2f", exp(s / n) }')x"
+echo "geomean engine/node:   $(awk -v s="$log_node" -v n=$n 'BEGIN { printf "%.2f", exp(s / n) }')x"
+[ $have_interp = 1 ] && echo "geomean wasm-interp/engine: $(awk -v s="$log_interp" -v n=$n 'BEGIN { printf "%.2f", exp(s / n) }')x (engine is that many times faster)"
+
+# startup: a 1 MB module (many functions) instantiated, an empty export called
+{
+	echo "(module (memory 1) (func (export \"empty\"))"
+	for i in $(seq 1 9000); do
+		echo "(func \$f$i (param i32 i64) (result i64) (local i32 f64)"
+		echo " (local.set 2 (i32.add (local.get 0) (i32.const $i)))"
+		echo " (block (loop (br_if 1 (i32.eqz (local.get 2))) (local.set 2 (i32.sub (local.get 2) (i32.const 1)))"
+		echo "  (i32.store offset=16 (local.get 2) (i32.mul (local.get 2) (i32.const 3))) (br 0)))"
+		echo " (local.set 3 (f64.mul (f64.convert_i64_s (local.get 1)) (f64.const 1.5)))"
+		echo " (i64.add (i64.trunc_sat_f64_s (local.get 3)) (i64.extend_i32_u (i32.load (local.get 0)))))"
+	done
+	echo ")"
+} >"$tmp/big.wat"
+wat2wasm "$tmp/big.wat" -o "$tmp/big.wasm"
+size=$(stat -c %s "$tmp/big.wasm")
+best=""
+for i in 1 2 3 4 5; do
+	"$tool" --stats "$tmp/big.wasm" empty 2>"$tmp/stats" >/dev/null
+	t=$(awk '{ print $2 + $5 + $8 }' "$tmp/stats")
+	if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; line=$(cat "$tmp/stats"); fi
+done
+echo "startup: $size-byte module: load+instantiate+call $best ms (best of 5; $line)"
+exit $fail

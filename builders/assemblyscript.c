@@ -1,0 +1,216 @@
+/*
+ * assemblyscript.c - the `assemblyscript` builder: a package.json that
+ * depends on assemblyscript -> npm ci (npm install without a lock file)
+ * -> asc with the project's asconfig.json.  A WASI project's asconfig
+ * extends @assemblyscript/wasi-shim's, which maps console, process and
+ * abort onto WASI preview1 and exports _start.
+ *
+ * node_modules is reused when npm's own record of the install
+ * (node_modules/.package-lock.json) is newer than the lock file, as a
+ * Buildpacks npm layer is reused when the lock file is unchanged.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "../common/error.h"
+#include "../common/fs.h"
+#include "internal.h"
+
+#define ASC "node_modules/assemblyscript/bin/asc.js"
+
+static json_t *read_json(struct bctx *c, const char *rel)
+{
+	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	json_t *j = NULL;
+
+	if (bctx_read(c, rel, &b) == 0)
+		j = json_loadb((const char *)b.data, b.len, 0, NULL);
+	wp_error_clear();
+	wp_buf_release(&b);
+	return j;
+}
+
+static int as_detect(struct bctx *c, char **reason)
+{
+	json_t *pkg;
+	int pass = 0, r;
+
+	if (!bctx_file_exists(c, "package.json")) {
+		r = asprintf(reason, "no package.json");
+	} else if (!(pkg = read_json(c, "package.json"))) {
+		r = asprintf(reason, "package.json is not valid JSON");
+	} else {
+		pass = json_object_get(json_object_get(pkg, "dependencies"), "assemblyscript") ||
+		       json_object_get(json_object_get(pkg, "devDependencies"), "assemblyscript");
+		r = asprintf(reason, pass ? "package.json depends on assemblyscript"
+					  : "package.json does not depend on assemblyscript");
+		json_decref(pkg);
+	}
+	if (r < 0)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	return pass;
+}
+
+/* The installed compiler's version, when node_modules has it. */
+static char *asc_version(struct bctx *c)
+{
+	json_t *j = read_json(c, "node_modules/assemblyscript/package.json");
+	char *v = j && json_is_string(json_object_get(j, "version"))
+			  ? strdup(json_string_value(json_object_get(j, "version"))) : NULL;
+
+	json_decref(j);
+	return v;
+}
+
+static int describe(struct bctx *c, struct toolchain *t, const char *node_version)
+{
+	char *asc = asc_version(c);
+	int r;
+
+	free(t->display);
+	if (asc)
+		r = asprintf(&t->display, "assemblyscript %s (node %s)", asc, node_version);
+	else
+		r = asprintf(&t->display, "assemblyscript (node %s)", node_version);
+	free(asc);
+	if (r < 0) {
+		t->display = NULL;
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int as_toolchain(struct bctx *c, struct toolchain *t)
+{
+	struct wp_buf m = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char *argv[] = { NULL, "--version", NULL }, *ver = NULL;
+	int err;
+
+	if (!(t->tool = tc_which("node")))
+		return wp_error_set(WP_ENOTFOUND, "node is not installed (apt-get install nodejs npm)");
+	if (!(t->tool2 = tc_which("npm")))
+		return wp_error_set(WP_ENOTFOUND, "npm is not installed (apt-get install npm)");
+	tc_fingerprint(&m, t->tool);
+	tc_fingerprint(&m, t->tool2);
+	argv[0] = t->tool;
+	if ((err = tc_probe(wp_buf_cstr(&m), NULL, argv, &ver)) < 0)
+		goto done;
+	if ((err = describe(c, t, ver)) < 0)
+		goto done;
+	/* the compiler's own version is pinned by package-lock.json, an input */
+	if (asprintf(&t->identity, "%s node=%s", wp_buf_cstr(&m), ver) < 0) {
+		t->identity = NULL;
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+	}
+done:
+	free(ver);
+	wp_buf_release(&m);
+	return err;
+}
+
+static int as_facts(struct bctx *c)
+{
+	json_t *pkg = read_json(c, "package.json");
+	const char *name = json_string_value(json_object_get(pkg, "name"));
+	int err = 0;
+
+	if (name && name[0] == '@' && strchr(name, '/'))
+		name = strchr(name, '/') + 1; /* "@scope/app" -> "app" */
+	if (name && *name)
+		err = set_str(&c->name, name);
+	if (err == 0 && json_is_string(json_object_get(pkg, "version")))
+		err = set_str(&c->version, json_string_value(json_object_get(pkg, "version")));
+	json_decref(pkg);
+	return err;
+}
+
+static long long mtime_of(struct bctx *c, const char *rel)
+{
+	char *p = wp_path_join(c->dir, rel);
+	struct stat st;
+	long long t = -1;
+
+	if (p && stat(p, &st) == 0)
+		t = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	free(p);
+	return t;
+}
+
+/* npm ci / npm install, unless node_modules is already what the lock says. */
+static int install(struct bctx *c)
+{
+	const char *lock = bctx_file_exists(c, "package-lock.json") ? "package-lock.json"
+			   : bctx_file_exists(c, "npm-shrinkwrap.json") ? "npm-shrinkwrap.json" : NULL;
+	long long done = mtime_of(c, "node_modules/.package-lock.json");
+	char *argv[] = { c->tc.tool2 ? c->tc.tool2 : "npm", lock ? "ci" : "install", "--no-audit", "--no-fund",
+			 NULL };
+
+	if (lock && done >= 0 && done >= mtime_of(c, lock) && bctx_file_exists(c, ASC)) {
+		bctx_note(c, "node_modules is up to date with %s, not reinstalled", lock);
+		return 0;
+	}
+	return bctx_exec(c, c->dir, NULL, argv);
+}
+
+static int as_build(struct bctx *c)
+{
+	json_t *cfg = read_json(c, "asconfig.json"), *targets;
+	struct strv argv = { NULL, 0 };
+	const char *profile = c->o->debug ? "debug" : "release";
+	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	int err;
+
+	if (bctx_read(c, "asconfig.json", &text) < 0 || !strstr(wp_buf_cstr(&text), "wasi-shim"))
+		bctx_note(c, "asconfig.json does not extend @assemblyscript/wasi-shim: the module will not be a WASI command");
+	wp_error_clear();
+	if ((err = install(c)) < 0)
+		goto done;
+	if (!c->o->dry_run && !bctx_file_exists(c, ASC)) {
+		err = wp_error_set(WP_ENOTFOUND, "npm finished but %s/%s is missing", c->dir, ASC);
+		goto done;
+	}
+	if (c->tc.tool && c->tc.display) {
+		char *node = strstr(c->tc.display, "(node ");
+		char *ver = node ? strndup(node + 6, strcspn(node + 6, ")")) : NULL;
+		if (ver)
+			describe(c, &c->tc, ver);
+		free(ver);
+	}
+	if (asprintf(&c->artifact, "%s/%s.wasm", c->out_dir, c->name ? c->name : c->dirname) < 0) {
+		c->artifact = NULL;
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = strv_add(&argv, c->tc.tool ? c->tc.tool : "node")) < 0 || (err = strv_add(&argv, ASC)) < 0)
+		goto done;
+	if (!json_is_array(json_object_get(cfg, "entries"))) {
+		if (!bctx_file_exists(c, "assembly/index.ts")) {
+			err = wp_error_set(WP_ENOTFOUND, "%s: no \"entries\" in asconfig.json and no assembly/index.ts",
+					   c->dir);
+			goto done;
+		}
+		if ((err = strv_add(&argv, "assembly/index.ts")) < 0)
+			goto done;
+	}
+	targets = json_object_get(cfg, "targets");
+	if (json_object_get(targets, profile))
+		err = strv_add(&argv, "--target") < 0 || strv_add(&argv, profile) < 0 ? WP_ENOMEM : 0;
+	else
+		err = strv_add(&argv, c->o->debug ? "--debug" : "-O3");
+	if (err < 0 || (err = strv_add(&argv, "--outFile")) < 0 || (err = strv_add(&argv, c->artifact)) < 0 ||
+	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+		goto done;
+	err = bctx_exec(c, c->dir, NULL, argv.v);
+done:
+	json_decref(cfg);
+	strv_release(&argv);
+	wp_buf_release(&text);
+	return err;
+}
+
+const struct builder_ops builder_assemblyscript = { "assemblyscript", as_detect, as_toolchain, as_facts,
+						    as_build };

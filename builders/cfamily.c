@@ -1,0 +1,489 @@
+/*
+ * cfamily.c - the C/C++ project shapes shared by the c, cpp and emscripten
+ * builders: CMake (configured out of tree with a toolchain file wasmpack
+ * writes, in a persistent per-project build directory under the cache),
+ * Makefiles (run in a private copy of the project with CC, CXX, AR,
+ * RANLIB and the FLAGS set for wasm32, so stale outputs and in-tree
+ * litter are impossible) and plain sources (*.c, *.cpp in the directory
+ * or src/, compiled and linked directly).  The drivers come from the
+ * builder's toolchain (clang.c, emscripten.c).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../common/error.h"
+#include "../common/fs.h"
+#include "../oci/digest.h"
+#include "cache.h"
+#include "inputs.h"
+#include "internal.h"
+
+#define THROW_HINT "C++ is compiled with -fno-exceptions because wasi-libc has no exception support: remove throw/try/catch from the code"
+
+static int has_ext(const char *name, const char *const *exts)
+{
+	const char *dot = strrchr(name, '.');
+
+	for (; dot && *exts; exts++)
+		if (!strcmp(dot, *exts))
+			return 1;
+	return 0;
+}
+
+static const char *const c_exts[] = { ".c", NULL };
+static const char *const cxx_exts[] = { ".cpp", ".cc", ".cxx", ".c++", ".C", NULL };
+
+/* Sources directly in `sub` ("" or "src") of the project, sorted. */
+static int scan_sources(struct bctx *c, const char *sub, struct cscan *s)
+{
+	char *path = *sub ? wp_path_join(c->dir, sub) : strdup(c->dir);
+	struct dirent *e;
+	DIR *d;
+	int err = 0;
+
+	if (!path)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	d = opendir(path);
+	free(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && err == 0) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (has_ext(e->d_name, c_exts))
+			err = strv_addf(&s->csrc, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+		else if (has_ext(e->d_name, cxx_exts))
+			err = strv_addf(&s->cxxsrc, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+	}
+	closedir(d);
+	return err;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cfamily_scan(struct bctx *c, struct cscan *s)
+{
+	static const char *makefiles[] = { "GNUmakefile", "makefile", "Makefile" };
+	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	size_t i;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if ((err = scan_sources(c, "", s)) < 0 || (err = scan_sources(c, "src", s)) < 0)
+		return err;
+	if (s->csrc.n)
+		qsort(s->csrc.v, s->csrc.n, sizeof(char *), cmp_str);
+	if (s->cxxsrc.n)
+		qsort(s->cxxsrc.v, s->cxxsrc.n, sizeof(char *), cmp_str);
+	s->cxx = s->cxxsrc.n > 0;
+	if (bctx_file_exists(c, "CMakeLists.txt")) {
+		s->kind = CPROJ_CMAKE;
+		s->file = "CMakeLists.txt";
+	} else {
+		for (i = 0; i < 3 && !s->kind; i++)
+			if (bctx_file_exists(c, makefiles[i])) {
+				s->kind = CPROJ_MAKE;
+				s->file = makefiles[i];
+			}
+	}
+	if (!s->kind && (s->csrc.n || s->cxxsrc.n))
+		s->kind = CPROJ_PLAIN;
+	/* a build file that names C++ makes it a C++ project */
+	if (s->kind == CPROJ_CMAKE || s->kind == CPROJ_MAKE) {
+		if (bctx_read(c, s->file, &text) == 0 &&
+		    (strstr(wp_buf_cstr(&text), "CXX") || strstr(wp_buf_cstr(&text), ".cpp")))
+			s->cxx = 1;
+		wp_error_clear();
+	}
+	wp_buf_release(&text);
+	return 0;
+}
+
+void cscan_release(struct cscan *s)
+{
+	strv_release(&s->csrc);
+	strv_release(&s->cxxsrc);
+	memset(s, 0, sizeof(*s));
+}
+
+int cfamily_detect(struct bctx *c, int want_cxx, char **reason)
+{
+	struct cscan s;
+	int err, pass;
+
+	if ((err = cfamily_scan(c, &s)) < 0)
+		return err;
+	pass = s.kind != CPROJ_NONE && (!want_cxx || s.cxx);
+	if (s.kind == CPROJ_NONE)
+		err = asprintf(reason, "no CMakeLists.txt, Makefile or %s sources in the directory or src/",
+			       want_cxx ? "C++" : "C/C++");
+	else if (!pass && s.kind == CPROJ_PLAIN)
+		err = asprintf(reason, "no C++ sources (%zu C)", s.csrc.n);
+	else if (!pass)
+		err = asprintf(reason, "%s found, but no C++ in it", s.file);
+	else if (s.kind == CPROJ_PLAIN)
+		err = asprintf(reason, "%zu C and %zu C++ source file%s (%s)", s.csrc.n, s.cxxsrc.n,
+			       s.csrc.n + s.cxxsrc.n == 1 ? "" : "s", s.cxxsrc.n ? s.cxxsrc.v[0] : s.csrc.v[0]);
+	else
+		err = asprintf(reason, "%s found%s", s.file, s.cxx ? " (C++)" : "");
+	cscan_release(&s);
+	if (err < 0)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	return pass;
+}
+
+/* --- facts --- */
+
+int cfamily_facts(struct bctx *c)
+{
+	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	const char *s, *p;
+
+	if (bctx_read(c, "CMakeLists.txt", &text) < 0) {
+		wp_error_clear();
+		wp_buf_release(&text);
+		return 0;
+	}
+	s = wp_buf_cstr(&text);
+	for (p = s; (p = strcasestr(p, "project")); p += 7) {
+		const char *q = p + 7, *v;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '(')
+			continue;
+		q++;
+		while (isspace((unsigned char)*q))
+			q++;
+		free(c->name);
+		c->name = strndup(q, strcspn(q, " \t\r\n)"));
+		v = strstr(q, "VERSION");
+		if (v && v < q + strcspn(q, ")")) {
+			v += 7;
+			while (isspace((unsigned char)*v))
+				v++;
+			free(c->version);
+			c->version = strndup(v, strcspn(v, " \t\r\n)"));
+		}
+		break;
+	}
+	wp_buf_release(&text);
+	return 0;
+}
+
+/* --- building --- */
+
+struct flags {
+	char *cc, *cxx;        /* driver + target (+ sysroot, libc++ include) */
+	char *cflags, *cxxflags, *ldflags;
+};
+
+static void flags_release(struct flags *f)
+{
+	free(f->cc);
+	free(f->cxx);
+	free(f->cflags);
+	free(f->cxxflags);
+	free(f->ldflags);
+}
+
+static int make_flags(struct bctx *c, int emscripten, struct flags *f)
+{
+	const struct toolchain *t = &c->tc;
+	const char *opt = c->o->debug ? "-O0 -g" : "-O2";
+	int r = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (emscripten) {
+		r |= asprintf(&f->cc, "%s", t->cc) < 0;
+		r |= asprintf(&f->cxx, "%s", t->cxx) < 0;
+		r |= asprintf(&f->cflags, "%s", opt) < 0;
+		r |= asprintf(&f->cxxflags, "%s", opt) < 0;
+		r |= asprintf(&f->ldflags, "-sSTANDALONE_WASM --oformat=wasm") < 0;
+	} else {
+		char sys[PATH_MAX + 16] = "";
+		if (t->sysroot)
+			snprintf(sys, sizeof(sys), " --sysroot=%s", t->sysroot);
+		r |= asprintf(&f->cc, "%s --target=%s%s", t->cc, t->target, sys) < 0;
+		r |= asprintf(&f->cxx, "%s --target=%s%s%s%s", t->cxx, t->target, sys, t->cxxinc ? " -isystem " : "",
+			      t->cxxinc ? t->cxxinc : "") < 0;
+		r |= asprintf(&f->cflags, "%s", opt) < 0;
+		r |= asprintf(&f->cxxflags, "%s -fno-exceptions", opt) < 0;
+		r |= asprintf(&f->ldflags, "%s", "") < 0;
+	}
+	return r ? wp_error_set(WP_ENOMEM, "out of memory") : 0;
+}
+
+/* Split "a b c" on spaces into argv (our own strings only: no quoting). */
+static int add_words(struct strv *v, const char *s)
+{
+	int err = 0;
+
+	while (*s && err == 0) {
+		size_t n = strcspn(s, " ");
+		if (n) {
+			char *w = strndup(s, n);
+			err = w ? strv_add(v, w) : wp_error_set(WP_ENOMEM, "out of memory");
+			free(w);
+		}
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+	return err;
+}
+
+/* Run a step, explaining a failure on `throw` under -fno-exceptions. */
+static int run_step(struct bctx *c, int i, int emscripten)
+{
+	struct wp_buf tail = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	int err = bctx_run(c, i, &tail);
+
+	if (err < 0 && !emscripten && strstr(wp_buf_cstr(&tail), "with exceptions disabled")) {
+		char msg[2048];
+		snprintf(msg, sizeof(msg), "%s", wp_error_last());
+		err = wp_error_set(err, "%s (%s)", msg, THROW_HINT);
+	}
+	wp_buf_release(&tail);
+	return err;
+}
+
+static int build_plain(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
+{
+	struct strv argv = { NULL, 0 }, objs = { NULL, 0 };
+	int err = 0, mixed = s->csrc.n && s->cxxsrc.n, i;
+	size_t k;
+
+	if (asprintf(&c->artifact, "%s/%s.wasm", c->out_dir, c->dirname) < 0)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	/* mixed C and C++: compile each with its own driver, link with C++ */
+	for (k = 0; mixed && k < s->csrc.n + s->cxxsrc.n && err == 0; k++) {
+		int is_c = k < s->csrc.n;
+		const char *src = is_c ? s->csrc.v[k] : s->cxxsrc.v[k - s->csrc.n];
+		strv_release(&argv);
+		if ((err = add_words(&argv, is_c ? f->cc : f->cxx)) < 0 ||
+		    (err = add_words(&argv, is_c ? f->cflags : f->cxxflags)) < 0 ||
+		    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
+		    (err = strv_add(&argv, "-c")) < 0 || (err = strv_add(&argv, src)) < 0 ||
+		    (err = strv_add(&argv, "-o")) < 0 || (err = strv_addf(&objs, "%s/obj%zu.o", c->out_dir, k)) < 0 ||
+		    (err = strv_add(&argv, objs.v[k])) < 0)
+			break;
+		if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0)
+			err = i < 0 ? i : err;
+	}
+	if (err < 0)
+		goto done;
+	strv_release(&argv);
+	if ((err = add_words(&argv, s->cxxsrc.n ? f->cxx : f->cc)) < 0 ||
+	    (err = add_words(&argv, s->cxxsrc.n ? f->cxxflags : f->cflags)) < 0 ||
+	    (emscripten && (err = strv_add(&argv, "-sSTANDALONE_WASM")) < 0) ||
+	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+		goto done;
+	if (mixed)
+		err = strv_add_all(&argv, objs.v, objs.n);
+	else
+		err = strv_add_all(&argv, s->cxxsrc.n ? s->cxxsrc.v : s->csrc.v, s->cxxsrc.n ? s->cxxsrc.n : s->csrc.n);
+	if (err < 0 || (err = strv_add(&argv, "-o")) < 0 || (err = strv_add(&argv, c->artifact)) < 0)
+		goto done;
+	if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0)
+		err = i < 0 ? i : err;
+done:
+	strv_release(&argv);
+	strv_release(&objs);
+	return err;
+}
+
+static int build_make(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
+{
+	struct inputs in;
+	struct strv argv = { NULL, 0 }, rel = { NULL, 0 };
+	struct stamps old = { NULL, 0 };
+	char *copy = wp_path_join(c->out_dir, "src");
+	int err, i;
+
+	memset(&in, 0, sizeof(in));
+	if (!copy)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	/* the build runs in a private copy: the project stays clean and no
+	 * stale output from an earlier build can be mistaken for this one's */
+	if (!c->o->dry_run) {
+		if ((err = inputs_list(c->dir, c->o->exclude, c->o->nexclude, &in)) < 0 ||
+		    (err = inputs_copy(c->dir, &in, copy)) < 0 || (err = strv_add_all(&rel, in.rel, in.n)) < 0 ||
+		    (err = stamps_take(copy, &rel, &old)) < 0)
+			goto done;
+	}
+	if ((err = strv_add(&argv, "make")) < 0 || (err = strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
+	    (err = strv_addf(&argv, "CC=%s", f->cc)) < 0 || (err = strv_addf(&argv, "CXX=%s", f->cxx)) < 0 ||
+	    (err = strv_addf(&argv, "AR=%s", c->tc.ar)) < 0 || (err = strv_addf(&argv, "RANLIB=%s", c->tc.ranlib)) < 0 ||
+	    (err = strv_addf(&argv, "CFLAGS=%s", f->cflags)) < 0 ||
+	    (err = strv_addf(&argv, "CXXFLAGS=%s", f->cxxflags)) < 0 ||
+	    (err = strv_addf(&argv, "LDFLAGS=%s", f->ldflags)) < 0 ||
+	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+		goto done;
+	(void)s;
+	if ((i = bctx_step(c, copy, NULL, argv.v)) < 0) {
+		err = i;
+		goto done;
+	}
+	if ((err = run_step(c, i, emscripten)) < 0 || c->o->dry_run)
+		goto done;
+	err = artifact_find(c, copy, NULL, &old, &c->artifact);
+done:
+	free(copy);
+	strv_release(&argv);
+	strv_release(&rel);
+	stamps_release(&old);
+	inputs_release(&in);
+	return err;
+}
+
+static int write_cmake_toolchain(struct bctx *c, const char *path, const struct flags *f)
+{
+	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	const struct toolchain *t = &c->tc;
+	int err;
+
+	wp_buf_printf(&b, "# written by wasmpack: a WASI (wasm32) cross build\n"
+			  "set(CMAKE_SYSTEM_NAME WASI)\nset(CMAKE_SYSTEM_VERSION 1)\n"
+			  "set(CMAKE_SYSTEM_PROCESSOR wasm32)\n"
+			  "set(CMAKE_C_COMPILER \"%s\")\nset(CMAKE_CXX_COMPILER \"%s\")\n"
+			  "set(CMAKE_C_COMPILER_TARGET %s)\nset(CMAKE_CXX_COMPILER_TARGET %s)\n"
+			  "set(CMAKE_AR \"%s\" CACHE FILEPATH \"\")\nset(CMAKE_RANLIB \"%s\" CACHE FILEPATH \"\")\n"
+			  "set(CMAKE_EXECUTABLE_SUFFIX \".wasm\")\n"
+			  "set(CMAKE_CXX_FLAGS_INIT \"-fno-exceptions%s%s\")\n"
+			  "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n"
+			  "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)\n"
+			  "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)\n",
+		      t->cc, t->cxx, t->target, t->target, t->ar, t->ranlib, t->cxxinc ? " -isystem " : "",
+		      t->cxxinc ? t->cxxinc : "");
+	if (t->sysroot)
+		wp_buf_printf(&b, "set(CMAKE_SYSROOT \"%s\")\n", t->sysroot);
+	(void)f;
+	err = b.data ? wp_fs_write_atomic(path, b.data, b.len, 0644) : wp_error_set(WP_ENOMEM, "out of memory");
+	wp_buf_release(&b);
+	return err;
+}
+
+/* A persistent build directory per project, profile and toolchain, so
+ * CMake rebuilds are incremental; a fresh one with --no-cache. */
+static int work_dir(struct bctx *c, char **out)
+{
+	struct wp_buf k = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char digest[OCI_DIGEST_SIZE], *work = NULL;
+	int err;
+
+	if (c->o->no_cache || c->o->dry_run)
+		return (*out = wp_path_join(c->out_dir, "cmake")) ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+	wp_buf_printf(&k, "%s\n%s\n%s\n%d\n", c->dir, c->ops->name, c->tc.identity ? c->tc.identity : "",
+		      c->o->debug);
+	if (!k.data || (err = oci_digest(k.data, k.len, digest)) < 0 || (err = cache_subdir("work", &work)) < 0) {
+		wp_buf_release(&k);
+		wp_error_clear();
+		return (*out = wp_path_join(c->out_dir, "cmake")) ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	wp_buf_release(&k);
+	if (asprintf(out, "%s/%.32s", work, oci_digest_hex(digest)) < 0)
+		*out = NULL;
+	free(work);
+	return *out ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+}
+
+static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
+{
+	struct strv argv = { NULL, 0 };
+	struct stamps old = { NULL, 0 };
+	char *work = NULL, *bdir = NULL, *tcfile = NULL;
+	int err, i, lock = -1;
+
+	if ((err = work_dir(c, &work)) < 0)
+		return err;
+	if (!(bdir = wp_path_join(work, "build")) || !(tcfile = wp_path_join(work, "wasi.cmake"))) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (!c->o->dry_run) {
+		if ((err = wp_fs_mkdirs(bdir, 0755, NULL)) < 0 || (lock = err = wp_fs_lock_dir(work)) < 0)
+			goto done;
+		if (!emscripten && (err = write_cmake_toolchain(c, tcfile, f)) < 0)
+			goto done;
+		if ((err = stamps_take(bdir, NULL, &old)) < 0)
+			goto done;
+	}
+	if (emscripten && (err = strv_add(&argv, "emcmake")) < 0)
+		goto done;
+	if ((err = strv_add(&argv, "cmake")) < 0 || (err = strv_add(&argv, "-S")) < 0 ||
+	    (err = strv_add(&argv, c->dir)) < 0 || (err = strv_add(&argv, "-B")) < 0 ||
+	    (err = strv_add(&argv, bdir)) < 0 ||
+	    (err = strv_addf(&argv, "-DCMAKE_BUILD_TYPE=%s", c->o->debug ? "Debug" : "Release")) < 0)
+		goto done;
+	if (emscripten)
+		err = strv_add(&argv, "-DCMAKE_EXECUTABLE_SUFFIX=.wasm") < 0 ||
+		      strv_addf(&argv, "-DCMAKE_EXE_LINKER_FLAGS=%s", f->ldflags) < 0 ? WP_ENOMEM : 0;
+	else
+		err = strv_addf(&argv, "-DCMAKE_TOOLCHAIN_FILE=%s", tcfile);
+	if (err < 0 || (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+		goto done;
+	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
+		err = i < 0 ? i : err;
+		goto done;
+	}
+	strv_release(&argv);
+	if ((err = strv_add(&argv, "cmake")) < 0 || (err = strv_add(&argv, "--build")) < 0 ||
+	    (err = strv_add(&argv, bdir)) < 0 || (err = strv_addf(&argv, "-j%d", c->jobs)) < 0)
+		goto done;
+	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
+		err = i < 0 ? i : err;
+		goto done;
+	}
+	if (!c->o->dry_run)
+		err = artifact_find(c, bdir, "CMakeFiles", &old, &c->artifact);
+done:
+	if (lock >= 0)
+		wp_fs_unlock(lock);
+	strv_release(&argv);
+	stamps_release(&old);
+	free(work);
+	free(bdir);
+	free(tcfile);
+	return err;
+}
+
+int cfamily_build(struct bctx *c, int emscripten)
+{
+	struct cscan s;
+	struct flags f;
+	int err;
+
+	memset(&f, 0, sizeof(f));
+	if ((err = cfamily_scan(c, &s)) < 0)
+		return err;
+	if ((err = make_flags(c, emscripten, &f)) < 0)
+		goto done;
+	switch (s.kind) {
+	case CPROJ_CMAKE:
+		err = build_cmake(c, &f, emscripten);
+		break;
+	case CPROJ_MAKE:
+		err = build_make(c, &s, &f, emscripten);
+		break;
+	case CPROJ_PLAIN:
+		err = build_plain(c, &s, &f, emscripten);
+		break;
+	default:
+		err = wp_error_set(WP_ENOTFOUND, "%s: no CMakeLists.txt, Makefile or C/C++ sources", c->dir);
+	}
+done:
+	flags_release(&f);
+	cscan_release(&s);
+	return err;
+}

@@ -1,0 +1,165 @@
+/*
+ * internal.h - what the builders share: the per-build context, the
+ * builder operations table, toolchain facts, the plan of commands and
+ * how they run.  Not for cmd/ (which sees builder.h only).
+ */
+#ifndef BUILDERS_INTERNAL_H
+#define BUILDERS_INTERNAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../common/buf.h"
+#include "builder.h"
+
+/* A string list (NULL-terminated, so it can be an argv or envp). */
+struct strv {
+	char **v;
+	size_t n;
+};
+int strv_add(struct strv *l, const char *s);
+int strv_addf(struct strv *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int strv_add_all(struct strv *l, char *const *v, size_t n);
+void strv_release(struct strv *l);
+
+/* What a builder found to compile with.  Fields a builder does not use
+ * stay NULL. */
+struct toolchain {
+	char *display;  /* "clang 16.0.6 (wasi-libc)", for facts and messages */
+	char *identity; /* cheap fingerprint (paths, sizes, mtimes) + version */
+	char *note;     /* a fallback was used: which, and why */
+	char *cc, *cxx, *ar, *ranlib; /* C family drivers */
+	char *target;   /* --target / rust triple / GOOS value */
+	char *sysroot;  /* --sysroot for a wasi-sdk layout */
+	char *cxxinc;   /* Debian's wasm32 libc++ include directory */
+	char *tool;     /* rustc, go, tinygo, node */
+	char *tool2;    /* cargo, npm */
+};
+void toolchain_release(struct toolchain *t);
+
+/* One command of the plan. */
+struct step {
+	char *cwd;
+	struct strv env;  /* NAME=VALUE overrides */
+	struct strv argv;
+};
+
+struct bctx;
+
+struct builder_ops {
+	const char *name;
+	/* 1 pass, 0 fail (reason says why in both cases), < 0 error */
+	int (*detect)(struct bctx *c, char **reason);
+	/* 0 found (t filled), WP_ENOTFOUND with the install hint as message */
+	int (*toolchain)(struct bctx *c, struct toolchain *t);
+	/* project name/version into c->name, c->version (may run tools) */
+	int (*facts)(struct bctx *c);
+	/* compile (or plan, for a dry run); sets c->artifact */
+	int (*build)(struct bctx *c);
+};
+
+struct bctx {
+	const struct builder_opts *o;
+	const struct builder_ops *ops;
+	char *dir;          /* absolute project directory */
+	char *dirname;      /* its last component */
+	struct toolchain tc;
+	const char *bin;     /* opts->bin, else wasmpack.json's */
+	const char *wasm;    /* wasmpack.json's "wasm" */
+	char *const *build_args;
+	size_t nbuild_args;
+	char *name, *version; /* facts */
+	char *out_dir;      /* private directory for outputs */
+	char *artifact;     /* the built module */
+	struct step *steps; /* the plan */
+	size_t nsteps;
+	int jobs;           /* parallel compile jobs */
+	char *tdir, *tname; /* builder-private: rust's target dir and binary */
+};
+
+extern const struct builder_ops builder_rust, builder_go, builder_tinygo, builder_assemblyscript,
+	builder_cpp, builder_c, builder_emscripten, builder_prebuilt;
+
+/* --- running commands (spawn.c) --- */
+
+/* Add a step to the plan: argv NULL-terminated strings, env "K=V" list
+ * (NULL-terminated, may be NULL).  Returns the step index. */
+int bctx_step(struct bctx *c, const char *cwd, char *const *env, char *const *argv);
+/* Run step i unless this is a dry run.  Output streams to opts->output;
+ * when `tail` is not NULL, the last bytes of the output are kept there.
+ * A non-zero exit is WP_ERROR naming the command. */
+int bctx_run(struct bctx *c, int i, struct wp_buf *tail);
+/* Plan and run in one go. */
+int bctx_exec(struct bctx *c, const char *cwd, char *const *env, char *const *argv);
+/* A step as one shell-quoted line ("cd DIR && K=V cmd args"). Malloc'ed. */
+char *step_format(const struct step *s);
+/* Run a query command (not part of the plan, also in dry runs) and capture
+ * its stdout (stderr is discarded unless the command fails).  A non-zero
+ * exit is WP_ERROR with the first stderr line. */
+int spawn_capture(const char *cwd, char *const *env, char *const *argv, struct wp_buf *out);
+/* Emit a note line "wasmpack: note: ..." through opts->output. */
+void bctx_note(struct bctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --- toolchain discovery (toolchain.c) --- */
+
+/* The full path of `name` found on PATH (or `name` itself when it holds a
+ * '/' and is executable), malloc'ed; NULL when absent. */
+char *tc_which(const char *name);
+/* Append "path:size:mtime;" of a file (after resolving symlinks) to b. */
+int tc_fingerprint(struct wp_buf *b, const char *path);
+/* The stdout of a probe command (argv, run in cwd), cached under the build
+ * cache keyed by `material` (a fingerprint that changes when the answer
+ * may), so a no-op rebuild does not pay for version queries.  Trailing
+ * whitespace trimmed.  Malloc'ed into *out. */
+int tc_probe(const char *material, const char *cwd, char *const *argv, char **out);
+/* The first line of s, malloc'ed. */
+char *tc_first_line(const char *s);
+
+/* --- the C family (cfamily.c), used by clang.c and emscripten.c --- */
+
+/* Which shape the C/C++ project has. */
+enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_MAKE, CPROJ_PLAIN };
+struct cscan {
+	enum cproj kind;
+	const char *file; /* CMakeLists.txt / Makefile name */
+	struct strv csrc, cxxsrc; /* plain sources, relative to the project */
+	int cxx;          /* C++ is involved */
+};
+int cfamily_scan(struct bctx *c, struct cscan *s);
+void cscan_release(struct cscan *s);
+int cfamily_detect(struct bctx *c, int want_cxx, char **reason);
+/* Build a C/C++ project with the drivers in c->tc.  emscripten selects
+ * emcc's flags. */
+int cfamily_build(struct bctx *c, int emscripten);
+/* CMake's project(NAME VERSION x) from CMakeLists.txt, when present. */
+int cfamily_facts(struct bctx *c);
+
+/* --- outputs (artifact.c) --- */
+
+/* Find the module a build wrote under `root`: regular files starting with
+ * the \0asm magic that are not relocatable objects, skipping `skip_dir`
+ * names (e.g. CMakeFiles) and files listed in `old` (relative paths that
+ * existed before the build, with their size and mtime unchanged).  One
+ * candidate (or several identical ones) -> its path; none or several
+ * different ones -> an error listing them. */
+struct stamp {
+	char *rel;
+	off_t size;
+	long long mtime_ns;
+};
+struct stamps {
+	struct stamp *v;
+	size_t n;
+};
+int stamps_take(const char *root, const struct strv *rel, struct stamps *out);
+void stamps_release(struct stamps *s);
+int artifact_find(struct bctx *c, const char *root, const char *skip_dir, const struct stamps *old,
+		  char **out);
+
+/* --- helpers --- */
+int bctx_file_exists(struct bctx *c, const char *rel);
+/* read DIR/rel as text (capped), WP_ENOTFOUND when absent */
+int bctx_read(struct bctx *c, const char *rel, struct wp_buf *out);
+int set_str(char **dst, const char *s);
+
+#endif

@@ -1,0 +1,3 @@
+module example.com/wasmpack/go-hello
+
+go 1.21

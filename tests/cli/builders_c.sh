@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The c builder on the three C project shapes (plain sources, a Makefile,
+# CMake): each sample is built through `wasmpack build`, its module run
+# under node's WASI, and the facts, strip, plan and failures checked.
+. "$(dirname "$0")/../lib.sh"
+. "$WASMPACK_ROOT/tests/builders_lib.sh"
+
+if ! have clang-16 && ! have clang; then
+	skip "builders_c" "no clang (make deps installs clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32)"
+	exit 0
+fi
+cd "$T_TMP"
+
+# --- plain sources in src/
+dir=$(sample c-plain)
+if build_ok c-plain "$dir"; then
+	runs_as c-plain "$T_TMP/c-plain.wasm" "GREETING=hi" $'hi, Ada!\nhi, Bob!' 2 ada bob
+	runs_as "c-plain (no env)" "$T_TMP/c-plain.wasm" "" "hello, World!" 1 world
+	check_match "c-plain: the builder says what it built" "built c-plain with the c builder \(clang [0-9.]+" "$B_ERR"
+	check_eq "c-plain: title annotation from the directory name" "c-plain" \
+		"$(annotation "$T_TMP/c-plain.oci" org.opencontainers.image.title)"
+	check "c-plain: debug sections stripped (no name section, no DWARF)" \
+		test -z "$(custom_sections "$T_TMP/c-plain.wasm" | tr ' ' '\n' | grep -E '^(name|\.debug_)')"
+	small=$(stat -c %s "$T_TMP/c-plain.wasm")
+fi
+if build_ok c-plain-debug "$dir" --keep-debug; then
+	check_match "--keep-debug keeps DWARF" "\.debug_info" "$(custom_sections "$T_TMP/c-plain-debug.wasm")"
+	check "stripped module is smaller than the one with debug info" \
+		test "${small:-0}" -gt 0 -a "${small:-0}" -lt "$(stat -c %s "$T_TMP/c-plain-debug.wasm")"
+fi
+
+# --- a Makefile whose target has no .wasm suffix
+dir=$(sample c-make)
+if build_ok c-make "$dir"; then
+	runs_as c-make "$T_TMP/c-make.wasm" "STATS_LABEL=nums" "nums: n=3 sum=16 max=9" 0 3 9 4
+	runs_as "c-make (no numbers)" "$T_TMP/c-make.wasm" "" "" 1
+	check_match "c-make: make ran with CC for wasm32-wasi" "clang[-0-9]* --target=wasm32-wasi" "$B_ERR"
+	check "c-make: the project directory is left clean (no objects, no output)" \
+		test ! -e "$dir/stats" -a ! -e "$dir/main.o"
+fi
+
+# several different modules -> an error listing them, no image
+dir=$(sample c-make)
+cat >"$dir/Makefile" <<'MK'
+all: stats other
+stats: main.o stats.o
+	$(CC) $(LDFLAGS) -o $@ main.o stats.o
+other: main.o stats.o
+	$(CC) $(LDFLAGS) -Wl,--export=stats_sum -o $@ main.o stats.o
+MK
+run "$WASMPACK" build "$dir" -o "oci:$T_TMP/two.oci"
+check_eq "two different modules: exit 1" 1 "$T_RC"
+check_match "two different modules: the error lists both" "wrote 2 different modules \((other, stats|stats, other)\)" \
+	"$(tail -n1 <<<"$T_ERR")"
+check "two different modules: no image written" test ! -e "$T_TMP/two.oci"
+echo '{"wasm": "other"}' >"$dir/wasmpack.json"
+if build_ok picked "$dir"; then
+	runs_as "wasmpack.json \"wasm\" picks the module" "$T_TMP/picked.wasm" "" "stats: n=1 sum=5 max=5" 0 5
+fi
+
+# --- CMake, configured out of tree with wasmpack's toolchain file
+dir=$(sample c-cmake)
+if have cmake && build_ok c-cmake "$dir"; then
+	runs_as c-cmake "$T_TMP/c-cmake.wasm" "CALC_PREFIX== " "= 42" 0 6 x 7
+	runs_as "c-cmake (bad expression)" "$T_TMP/c-cmake.wasm" "" "" 2 6 % 7
+	check_eq "c-cmake: title from project()" "calc" "$(annotation "$T_TMP/c-cmake.oci" org.opencontainers.image.title)"
+	check_eq "c-cmake: version from project(VERSION)" "1.2.3" \
+		"$(annotation "$T_TMP/c-cmake.oci" org.opencontainers.image.version)"
+	check "c-cmake: built out of tree (no build files in the project)" test ! -e "$dir/CMakeCache.txt" -a ! -e "$dir/build"
+	check_eq "c-cmake: entrypoint named after the project" '["/calc.wasm"]' \
+		"$(image_config "$T_TMP/c-cmake.oci" | jq -c .config.Entrypoint)"
+elif ! have cmake; then
+	skip "c-cmake" "cmake is not installed"
+fi
+
+# --- a failed compile: exit 1, the failing command shown, no image
+dir=$(sample c-plain)
+echo 'int broken( {' >>"$dir/src/greet.c"
+run "$WASMPACK" build "$dir" -o "oci:$T_TMP/broken.oci"
+check_eq "failed compile: exit 1" 1 "$T_RC"
+check_match "failed compile: last line names the failing command" \
+	"^wasmpack: build command failed \(exit status 1\): cd .* && .*clang.* src/greet.c" "$(tail -n1 <<<"$T_ERR")"
+check_match "failed compile: compiler output on stderr" "error:" "$T_ERR"
+check "failed compile: nothing on stdout" test -z "$T_OUT"
+check "failed compile: no image written" test ! -e "$T_TMP/broken.oci"
+
+# --- --dry-run prints the plan and builds nothing
+dir=$(sample c-make)
+run "$WASMPACK" build "$dir" --dry-run -o "oci:$T_TMP/dry.oci"
+check_eq "--dry-run exits 0" 0 "$T_RC"
+check_match "--dry-run prints the make command" "^cd .*src && make -j[0-9]+ 'CC=.*--target=wasm32-wasi' .* CFLAGS=-O2 " "$T_OUT"
+check "--dry-run writes no image" test ! -e "$T_TMP/dry.oci"
+run "$WASMPACK" build "$dir" --dry-run --debug
+check_match "--debug builds without optimisation, with -g" "'CFLAGS=-O0 -g'" "$T_OUT"
+
+# --- --optimize: wasm-opt when installed, else a note
+dir=$(sample c-plain)
+if have wasm-opt; then
+	if build_ok opt "$dir" --optimize; then
+		check_match "--optimize reports the sizes" "wasm-opt -O2: [0-9]+ -> [0-9]+ bytes" "$B_ERR"
+		runs_as "optimized module still works" "$T_TMP/opt.wasm" "" "hello, Opt!" 1 opt
+	fi
+else
+	skip "--optimize with wasm-opt" "binaryen is not installed"
+fi
+mkdir -p "$T_TMP/nobin"
+for t in clang-16 clang wasm-ld-16 wasm-ld; do
+	p=$(command -v "$t") && ln -sf "$p" "$T_TMP/nobin/$t"
+done
+run env PATH="$T_TMP/nobin" "$WASMPACK" build "$dir" --optimize --no-cache -o "oci:$T_TMP/noopt.oci"
+check_eq "--optimize without wasm-opt still builds" 0 "$T_RC"
+check_match "--optimize without wasm-opt says so" "wasm-opt \(binaryen\) is not installed" "$T_ERR"
+# no compiler at all: one line saying what to install
+mkdir -p "$T_TMP/nothing"
+expect_error "no WASI C toolchain: one line naming the packages" 1 \
+	"^wasmpack: no WASI C toolchain: install one with apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32, or set WASI_SDK_PATH to a wasi-sdk$" \
+	env PATH="$T_TMP/nothing" "$WASMPACK" build "$(sample c-plain)" -o "oci:$T_TMP/nocc.oci"
+check "no WASI C toolchain: no image" test ! -e "$T_TMP/nocc.oci"
+exit $T_FAILED

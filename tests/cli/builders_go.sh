@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The go and tinygo builders.  Debian bookworm's Go (1.19) cannot target
+# wasip1 and TinyGo is not packaged, so: detection, the --dry-run plan and
+# the install hint are tested everywhere; stand-in `go`/`tinygo` scripts
+# check the exact command and environment wasmpack runs; the real compile
+# runs only where Go >= 1.21 or TinyGo is installed.
+. "$(dirname "$0")/../lib.sh"
+. "$WASMPACK_ROOT/tests/builders_lib.sh"
+
+cd "$T_TMP"
+dir=$(sample go)
+empty="$T_TMP/empty-path"
+mkdir -p "$empty"
+
+# --- no Go toolchain at all
+run env PATH="$empty" "$WASMPACK" detect "$dir"
+check_match "detect: go passes on go.mod" "go +pass  go.mod found; no toolchain: no Go toolchain that targets WASI" "$T_OUT"
+check_match "detect: tinygo passes on go.mod too" "tinygo +pass  go.mod found; no toolchain: TinyGo is not installed" "$T_OUT"
+check_match "detect: go is selected (first in order)" "selected: go \(project go-hello\)" "$T_OUT"
+run env PATH="$empty" "$WASMPACK" detect "$dir" --json
+check_eq "detect --json: verdicts" "go true false go.mod found" \
+	"$(jq -r '.selected + " " + ([.builders[] | select(.name == "go") | .pass, .toolchainFound, .reason] | map(tostring) | join(" "))' <<<"$T_OUT")"
+expect_error "build without Go: one line saying what to install" 1 \
+	"^wasmpack: no Go toolchain that targets WASI: install Go >= 1.21 \(GOOS=wasip1\) or TinyGo \(tinygo build -target=wasip1\)$" \
+	env PATH="$empty" "$WASMPACK" build "$dir" -o "oci:$T_TMP/nogo.oci"
+check "build without Go: no image" test ! -e "$T_TMP/nogo.oci"
+
+run env PATH="$empty" "$WASMPACK" build "$dir" --dry-run
+check_eq "--dry-run without Go: exit 0" 0 "$T_RC"
+check_match "--dry-run prints the go build plan" \
+	"^cd $dir && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -o /.*/go-hello.wasm \.$" "$T_OUT"
+check_match "--dry-run says the toolchain is missing" "note: no Go toolchain that targets WASI" "$T_ERR"
+run env PATH="$empty" "$WASMPACK" build "$dir" --dry-run --builder tinygo
+check_match "--dry-run --builder tinygo prints the tinygo plan" \
+	"^cd $dir && tinygo build -target=wasip1 -opt=2 -o /.*/go-hello.wasm \.$" "$T_OUT"
+
+# --- a Go too old for wasip1 (bookworm's 1.19)
+old="$T_TMP/go-old"
+mkdir -p "$old"
+cat >"$old/go" <<'SH'
+#!/bin/bash
+if [ "$1 $2" = "env GOVERSION" ]; then echo go1.19.8; exit 0; fi
+echo "go: unknown GOOS wasip1" >&2; exit 2
+SH
+chmod +x "$old/go"
+expect_error "Go 1.19: the error says it is too old and what to install" 1 \
+	"^wasmpack: no Go toolchain that targets WASI: go1.19.8 at $old/go cannot build GOOS=wasip1 \(needs Go >= 1.21\) and TinyGo is not installed; install Go >= 1.21" \
+	env PATH="$old" "$WASMPACK" build "$dir"
+
+# --- stand-ins that record how they are called and write a module
+fake="$T_TMP/go-new"
+mkdir -p "$fake"
+cat >"$fake/go" <<SH
+#!/bin/bash
+if [ "\$1 \$2" = "env GOVERSION" ]; then echo go1.22.4; exit 0; fi
+echo "GOOS=\$GOOS GOARCH=\$GOARCH GOTOOLCHAIN=\$GOTOOLCHAIN PWD=\$PWD ARGS=\$*" >"$T_TMP/go-called"
+while [ \$# -gt 0 ]; do if [ "\$1" = -o ]; then /bin/cp "$TESTDATA/hello/hello.wasm" "\$2"; fi; shift; done
+SH
+cat >"$fake/tinygo" <<SH
+#!/bin/bash
+if [ "\$1" = version ]; then echo "tinygo version 0.31.2 linux/amd64 (using go version go1.22.4)"; exit 0; fi
+echo "ARGS=\$*" >"$T_TMP/tinygo-called"
+while [ \$# -gt 0 ]; do if [ "\$1" = -o ]; then /bin/cp "$TESTDATA/hello/hello.wasm" "\$2"; fi; shift; done
+SH
+chmod +x "$fake/go" "$fake/tinygo"
+PATH="$fake:$PATH" build_ok fake-go "$dir" --no-cache
+check_match "go >= 1.21: GOOS=wasip1 GOARCH=wasm go build in the project" \
+	"^GOOS=wasip1 GOARCH=wasm GOTOOLCHAIN=local PWD=$dir ARGS=build -trimpath -o .*/go-hello.wasm \.$" \
+	"$(cat "$T_TMP/go-called" 2>/dev/null)"
+check_match "go: the toolchain is reported" "go builder \(go1\.22\.4 \(GOOS=wasip1\)\)" "$B_ERR"
+check_eq "go: title from the module path" "go-hello" "$(annotation "$T_TMP/fake-go.oci" org.opencontainers.image.title)"
+cp "$fake/tinygo" "$old/tinygo"
+PATH="$old:$PATH" build_ok fake-tinygo "$dir" --no-cache
+check_match "Go too old but TinyGo present: tinygo build -target=wasip1" \
+	"^ARGS=build -target=wasip1 -opt=2 -o .*/go-hello.wasm \.$" "$(cat "$T_TMP/tinygo-called" 2>/dev/null)"
+check_match "tinygo: the builder is reported" "tinygo builder \(tinygo 0\.31\.2 \(wasip1\)\)" "$B_ERR"
+
+# --- the real compile, where a Go that targets WASI exists
+real=""
+if have go && [[ "$(go env GOVERSION 2>/dev/null)" =~ ^go1\.(2[1-9]|[3-9][0-9]) ]]; then
+	real=go
+elif have tinygo; then
+	real=tinygo
+fi
+if [ -n "$real" ]; then
+	if build_ok go-real "$(sample go)"; then
+		runs_as "go (real $real)" "$T_TMP/go-real.wasm" "WHO=gopher" $'upper: A B\nwho: gopher' 2 a b
+	fi
+else
+	skip "go-hello real compile" "no Go >= 1.21 and no TinyGo on this machine (bookworm ships Go 1.19)"
+fi
+exit $T_FAILED

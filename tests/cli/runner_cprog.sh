@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# C programs compiled at test time to wasm32 (clang-16, no libc) and run
+# through the embedding API (build/tools/wasm_run) must print exactly what
+# the same C prints compiled natively (gcc), at -O0, -O2 and -Os; a
+# trapping program ends with "Error: <reason>", a named backtrace and 134.
+. "$(dirname "$0")/../lib.sh"
+
+run_tool="$WASMPACK_BUILD/tools/wasm_run"
+src="$TESTDATA/runner/c"
+if ! have clang-16; then
+	skip runner_cprog "clang-16 not installed"
+	exit 0
+fi
+wasm_cc() {
+	clang-16 --target=wasm32 -nostdlib -mbulk-memory -mnontrapping-fptoint -msign-ext \
+		-Wl,--no-entry "$@"
+}
+
+for prog in algo numeric; do
+	for opt in -O0 -O2 -Os; do
+		n="$prog$opt"
+		if ! wasm_cc "$opt" -o "$T_TMP/$n.wasm" "$src/$prog.c" 2>"$T_TMP/cc.err"; then
+			not_ok "runner C $n compiles" "$(cat "$T_TMP/cc.err")"
+			continue
+		fi
+		gcc "$opt" -o "$T_TMP/$n.native" "$src/$prog.c" -lm
+		want=$("$T_TMP/$n.native")
+		run "$run_tool" "$T_TMP/$n.wasm" run
+		if [ "$T_RC" -eq 0 ]; then
+			check_eq "runner C $n matches native" "$want" "$T_OUT"
+		else
+			not_ok "runner C $n runs" "status $T_RC" "$T_ERR"
+		fi
+	done
+done
+
+# a trap: message, backtrace with names from the name section, status 134
+wasm_cc -O0 -o "$T_TMP/trap.wasm" "$src/trap.c"
+run "$run_tool" "$T_TMP/trap.wasm" run
+check_eq "runner C trap status" "134" "$T_RC"
+check_eq "runner C trap output before the trap" "before" "$T_OUT"
+check_eq "runner C trap reason" "Error: integer divide by zero" "$(printf '%s\n' "$T_ERR" | head -1)"
+check_match "runner C trap backtrace" \
+	"0: func\[[0-9]+\] divide_it.*1: func\[[0-9]+\] middle_layer.*2: func\[[0-9]+\] run" \
+	"$(printf '%s' "$T_ERR" | tr '\n' ' ')"
+exit $T_FAILED

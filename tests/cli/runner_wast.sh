@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The engine against hand-written .wast scripts (testdata/runner/*.wast):
+# every instruction group, every trap, invalid and malformed modules,
+# linking.  wabt's wast2json converts each script at test time; the
+# engine's spec driver runs every command.  One TAP line per script.
+. "$(dirname "$0")/../lib.sh"
+
+driver="$WASMPACK_BUILD/tools/spec_run"
+if ! have wast2json; then
+	skip runner_wast "wast2json not installed (Debian package wabt)"
+	exit 0
+fi
+for w in "$TESTDATA"/runner/*.wast; do
+	name=$(basename "$w" .wast)
+	if ! wast2json "$w" -o "$T_TMP/$name.json" 2>"$T_TMP/$name.err"; then
+		not_ok "runner wast $name converts" "$(cat "$T_TMP/$name.err")"
+		continue
+	fi
+	run "$driver" "$T_TMP/$name.json"
+	if [ "$T_RC" -eq 0 ] && [[ "$T_OUT" =~ \ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+		ok "runner wast $name: ${BASH_REMATCH[1]} commands"
+	else
+		not_ok "runner wast $name" "$T_OUT" "$T_ERR"
+	fi
+done
+exit $T_FAILED
