@@ -10,6 +10,7 @@
  * <reason>" and a wasm backtrace on stderr and status 134.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -224,6 +225,9 @@ int cmd_run(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	memset(&t, 0, sizeof(t));
+	/* before we open anything that could take their numbers */
+	for (status = 0; status < 3; status++)
+		a.stdio_closed[status] = fcntl(status, F_GETFD) < 0;
 	if ((status = parse_args(argc, argv, &a)) != 0) {
 		status = status == 1 ? EXIT_OK : status;
 		goto done;

@@ -42,6 +42,7 @@ struct run_args {
 	char **listen;
 	size_t nlisten;
 	struct registry_opts ro;
+	int stdio_closed[3]; /* closed on the host when we started */
 };
 
 /* Run the loaded target as `a` says; returns the exit status. */

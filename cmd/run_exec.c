@@ -280,7 +280,8 @@ int run_exec(const struct run_args *a, struct run_target *t)
 	wc.ndirs = a->ndirs;
 	wc.sockets = socks;
 	wc.nsockets = nsocks;
-	wc.stdio[0] = 0, wc.stdio[1] = 1, wc.stdio[2] = 2;
+	for (i = 0; i < 3; i++)
+		wc.stdio[i] = a->stdio_closed[i] ? -1 : (int)i;
 	wc.interrupt = &run_interrupt;
 	nsocks = 0; /* the host owns them from here on */
 	if (wasi_ctx_new(&wc, &w) < 0 || runner_linker_new(&l) < 0 || wasi_ctx_link(w, l) < 0)

@@ -8,6 +8,13 @@
 
 #include "wasi_bind.h"
 
+/* How the last component is treated: as a name (unlink, rename, create),
+ * or looked up (open, stat), where POSIX has a trailing slash follow a
+ * symlink there too. */
+#define NAME 0
+#define FOLLOW 1
+#define LOOKUP 2
+
 /* The path argument at (a[i], a[i+1]) resolved beneath directory fd `fd`
  * holding `rights`. */
 static uint16_t resolve(struct wasi_call *k, uint32_t fd, uint64_t rights, const runner_val *a,
@@ -22,13 +29,15 @@ static uint16_t resolve(struct wasi_call *k, uint32_t fd, uint64_t rights, const
 	if ((err = wasi_path_arg(k, wasi_arg32(a, i), wasi_arg32(a, i + 1), path)) != 0 ||
 	    (err = wasi_dir_get(k, fd, rights, &e)) != 0)
 		return err;
-	return wasi_path_resolve(e->host, path, follow, out);
+	if ((follow & LOOKUP) && path[strlen(path) - 1] == '/')
+		follow |= FOLLOW;
+	return wasi_path_resolve(e->host, path, follow & FOLLOW, out);
 }
 
 static int b_path_create_directory(struct wasi_call *k, const runner_val *a)
 {
 	struct wasi_path p;
-	uint16_t err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_CREATE_DIRECTORY, a, 1, 0, &p);
+	uint16_t err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_CREATE_DIRECTORY, a, 1, NAME, &p);
 
 	if (!err)
 		err = wasi_path_mkdir(&p);
@@ -39,7 +48,7 @@ static int b_path_create_directory(struct wasi_call *k, const runner_val *a)
 static int b_path_remove_directory(struct wasi_call *k, const runner_val *a)
 {
 	struct wasi_path p;
-	uint16_t err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_REMOVE_DIRECTORY, a, 1, 0, &p);
+	uint16_t err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_REMOVE_DIRECTORY, a, 1, NAME, &p);
 
 	if (!err)
 		err = wasi_path_rmdir(&p);
@@ -50,7 +59,7 @@ static int b_path_remove_directory(struct wasi_call *k, const runner_val *a)
 static int b_path_unlink_file(struct wasi_call *k, const runner_val *a)
 {
 	struct wasi_path p;
-	uint16_t err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_UNLINK_FILE, a, 1, 0, &p);
+	uint16_t err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_UNLINK_FILE, a, 1, NAME, &p);
 
 	if (!err)
 		err = wasi_path_unlink(&p);
@@ -61,7 +70,7 @@ static int b_path_unlink_file(struct wasi_call *k, const runner_val *a)
 static int b_path_filestat_get(struct wasi_call *k, const runner_val *a)
 {
 	uint8_t *out = wasi_mem(k, wasi_arg32(a, 4), wasi_filestat_size(k));
-	int follow = wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
+	int follow = LOOKUP | (wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW ? FOLLOW : 0);
 	struct wasi_filestat st;
 	struct wasi_path p;
 	uint16_t err;
@@ -79,7 +88,7 @@ static int b_path_filestat_get(struct wasi_call *k, const runner_val *a)
 
 static int b_path_filestat_set_times(struct wasi_call *k, const runner_val *a)
 {
-	int follow = wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
+	int follow = LOOKUP | (wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW ? FOLLOW : 0);
 	struct wasi_filestat st;
 	struct wasi_path p;
 	uint16_t err;
@@ -97,7 +106,7 @@ static int b_path_filestat_set_times(struct wasi_call *k, const runner_val *a)
 /* path_link(old_fd, old_flags, old_path, old_len, new_fd, new_path, new_len) */
 static int b_path_link(struct wasi_call *k, const runner_val *a)
 {
-	int follow = wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW;
+	int follow = wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW ? FOLLOW : NAME;
 	struct wasi_path from, to;
 	uint16_t err;
 
@@ -105,7 +114,7 @@ static int b_path_link(struct wasi_call *k, const runner_val *a)
 	to.owned = 0;
 	err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_LINK_SOURCE, a, 2, follow, &from);
 	if (!err)
-		err = resolve(k, wasi_arg32(a, 4), WASI_RIGHT_PATH_LINK_TARGET, a, 5, 0, &to);
+		err = resolve(k, wasi_arg32(a, 4), WASI_RIGHT_PATH_LINK_TARGET, a, 5, NAME, &to);
 	if (!err)
 		err = wasi_path_link(&from, &to);
 	wasi_path_release(&from);
@@ -121,9 +130,9 @@ static int b_path_rename(struct wasi_call *k, const runner_val *a)
 
 	to.dirfd = -1;
 	to.owned = 0;
-	err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_RENAME_SOURCE, a, 1, 0, &from);
+	err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_RENAME_SOURCE, a, 1, NAME, &from);
 	if (!err)
-		err = resolve(k, wasi_arg32(a, 3), WASI_RIGHT_PATH_RENAME_TARGET, a, 4, 0, &to);
+		err = resolve(k, wasi_arg32(a, 3), WASI_RIGHT_PATH_RENAME_TARGET, a, 4, NAME, &to);
 	if (!err)
 		err = wasi_path_rename(&from, &to);
 	wasi_path_release(&from);
@@ -143,7 +152,7 @@ static int b_path_symlink(struct wasi_call *k, const runner_val *a)
 		return err;
 	if (target[0] == '/')
 		return WASI_ENOTCAPABLE;
-	err = resolve(k, wasi_arg32(a, 2), WASI_RIGHT_PATH_SYMLINK, a, 3, 0, &p);
+	err = resolve(k, wasi_arg32(a, 2), WASI_RIGHT_PATH_SYMLINK, a, 3, NAME, &p);
 	if (!err)
 		err = wasi_path_symlink(target, &p);
 	wasi_path_release(&p);
@@ -162,7 +171,7 @@ static int b_path_readlink(struct wasi_call *k, const runner_val *a)
 
 	if (!buf || !used)
 		return WASI_EFAULT;
-	err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_READLINK, a, 1, 0, &p);
+	err = resolve(k, wasi_arg32(a, 0), WASI_RIGHT_PATH_READLINK, a, 1, NAME, &p);
 	if (!err)
 		err = wasi_path_readlink(&p, buf, len, &n);
 	wasi_path_release(&p);
@@ -229,7 +238,8 @@ static int b_path_open(struct wasi_call *k, const runner_val *a)
 	/* a descriptor cannot get more than its directory may hand down */
 	if ((base | inh) & ~d->inheriting)
 		return WASI_ENOTCAPABLE;
-	err = resolve(k, dirfd, need, a, 2, wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p);
+	err = resolve(k, dirfd, need, a, 2,
+		      LOOKUP | (wasi_arg32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW ? FOLLOW : 0), &p);
 	if (!err)
 		err = wasi_path_open(&p, open_flags((uint16_t)oflags, base, (uint16_t)fdflags), &host,
 				     &type, &tty);

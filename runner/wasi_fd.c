@@ -123,13 +123,14 @@ static uint16_t reserve(struct wasi_ctx *w, uint32_t fd)
 	return 0;
 }
 
-uint16_t wasi_fd_add(struct wasi_ctx *w, int host, uint8_t type, uint16_t flags, uint64_t base,
-		     uint64_t inheriting, uint32_t *out)
+/* Enter `host` at the lowest free number from `min` on. */
+static uint16_t add_from(struct wasi_ctx *w, uint32_t min, int host, uint8_t type, uint16_t flags,
+			 uint64_t base, uint64_t inheriting, uint32_t *out)
 {
 	uint32_t fd;
 	uint16_t err;
 
-	for (fd = 0; fd < w->nfds && w->fds[fd].host >= 0; fd++)
+	for (fd = min; fd < w->nfds && w->fds[fd].host >= 0; fd++)
 		;
 	if ((err = reserve(w, fd)) != 0) {
 		close(host);
@@ -142,6 +143,12 @@ uint16_t wasi_fd_add(struct wasi_ctx *w, int host, uint8_t type, uint16_t flags,
 	w->fds[fd].inheriting = inheriting;
 	*out = fd;
 	return 0;
+}
+
+uint16_t wasi_fd_add(struct wasi_ctx *w, int host, uint8_t type, uint16_t flags, uint64_t base,
+		     uint64_t inheriting, uint32_t *out)
+{
+	return add_from(w, 0, host, type, flags, base, inheriting, out);
 }
 
 uint16_t wasi_fd_close(struct wasi_ctx *w, uint32_t fd)
@@ -229,7 +236,8 @@ static int add_preopen(struct wasi_ctx *w, const struct wasi_preopen *p)
 		return wp_error_errno(errno == ENOTDIR ? WP_EUSAGE : WP_ENOTFOUND,
 				      "cannot preopen directory %s", p->host);
 	wasi_fd_type_rights(WASI_FILETYPE_DIRECTORY, 0, &base, &inh);
-	if (wasi_fd_add(w, host, WASI_FILETYPE_DIRECTORY, 0, base, inh, &fd) != 0)
+	/* from 3 on even when some stdio is closed: that is where guests look */
+	if (add_from(w, 3, host, WASI_FILETYPE_DIRECTORY, 0, base, inh, &fd) != 0)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	if (!(w->fds[fd].preopen = strdup(p->guest)))
 		return wp_error_set(WP_ENOMEM, "out of memory");
@@ -252,7 +260,7 @@ int wasi_fd_table_init(struct wasi_ctx *w, const struct wasi_config *cfg)
 		uint64_t base, inh;
 		uint32_t fd;
 		wasi_fd_type_rights(WASI_FILETYPE_SOCKET_STREAM, 0, &base, &inh);
-		if (wasi_fd_add(w, cfg->sockets[i], WASI_FILETYPE_SOCKET_STREAM, 0, base, inh, &fd)) {
+		if (add_from(w, 3, cfg->sockets[i], WASI_FILETYPE_SOCKET_STREAM, 0, base, inh, &fd)) {
 			i++;
 			err = wp_error_set(WP_ENOMEM, "out of memory");
 			goto fail;

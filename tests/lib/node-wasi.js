@@ -32,8 +32,11 @@ for (; i < argv.length; i++) {
 }
 const file = argv[i];
 const args = [path.basename(file)].concat(argv.slice(i + 1).filter((a, k) => !(k === 0 && a === '--')));
-const wasi = new WASI({ version: 'preview1', args, env, preopens, returnOnExit: true });
 const mod = new WebAssembly.Module(fs.readFileSync(file));
+// a module of the old `wasi_unstable` names gets node's unstable flavour
+const version = WebAssembly.Module.imports(mod).some((i) => i.module === 'wasi_unstable')
+	? 'unstable' : 'preview1';
+const wasi = new WASI({ version, args, env, preopens, returnOnExit: true });
 const inst = new WebAssembly.Instance(mod, wasi.getImportObject());
 let code;
 try {
