@@ -37,3 +37,13 @@ if command -v node >/dev/null 2>&1; then
 	tar -xzOf "wasmpack-out/blobs/sha256/$layer" >"$tmp/c-plain.wasm"
 	WASI_ENV="GREETING=hello from wasm" node --no-warnings tests/wasi-run.mjs "$tmp/c-plain.wasm" ada grace || true
 fi
+
+# And run both images in wasmpack's own engine and WASI sandbox.
+echo >&2
+echo "\$ wasmpack run oci:wasmpack-out:latest" >&2
+"$wp" run oci:wasmpack-out:latest
+echo >&2
+echo "\$ wasmpack run oci:wasmpack-out:demo --env 'GREETING=hello from wasm' -- ada grace" >&2
+status=0
+"$wp" run oci:wasmpack-out:demo --env "GREETING=hello from wasm" -- ada grace || status=$?
+echo "(exit status $status: the program's own)" >&2
