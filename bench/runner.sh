@@ -8,6 +8,8 @@
 # from this one run, their geometric means, the startup time of a 1 MB
 # module, and internal code size / code section size.
 #   BENCH_SKIP_INTERP=1  skip wasm-interp (slow)
+#   BENCH_REPS=N         best of N runs for native, engine and node (3)
+# Engine times include load+instantiate; node's time is of the call alone.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +26,17 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 now() { date +%s%N; }
+# best of $reps runs (the machine is shared: the minimum is the least noisy)
+reps=${BENCH_REPS:-3}
+best_of() { # command... ; sets BEST (ns) and OUT
+	local i t0 t1 t
+	BEST=""
+	for i in $(seq 1 "$reps"); do
+		t0=$(now); OUT=$("$@" 2>"$tmp/stderr"); t1=$(now)
+		t=$((t1 - t0))
+		if [ -z "$BEST" ] || [ "$t" -lt "$BEST" ]; then BEST=$t; cp "$tmp/stderr" "$tmp/stderr.best"; fi
+	done
+}
 secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -39,7 +52,7 @@ WebAssembly.instantiate(bytes, {}).then(({ instance }) => {
 });
 JS
 
-printf '%-8s %9s %9s %7s %9s %7s' program native engine x-nat node x-nat
+printf '%-8s %9s %9s %7s %9s %7s' program native engine eng/nat node node/nat
 [ $have_interp = 1 ] && printf ' %9s %8s' interp interp/eng
 printf ' %6s\n' code-x
 log_nat=0 log_node=0 log_interp=0 n=0 fail=0
@@ -48,13 +61,15 @@ for src in "$root"/bench/programs/*.c; do
 	gcc -O2 -o "$tmp/$p" "$src"
 	clang-16 --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export=run -o "$tmp/$p.wasm" "$src"
 
-	t0=$(now); want=$("$tmp/$p"); t1=$(now)
-	nat=$((t1 - t0))
-	t0=$(now); got=$("$tool" --stats "$tmp/$p.wasm" run 2>"$tmp/stats"); t1=$(now)
-	eng=$((t1 - t0))
-	code=$(sed -n 's/.*ratio \([0-9.]*\)).*/\1/p' "$tmp/stats")
-	nodeout=$(node "$tmp/run.js" "$tmp/$p.wasm" 2>"$tmp/node.ns")
-	nodet=$(cat "$tmp/node.ns")
+	best_of "$tmp/$p"; want=$OUT; nat=$BEST
+	best_of "$tool" --stats "$tmp/$p.wasm" run; got=$OUT; eng=$BEST
+	code=$(sed -n 's/.*ratio \([0-9.]*\)).*/\1/p' "$tmp/stderr.best")
+	nodet=""
+	for i in $(seq 1 "$reps"); do
+		nodeout=$(node "$tmp/run.js" "$tmp/$p.wasm" 2>"$tmp/node.ns")
+		t=$(cat "$tmp/node.ns")
+		if [ -z "$nodet" ] || [ "$t" -lt "$nodet" ]; then nodet=$t; fi
+	done
 	if [ "$got" != "$want" ] || [ "$nodeout" != "$want" ]; then
 		echo "$p: outputs differ: native $want engine $got node $nodeout" >&2
 		fail=1
