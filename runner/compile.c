@@ -64,6 +64,8 @@ struct cframe {
 	uint32_t nfix, capfix;
 };
 
+#define POOL_SLOTS 8
+
 struct comp {
 	const struct wasm_module *m;
 	struct runner_module *rm;
@@ -85,6 +87,13 @@ struct comp {
 	uint32_t cmp_a, cmp_b;
 	const struct wasm_functype *ft;
 	struct rcode *out;
+	uint32_t loop_depth;
+	/* constants read inside loops live in pool slots (between the locals
+	 * and the operand stack) set once by a prologue, instead of being
+	 * re-materialized on every iteration */
+	uint32_t pool_base, npool;
+	uint8_t pool_type[POOL_SLOTS];
+	uint64_t pool_val[POOL_SLOTS];
 };
 
 static int oom(void)
@@ -278,10 +287,39 @@ static int materialize_from(struct comp *c, uint32_t from)
 }
 
 /* The slot an operand can be read from (constants are materialized). */
+/* The pool slot holding constant e, or -1 (not in a loop, pool full). */
+static int64_t pool_slot(struct comp *c, const struct ventry *e)
+{
+	uint32_t k;
+
+	if (!c->loop_depth || e->type == WASM_V128)
+		return -1;
+	for (k = 0; k < c->npool; k++)
+		if (c->pool_val[k] == e->c && rslots_of(c->pool_type[k]) == 1 &&
+		    (c->pool_type[k] == WASM_I64 || c->pool_type[k] == WASM_F64 ||
+		     c->pool_type[k] == WASM_FUNCREF || c->pool_type[k] == WASM_EXTERNREF) ==
+			    (e->type == WASM_I64 || e->type == WASM_F64 ||
+			     e->type == WASM_FUNCREF || e->type == WASM_EXTERNREF))
+			return c->pool_base + k;
+	if (c->npool == POOL_SLOTS)
+		return -1;
+	c->pool_type[c->npool] = e->type;
+	c->pool_val[c->npool] = e->c;
+	return c->pool_base + c->npool++;
+}
+
 static int operand(struct comp *c, uint32_t i, uint32_t *slot)
 {
 	struct ventry *e = &c->vs[i];
 	int err;
+
+	if (e->kind == V_CONST) {
+		int64_t p = pool_slot(c, e);
+		if (p >= 0) {
+			*slot = (uint32_t)p;
+			return 0;
+		}
+	}
 
 	if ((e->kind == V_CONST || e->kind == V_ADDK || e->kind == V_ADD2) &&
 	    (err = materialize(c, i)) < 0)
@@ -636,6 +674,7 @@ static int do_block(struct comp *c, const struct wasm_instr *in)
 	if (in->op == 0x03) {
 		struct cframe *f = top_frame(c);
 		int64_t ins;
+		c->loop_depth++;
 		label_here(c);
 		f->start = c->len;
 		f->cost_owner = c->ncf - 1;
@@ -759,8 +798,10 @@ static int do_end(struct comp *c)
 		c->code[f->else_fix_word] = c->len - (uint32_t)f->else_fix_ins;
 		reach = 1;
 	}
-	if (f->op == 0x03)
+	if (f->op == 0x03) {
 		c->code[f->cost_word] = f->ninstr + 1;
+		c->loop_depth--;
+	}
 	else if (f->nfix)
 		reach = 1;
 	bind_fixups(c, f);
@@ -1256,6 +1297,10 @@ static int on_func_begin(void *ctx, uint32_t func, const uint8_t *locals, uint32
 	}
 	c->nlocals = nlocals;
 	c->out->local_slots = slot - c->out->param_slots;
+	c->pool_base = slot;
+	c->npool = 0;
+	c->loop_depth = 0;
+	slot += POOL_SLOTS;
 	c->stack_base = slot;
 	c->max_slot = slot;
 	for (i = 0; i < c->ft->nresults; i++)
@@ -1282,14 +1327,33 @@ static int on_func_end(void *ctx, uint32_t func)
 	struct comp *c = ctx;
 	struct rcode *out = c->out;
 
+	uint32_t k, pro = 0, w;
+
 	(void)func;
-	out->ops = malloc(sizeof(uint32_t) * (c->len ? c->len : 1));
+	/* the prologue fills the constant pool; branch offsets are relative,
+	 * so prepending it moves nothing */
+	for (k = 0; k < c->npool; k++)
+		pro += rslots_of(c->pool_type[k]) == 1 &&
+		       (c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32) ? 3 : 4;
+	out->ops = malloc(sizeof(uint32_t) * (c->len + pro ? c->len + pro : 1));
 	if (!out->ops)
 		return oom();
-	memcpy(out->ops, c->code, sizeof(uint32_t) * c->len);
-	out->len = c->len;
+	for (k = 0, w = 0; k < c->npool; k++) {
+		if (c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32) {
+			out->ops[w++] = IOP_CONST32;
+			out->ops[w++] = c->pool_base + k;
+			out->ops[w++] = (uint32_t)c->pool_val[k];
+		} else {
+			out->ops[w++] = IOP_CONST64;
+			out->ops[w++] = c->pool_base + k;
+			out->ops[w++] = (uint32_t)c->pool_val[k];
+			out->ops[w++] = (uint32_t)(c->pool_val[k] >> 32);
+		}
+	}
+	memcpy(out->ops + w, c->code, sizeof(uint32_t) * c->len);
+	out->len = c->len + w;
 	out->frame_slots = c->max_slot;
-	c->rm->code_bytes += sizeof(uint32_t) * c->len;
+	c->rm->code_bytes += sizeof(uint32_t) * out->len;
 	return 0;
 }
 

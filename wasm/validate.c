@@ -731,6 +731,20 @@ static int check_simple(struct vstate *s, struct wasm_instr *in, const struct wa
 		return fail_at(s->at, "unknown memory 0");
 	if (in->op == WASM_OP_PREFIX_FC + 0x08 && (err = need_data(s, in->a)) < 0)
 		return err;
+	{
+		/* fast path: all operands present (no polymorphic stack) */
+		const struct ctrl *c = &s->ctrls[s->nctrls - 1];
+		uint32_t k, base = s->nvals - o->npop;
+		if (s->nvals >= c->height + o->npop && s->nvals < s->capvals) {
+			for (k = 0; k < o->npop; k++)
+				if (s->vals[base + k] != o->pop[k] && s->vals[base + k] != UNKNOWN)
+					return fail_at(s->at, "type mismatch");
+			s->nvals = base;
+			if (o->push)
+				s->vals[s->nvals++] = o->push;
+			return 0;
+		}
+	}
 	if ((err = pop_vals(s, o->pop, o->npop, NULL)) < 0)
 		return err;
 	return o->push ? push(s, o->push) : 0;
