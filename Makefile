@@ -128,3 +128,13 @@ build/fuzz/runner_fuzz: tests/fuzz/runner_fuzz.c $(FUZZ_SRC) $(wildcard runner/*
 # The interpreter loop: GCC's global CSE merges the computed gotos of the
 # handlers into shared jumps, which costs branch prediction (~8% here).
 $(BUILD)/obj/runner/exec.o: CFLAGS += -fno-gcse
+
+# libFuzzer target over the WASI host calls: a generated guest calls every
+# import with fuzzed arguments; nothing outside a scratch preopen may change.
+# Run: build/fuzz/wasi_fuzz -max_total_time=600 [CORPUS]
+.PHONY: fuzz-wasi
+fuzz: fuzz-wasi
+fuzz-wasi: build/fuzz/wasi_fuzz
+build/fuzz/wasi_fuzz: tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) -lm -lpthread

@@ -18,6 +18,8 @@ struct run_target {
 	struct wp_buf wasm; /* the module */
 	char *argv0;        /* basename of FILE, or the module's path in the image */
 	char *origin;       /* what ran, for messages: the file, or ref@digest */
+	char **entry;       /* image Entrypoint after the module itself: fixed arguments */
+	size_t nentry;
 	char **cmd;         /* image Cmd (NULL-terminated), or NULL */
 	size_t ncmd;
 	char **env;         /* image Env "NAME=VALUE" (NULL-terminated), or NULL */

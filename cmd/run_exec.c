@@ -114,7 +114,8 @@ static int build_env(const struct run_args *a, const struct run_target *t, struc
 	return 0;
 }
 
-/* argv[0], then the ARGS given, else the image's Cmd. */
+/* argv[0], the rest of the image's Entrypoint, then the ARGS given, else
+ * the image's Cmd. */
 static int build_argv(const struct run_args *a, const struct run_target *t, struct strvec *argv)
 {
 	size_t i;
@@ -122,6 +123,9 @@ static int build_argv(const struct run_args *a, const struct run_target *t, stru
 
 	if ((err = strvec_push(argv, t->argv0 ? t->argv0 : "main.wasm")) < 0)
 		return err;
+	for (i = 0; i < t->nentry; i++)
+		if ((err = strvec_push(argv, t->entry[i])) < 0)
+			return err;
 	if (a->have_args) {
 		for (i = 0; i < a->nargs; i++)
 			if ((err = strvec_push(argv, a->args[i])) < 0)

@@ -28,6 +28,7 @@ void run_target_release(struct run_target *t)
 	wp_buf_release(&t->wasm);
 	free(t->argv0);
 	free(t->origin);
+	free_vec(t->entry);
 	free_vec(t->cmd);
 	free_vec(t->env);
 	memset(t, 0, sizeof(*t));
@@ -57,10 +58,13 @@ static int string_vec(json_t *arr, const char *what, char ***out, size_t *n)
 	return 0;
 }
 
-/* Cmd and Env of the `image` format's config (the other formats have none). */
+/* Entrypoint (past the module), Cmd and Env of the `image` format's config
+ * (the other formats have none). */
 static int image_exec_config(const struct oci_image *img, struct run_target *t)
 {
 	json_t *cfg = NULL, *c;
+	char **ep = NULL;
+	size_t nep = 0;
 	int err;
 
 	if (img->format != OCI_FORMAT_IMAGE)
@@ -68,8 +72,18 @@ static int image_exec_config(const struct oci_image *img, struct run_target *t)
 	if ((err = oci_json_load(img->config.data, img->config.size, "image config", &cfg)) < 0)
 		return err;
 	c = json_object_get(cfg, "config");
-	if ((err = string_vec(json_object_get(c, "Cmd"), "Cmd", &t->cmd, &t->ncmd)) == 0)
-		err = string_vec(json_object_get(c, "Env"), "Env", &t->env, &t->nenv);
+	if ((err = string_vec(json_object_get(c, "Cmd"), "Cmd", &t->cmd, &t->ncmd)) == 0 &&
+	    (err = string_vec(json_object_get(c, "Env"), "Env", &t->env, &t->nenv)) == 0)
+		err = string_vec(json_object_get(c, "Entrypoint"), "Entrypoint", &ep, &nep);
+	/* as a container runtime: argv is the Entrypoint, then Cmd (or ARGS) */
+	if (err == 0 && nep > 1) {
+		t->entry = ep;
+		t->nentry = nep - 1;
+		free(ep[0]);
+		memmove(ep, ep + 1, nep * sizeof(char *)); /* with its NULL */
+		ep = NULL;
+	}
+	free_vec(ep);
 	json_decref(cfg);
 	return err;
 }

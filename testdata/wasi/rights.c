@@ -1,12 +1,15 @@
 /* rights.c - the capability model: what rights descriptors get, that they
  * only ever shrink, that path_open cannot hand down more than its
  * directory may, and that every call checks its right first.  Also the
- * fdstat flags and the prestat errors.  (node's WASI reports host open(2)
+ * fdstat flags, the prestat errors, and proc_raise.  (node's WASI reports host open(2)
  * flags in fs_flags and EINVAL for fd_prestat_get on a non-preopen: these
  * are checked against wasmpack's expected output only.) */
 #include <stdint.h>
 
 #include "wt.h"
+
+/* wasi-libc no longer declares it */
+int32_t r_proc_raise(int32_t sig) WT_IMPORT("proc_raise");
 
 static void show_rights(const char *label, __wasi_fd_t fd)
 {
@@ -96,5 +99,8 @@ int main(void)
 	wt_show("path_open(dir, CREAT)", wt_open(WT_DIR, ".", __WASI_OFLAGS_CREAT, &g));
 	(void)__wasi_path_unlink_file(WT_DIR, "f");
 	(void)__wasi_path_unlink_file(WT_DIR, "g");
+	/* signals are no capability a guest gets (node's WASI would really
+	 * raise it: another reason this file is not run under node) */
+	wt_show("proc_raise(SIGTERM)", r_proc_raise(15)); /* WASI's signal 15: term */
 	return 0;
 }

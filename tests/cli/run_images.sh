@@ -56,6 +56,12 @@ done
 python3 "$WASMPACK_ROOT/tests/lib/craft-layout.py" c-good good "$basics" >/dev/null
 run "$WASMPACK" run oci:c-good
 check_eq "the crafted control image runs (Cmd 6, Env)" "6 env: FROM_IMAGE=1" "$T_RC $(lines '^env:')"
+python3 "$WASMPACK_ROOT/tests/lib/craft-layout.py" c-entry entry "$basics" >/dev/null
+run "$WASMPACK" run oci:c-entry
+check_eq "Entrypoint arguments come first, then Cmd" "9 argv[0]: /basics.wasm|argv[1]: 9|argv[2]: fixed|argv[3]: 6" \
+	"$T_RC $(lines '^argv')"
+run "$WASMPACK" run oci:c-entry -- x
+check_eq "... and ARGS replace only Cmd" "argv[0]: /basics.wasm|argv[1]: 9|argv[2]: fixed|argv[3]: x" "$(lines '^argv')"
 expect_error "a layer entry with '..' is refused" 1 "climbs out with '\.\.'" "$WASMPACK" run oci:c-dotdot
 expect_error "a layer entry with an absolute name is refused" 1 "absolute name" "$WASMPACK" run oci:c-absolute
 expect_error "a module that is a symlink in the layer is not followed" 1 "not a regular file" "$WASMPACK" run oci:c-symlink

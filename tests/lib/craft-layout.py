@@ -8,6 +8,7 @@ prove `wasmpack run` refuses it without extracting anything:
   hardlink  basics.wasm is a hard link to another entry
   missing   the layer does not hold the Entrypoint
   good      a well-formed image (the control)
+  entry     well-formed, with arguments in the Entrypoint after the module
 """
 import gzip, hashlib, io, json, os, sys, tarfile
 
@@ -46,7 +47,8 @@ layer = gzip.compress(tar, mtime=0)
 ldig, lsize = blob(layer)
 config = json.dumps({
     "architecture": "wasm", "os": "wasi",
-    "config": {"Entrypoint": ["/basics.wasm"], "Cmd": ["6"], "Env": ["FROM_IMAGE=1"]},
+    "config": {"Entrypoint": ["/basics.wasm"] + (["9", "fixed"] if kind == "entry" else []),
+               "Cmd": ["6"], "Env": ["FROM_IMAGE=1"]},
     "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]},
 }, sort_keys=True, separators=(",", ":")).encode()
 cdig, csize = blob(config)
