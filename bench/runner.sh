@@ -144,4 +144,35 @@ for m in big mixed; do
 	done
 	echo "startup ($m): $size-byte module: load+instantiate+call $best ms (best of 5; $line)"
 done
+# `wasmpack run` end to end (issue 6): a C hello world (clang-16 + wasi-libc)
+# from its file and from an OCI layout, against node's WASI and against this
+# binary's own floor, `wasmpack help` (process start and loading its shared
+# libraries, no module).  Target: under 10 ms for the hello world.
+wasmpack=${WASMPACK:-$build/wasmpack}
+if [ -x "$wasmpack" ] && [ -f /usr/lib/wasm32-wasi/libc.a ]; then
+	printf '#include <stdio.h>\nint main(void) { puts("hello, world"); return 0; }\n' >"$tmp/hello.c"
+	clang-16 --target=wasm32-wasi -O2 "$tmp/hello.c" -o "$tmp/hello.wasm"
+	"$wasmpack" build --wasm "$tmp/hello.wasm" -o "oci:$tmp/hello-oci" >/dev/null 2>&1
+	# ms N CMD...: best and median wall time of N runs, in milliseconds
+	# (bash's own clock: forking date would add its start-up to each run)
+	ms() {
+		local n=$1 i t0 t1
+		shift
+		for i in $(seq 1 "$n"); do
+			t0=${EPOCHREALTIME/./}
+			"$@" >/dev/null 2>&1
+			t1=${EPOCHREALTIME/./}
+			echo $((t1 - t0))
+		done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f %.2f\n", v[1] / 1e3, v[int((NR + 1) / 2)] / 1e3 }'
+	}
+	[ "$("$wasmpack" run "$tmp/hello.wasm")" = "hello, world" ] || { echo "run: wrong output" >&2; fail=1; }
+	read -r floor_b floor_m < <(ms 30 "$wasmpack" help)
+	read -r run_b run_m < <(ms 30 "$wasmpack" run "$tmp/hello.wasm")
+	read -r oci_b oci_m < <(ms 30 "$wasmpack" run "oci:$tmp/hello-oci")
+	read -r node_b node_m < <(ms 10 node --no-warnings "$root/tests/lib/node-wasi.js" "$tmp/hello.wasm")
+	echo "run: wasmpack run hello.wasm        best $run_b ms, median $run_m ms"
+	echo "run: wasmpack run oci:DIR           best $oci_b ms, median $oci_m ms"
+	echo "run: node's WASI, hello.wasm        best $node_b ms, median $node_m ms ($(ratio "${node_m/./}" "${run_m/./}")x wasmpack's median)"
+	echo "run: floor: wasmpack help           best $floor_b ms, median $floor_m ms (the run itself adds $(awk -v a="$run_m" -v b="$floor_m" 'BEGIN { printf "%.2f", a - b }') ms)"
+fi
 exit $fail

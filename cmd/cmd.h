@@ -32,6 +32,7 @@ int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 extern const char cmd_build_usage[];
 extern const char cmd_inspect_usage[];
@@ -40,6 +41,7 @@ extern const char cmd_pull_usage[];
 extern const char cmd_login_usage[];
 extern const char cmd_logout_usage[];
 extern const char cmd_detect_usage[];
+extern const char cmd_run_usage[];
 
 /* Print "wasmpack: <last error>" and return the exit status for it
  * (2 for usage errors, else 1). */

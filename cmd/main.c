@@ -20,6 +20,7 @@ const struct command cmd_table[] = {
 	{ "login", cmd_login, "Check and store credentials for a registry", cmd_login_usage },
 	{ "logout", cmd_logout, "Remove stored credentials for a registry", cmd_logout_usage },
 	{ "detect", cmd_detect, "Show which builder would build a directory, and why", cmd_detect_usage },
+	{ "run", cmd_run, "Run a WASI module or image in the sandboxed engine", cmd_run_usage },
 	{ "version", cmd_version, "Print the version", "usage: wasmpack version\n" },
 	{ "help", cmd_help, "Show help for a command", "usage: wasmpack help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },

@@ -18,11 +18,9 @@ static la_ssize_t buf_write_cb(struct archive *a, void *ctx, const void *data, s
 {
 	struct wp_buf *out = ctx;
 
-	if (wp_buf_append(out, data, len) < 0) {
-		archive_set_error(a, ENOMEM, "%s", wp_error_last());
-		return -1;
-	}
-	return (la_ssize_t)len;
+	(void)a;
+	/* on failure the error slot already says why (a size cap or memory) */
+	return wp_buf_append(out, data, len) < 0 ? -1 : (la_ssize_t)len;
 }
 
 static int archive_fail(struct archive *a, const char *what)

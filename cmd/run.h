@@ -1,0 +1,66 @@
+/*
+ * run.h - what `wasmpack run` needs from its target, whatever it is: the
+ * module's bytes, the name the guest sees as argv[0], and for images the
+ * default arguments (Cmd) and environment (Env) a container runtime would
+ * use.
+ */
+#ifndef CMD_RUN_H
+#define CMD_RUN_H
+
+#include <stddef.h>
+
+#include "../common/buf.h"
+#include "../registry/registry.h"
+#include "../runner/runner.h"
+#include "../runner/wasi.h"
+
+struct run_target {
+	struct wp_buf wasm; /* the module */
+	char *argv0;        /* basename of FILE, or the module's path in the image */
+	char *origin;       /* what ran, for messages: the file, or ref@digest */
+	char **entry;       /* image Entrypoint after the module itself: fixed arguments */
+	size_t nentry;
+	char **cmd;         /* image Cmd (NULL-terminated), or NULL */
+	size_t ncmd;
+	char **env;         /* image Env "NAME=VALUE" (NULL-terminated), or NULL */
+	size_t nenv;
+};
+
+/* The parsed command line; strings are borrowed from argv. */
+struct run_args {
+	const char *target;
+	char **args; /* guest ARGS (argv pointers), NULL when none were given */
+	size_t nargs;
+	int have_args;
+	struct wasi_preopen *dirs;
+	size_t ndirs;
+	char **envs; /* --env values, in order */
+	size_t nenvs;
+	int inherit_env;
+	uint64_t max_memory, fuel;
+	double timeout;
+	const char *timeout_text;
+	const char *invoke;
+	char **listen;
+	size_t nlisten;
+	struct registry_opts ro;
+	int stdio_closed[3]; /* closed on the host when we started */
+};
+
+/* Run the loaded target as `a` says; returns the exit status. */
+int run_exec(const struct run_args *a, struct run_target *t);
+
+/* --invoke: 0 when called (results printed, *status 0); 1 after a usage
+ * error it reported (*status set); else the engine's RUNNER_E* or WP_E*. */
+int run_invoke(const struct run_args *a, runner_instance *inst, struct runner_trap *tr,
+	       int *status);
+
+/*
+ * Load TARGET: FILE.wasm | oci:DIR[:TAG] | oci-archive:FILE[:TAG] | REF
+ * (pulled with `ro`, every digest verified).  Images are read in memory;
+ * nothing is extracted to disk.
+ */
+int run_target_load(const char *target, const struct registry_opts *ro, struct run_target *out);
+void run_target_release(struct run_target *t);
+
+#endif

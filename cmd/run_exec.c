@@ -1,0 +1,337 @@
+/*
+ * run_exec.c - the running part of `wasmpack run`: the guest's argv and
+ * environment, the WASI host, the engine with its limits, the timeout
+ * timer, and how the way a guest ends becomes our exit status (as the
+ * wasmtime CLI does it).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "../common/error.h"
+#include "../runner/runner.h"
+#include "../runner/wasi.h"
+#include "cmd.h"
+#include "run.h"
+
+extern char **environ;
+
+#define EXIT_TRAP 134 /* 128 + SIGABRT, what wasmtime exits with on a trap */
+
+static volatile sig_atomic_t run_interrupt;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	run_interrupt = 1;
+}
+
+/* A growable vector of owned strings. */
+struct strvec {
+	char **v;
+	size_t n;
+};
+
+static int strvec_push(struct strvec *s, const char *str)
+{
+	char *dup = strdup(str);
+	char **grown;
+
+	if (!dup || !(grown = realloc(s->v, (s->n + 2) * sizeof(char *)))) {
+		free(dup);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	s->v = grown;
+	s->v[s->n++] = dup;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+/* Set NAME=VALUE, replacing an earlier NAME (later sources win). */
+static int env_set(struct strvec *s, const char *pair)
+{
+	size_t klen = strcspn(pair, "="), i;
+
+	for (i = 0; i < s->n; i++) {
+		if (!strncmp(s->v[i], pair, klen) && s->v[i][klen] == '=') {
+			char *dup = strdup(pair);
+			if (!dup)
+				return wp_error_set(WP_ENOMEM, "out of memory");
+			free(s->v[i]);
+			s->v[i] = dup;
+			return 0;
+		}
+	}
+	return strvec_push(s, pair);
+}
+
+static void strvec_free(struct strvec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+/* The image's Env, then the host's (--inherit-env), then each --env. */
+static int build_env(const struct run_args *a, const struct run_target *t, struct strvec *env)
+{
+	char **e;
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->nenv; i++)
+		if (strchr(t->env[i], '=') && (err = env_set(env, t->env[i])) < 0)
+			return err;
+	for (e = environ; a->inherit_env && e && *e; e++)
+		if (strchr(*e, '=') && (err = env_set(env, *e)) < 0)
+			return err;
+	for (i = 0; i < a->nenvs; i++) {
+		const char *val;
+		char *pair;
+		if (strchr(a->envs[i], '=')) {
+			err = env_set(env, a->envs[i]);
+		} else if ((val = getenv(a->envs[i]))) {
+			if (asprintf(&pair, "%s=%s", a->envs[i], val) < 0)
+				return wp_error_set(WP_ENOMEM, "out of memory");
+			err = env_set(env, pair);
+			free(pair);
+		} else {
+			continue; /* --env NAME with NAME unset on the host: nothing to pass */
+		}
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* argv[0], the rest of the image's Entrypoint, then the ARGS given, else
+ * the image's Cmd. */
+static int build_argv(const struct run_args *a, const struct run_target *t, struct strvec *argv)
+{
+	size_t i;
+	int err;
+
+	if ((err = strvec_push(argv, t->argv0 ? t->argv0 : "main.wasm")) < 0)
+		return err;
+	for (i = 0; i < t->nentry; i++)
+		if ((err = strvec_push(argv, t->entry[i])) < 0)
+			return err;
+	if (a->have_args) {
+		for (i = 0; i < a->nargs; i++)
+			if ((err = strvec_push(argv, a->args[i])) < 0)
+				return err;
+	} else {
+		for (i = 0; i < t->ncmd; i++)
+			if ((err = strvec_push(argv, t->cmd[i])) < 0)
+				return err;
+	}
+	return 0;
+}
+
+/* --tcplisten HOST:PORT: a listening socket handed to the guest. */
+static int open_listener(const char *spec, int *out)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	size_t hlen = colon ? (size_t)(colon - spec) : 0;
+	int fd = -1, one = 1, rc;
+
+	if (!colon || hlen == 0 || hlen >= sizeof(host) || !colon[1])
+		return wp_error_set(WP_EUSAGE, "--tcplisten needs HOST:PORT, not '%s'", spec);
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	if (host[0] == '[' && host[hlen - 1] == ']') { /* [::1]:8080 */
+		memmove(host, host + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
+		return wp_error_set(WP_EUSAGE, "--tcplisten %s: %s", spec, gai_strerror(rc));
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+		rc = wp_error_errno(WP_EIO, "--tcplisten %s", spec);
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return rc;
+	}
+	freeaddrinfo(res);
+	*out = fd;
+	return 0;
+}
+
+/* Print a trap the way wasmtime does: the reason, then the wasm frames. */
+static void print_trap(const struct run_args *a, const struct runner_trap *tr)
+{
+	char bt[4096];
+
+	if (tr->kind == RUNNER_TRAP_OUT_OF_FUEL)
+		fprintf(stderr, "Error: all fuel consumed (--fuel %" PRIu64 ")\n", a->fuel);
+	else if (tr->kind == RUNNER_TRAP_MEMORY_LIMIT)
+		fprintf(stderr, "Error: memory limit exceeded (--max-memory %" PRIu64 " bytes)\n",
+			a->max_memory);
+	else if (run_interrupt && a->timeout > 0 &&
+		 (tr->kind == RUNNER_TRAP_INTERRUPTED || !strcmp(tr->message, "interrupted")))
+		fprintf(stderr, "Error: interrupted: --timeout %s expired\n", a->timeout_text);
+	else
+		fprintf(stderr, "Error: %s\n", tr->message[0] ? tr->message : "wasm trap");
+	if (tr->nframes > 0) {
+		runner_trap_format_backtrace(tr, bt, sizeof(bt));
+		fputs(bt, stderr);
+	}
+}
+
+/* How the run ended, as an exit status. */
+static int status_of(const struct run_args *a, const struct run_target *t, int rc,
+		     const struct runner_trap *tr)
+{
+	if (rc == 0)
+		return EXIT_OK;
+	if (rc == RUNNER_EEXIT) {
+		if (tr->exit_code >= 0 && tr->exit_code < 126)
+			return tr->exit_code;
+		/* 126 and up mean "could not run" to shells; wasmtime refuses them */
+		fprintf(stderr, "Error: exit with invalid exit status %u outside of [0..126)\n",
+			(unsigned)tr->exit_code);
+		return EXIT_FAIL;
+	}
+	if (rc == RUNNER_ETRAP) {
+		print_trap(a, tr);
+		return EXIT_TRAP;
+	}
+	wp_error_wrap(rc, "%s", t->origin);
+	return cmd_report();
+}
+
+static void arm_timer(double seconds)
+{
+	struct sigaction sa;
+	struct itimerval it;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked host call must see EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = (suseconds_t)((seconds - floor(seconds)) * 1e6);
+	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+		it.it_value.tv_usec = 1;
+	/* keep ringing: a host call that starts blocking after the first
+	 * signal is still woken up */
+	it.it_interval.tv_usec = 10000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_timer(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int run_exec(const struct run_args *a, struct run_target *t)
+{
+	struct strvec argv = { 0 }, env = { 0 };
+	struct wasi_config wc;
+	struct runner_config rc;
+	struct runner_trap tr;
+	runner_module *m = NULL;
+	runner_linker *l = NULL;
+	runner_instance *inst = NULL;
+	wasi_ctx *w = NULL;
+	int *socks = NULL, status = EXIT_FAIL, err;
+	size_t i, nsocks = 0;
+
+	memset(&tr, 0, sizeof(tr));
+	if ((err = runner_module_load(t->wasm.data, t->wasm.len, &m)) < 0) {
+		wp_error_wrap(err, "%s", t->origin);
+		status = cmd_report();
+		goto done;
+	}
+	wp_buf_release(&t->wasm); /* the module keeps what it needs */
+	if (a->nlisten && !(socks = calloc(a->nlisten, sizeof(int)))) {
+		status = cmd_report();
+		goto done;
+	}
+	for (i = 0; i < a->nlisten; i++, nsocks++)
+		if (open_listener(a->listen[i], &socks[i]) < 0)
+			goto fail;
+	if (build_argv(a, t, &argv) < 0 || build_env(a, t, &env) < 0)
+		goto fail;
+	memset(&wc, 0, sizeof(wc));
+	wc.argv = (const char *const *)argv.v;
+	wc.argc = argv.n;
+	wc.env = (const char *const *)env.v;
+	wc.nenv = env.n;
+	wc.dirs = a->dirs;
+	wc.ndirs = a->ndirs;
+	wc.sockets = socks;
+	wc.nsockets = nsocks;
+	for (i = 0; i < 3; i++)
+		wc.stdio[i] = a->stdio_closed[i] ? -1 : (int)i;
+	wc.interrupt = &run_interrupt;
+	nsocks = 0; /* the host owns them from here on */
+	if (wasi_ctx_new(&wc, &w) < 0 || runner_linker_new(&l) < 0 || wasi_ctx_link(w, l) < 0)
+		goto fail;
+	memset(&rc, 0, sizeof(rc));
+	rc.max_memory_bytes = a->max_memory;
+	rc.fuel = a->fuel;
+	rc.interrupt = &run_interrupt;
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is EPIPE for the guest, as in wasmtime */
+	fflush(stdout);
+	if (a->timeout > 0)
+		arm_timer(a->timeout);
+	/* links every import first: a missing one fails here, before anything runs */
+	err = runner_instantiate(l, m, &rc, &inst, &tr);
+	if (err == 0) {
+		if (a->invoke) {
+			err = run_invoke(a, inst, &tr, &status);
+			if (err == 1) { /* a usage problem, already reported */
+				disarm_timer();
+				goto done;
+			}
+		} else if (runner_instance_func(inst, "_start")) {
+			err = runner_call(inst, "_start", NULL, 0, NULL, 0, &tr);
+		} else {
+			disarm_timer();
+			wp_error_set(WP_EUSAGE, "%s has no _start export (a reactor? use --invoke EXPORT)",
+				     t->origin);
+			status = cmd_report();
+			goto done;
+		}
+	}
+	disarm_timer();
+	if (err != 0 || !a->invoke)
+		status = status_of(a, t, err, &tr);
+	goto done;
+fail:
+	status = cmd_report();
+done:
+	for (i = 0; i < nsocks; i++)
+		close(socks[i]);
+	runner_instance_free(inst);
+	runner_linker_free(l);
+	wasi_ctx_free(w);
+	runner_module_free(m);
+	strvec_free(&argv);
+	strvec_free(&env);
+	free(socks);
+	return status;
+}
