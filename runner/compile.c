@@ -17,6 +17,7 @@
  * instruction count and polls the interrupt flag; function entry charges
  * the instructions outside loops.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -495,6 +496,7 @@ static int on_func_begin(void *ctx, uint32_t func, const uint8_t *locals, uint32
 
 	c->ft = wasm_module_func_type(c->m, func);
 	c->out = &c->rm->codes[func - c->m->nfunc_imports];
+	memset(c->out, 0, sizeof(*c->out));
 	free(c->local_slot);
 	c->local_slot = malloc(sizeof(uint32_t) * (nlocals ? nlocals : 1));
 	if (!c->local_slot)
@@ -537,7 +539,7 @@ static int on_func_end(void *ctx, uint32_t func)
 	struct comp *c = ctx;
 	struct rcode *out = c->out;
 
-	uint32_t k, pro = 0, w;
+	uint32_t k, pro = 0, w, *ops;
 
 	(void)func;
 	/* the prologue fills the constant pool; branch offsets are relative,
@@ -545,53 +547,109 @@ static int on_func_end(void *ctx, uint32_t func)
 	for (k = 0; k < c->npool; k++)
 		pro += rslots_of(c->pool_type[k]) == 1 &&
 		       (c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32) ? 3 : 4;
-	out->ops = malloc(sizeof(uint32_t) * (c->len + pro ? c->len + pro : 1));
-	if (!out->ops)
+	ops = malloc(sizeof(uint32_t) * (c->len + pro ? c->len + pro : 1));
+	if (!ops)
 		return rc_oom();
 	for (k = 0, w = 0; k < c->npool; k++) {
 		if (c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32) {
-			out->ops[w++] = IOP_CONST32;
-			out->ops[w++] = c->pool_base + k;
-			out->ops[w++] = (uint32_t)c->pool_val[k];
+			ops[w++] = IOP_CONST32;
+			ops[w++] = c->pool_base + k;
+			ops[w++] = (uint32_t)c->pool_val[k];
 		} else {
-			out->ops[w++] = IOP_CONST64;
-			out->ops[w++] = c->pool_base + k;
-			out->ops[w++] = (uint32_t)c->pool_val[k];
-			out->ops[w++] = (uint32_t)(c->pool_val[k] >> 32);
+			ops[w++] = IOP_CONST64;
+			ops[w++] = c->pool_base + k;
+			ops[w++] = (uint32_t)c->pool_val[k];
+			ops[w++] = (uint32_t)(c->pool_val[k] >> 32);
 		}
 	}
-	memcpy(out->ops + w, c->code, sizeof(uint32_t) * c->len);
+	memcpy(ops + w, c->code, sizeof(uint32_t) * c->len);
 	out->len = c->len + w;
 	out->frame_slots = c->max_slot;
 	c->rm->code_bytes += sizeof(uint32_t) * out->len;
+	/* last: a running thread that sees the code sees all of it */
+	__atomic_store_n(&out->ops, ops, __ATOMIC_RELEASE);
 	return 0;
 }
 
-int rcompile_module(struct runner_module *rm)
+static void comp_reset(struct comp *c)
+{
+	uint32_t i;
+
+	/* frames left open by a failed compile */
+	for (i = 0; i < c->ncf; i++)
+		free(c->cf[i].fix);
+	c->ncf = 0;
+}
+
+static void comp_free(struct comp *c)
+{
+	if (!c)
+		return;
+	comp_reset(c);
+	free(c->code);
+	free(c->vs);
+	free(c->cf);
+	free(c->local_slot);
+	free(c);
+}
+
+/* Compile defined function `def` (index without imports), unless another
+ * call did it first.  Called with rm->lock held. */
+static int compile_locked(struct runner_module *rm, uint32_t def)
 {
 	struct wasm_validate_hooks hooks;
-	struct comp c;
-	uint32_t i;
+	struct comp *c;
 	int err;
 
-	memset(&c, 0, sizeof(c));
-	c.m = rm->wasm;
-	c.rm = rm;
-	rm->codes = calloc(rm->wasm->nfuncs + 1, sizeof(*rm->codes));
-	if (!rm->codes)
-		return rc_oom();
-	hooks.ctx = &c;
+	if (rm->codes[def].ops)
+		return 0;
+	if (!rm->validator && (err = wasm_validator_new(rm->wasm, &rm->validator)) < 0)
+		return err;
+	if (!rm->comp) {
+		rm->comp = calloc(1, sizeof(*rm->comp));
+		if (!rm->comp)
+			return rc_oom();
+		rm->comp->m = rm->wasm;
+		rm->comp->rm = rm;
+	}
+	c = rm->comp;
+	hooks.ctx = c;
 	hooks.func_begin = on_func_begin;
 	hooks.instr = on_instr;
 	hooks.func_end = on_func_end;
-	err = wasm_validate(rm->wasm, &hooks);
-	for (i = 0; i < c.ncf; i++)
-		free(c.cf[i].fix);
-	free(c.code);
-	free(c.vs);
-	free(c.cf);
-	free(c.local_slot);
+	err = wasm_validator_func(rm->validator, rm->wasm->nfunc_imports + def, &hooks);
+	comp_reset(c);
 	return err;
+}
+
+int rcompile_func(struct runner_module *rm, uint32_t def)
+{
+	int err;
+
+	pthread_mutex_lock(&rm->lock);
+	err = compile_locked(rm, def);
+	pthread_mutex_unlock(&rm->lock);
+	return err;
+}
+
+int rcompile_all(struct runner_module *rm)
+{
+	uint32_t i;
+	int err = 0;
+
+	pthread_mutex_lock(&rm->lock);
+	for (i = 0; i < rm->wasm->nfuncs && err == 0; i++)
+		err = compile_locked(rm, i);
+	pthread_mutex_unlock(&rm->lock);
+	return err;
+}
+
+void rcompile_release(struct runner_module *rm)
+{
+	comp_free(rm->comp);
+	rm->comp = NULL;
+	wasm_validator_free(rm->validator);
+	rm->validator = NULL;
 }
 
 void rcode_free(struct rcode *c)

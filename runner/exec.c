@@ -355,6 +355,14 @@ static int run(struct runner_instance *inst, struct rexec *ex, struct runner_fun
 do_call:
 	if (fn->code) {
 		const struct rcode *code = fn->code;
+		if (UNLIKELY(!__atomic_load_n(&code->ops, __ATOMIC_ACQUIRE)) &&
+		    rcompile_func(fn->inst->mod, fn->index - fn->inst->mod->wasm->nfunc_imports) < 0) {
+			/* only resources can fail here: the body was validated */
+			snprintf(caller.message, sizeof(caller.message), "cannot compile function %u: %s",
+				 fn->index, wp_error_last());
+			cur = fn;
+			TRAP(RUNNER_TRAP_HOST, caller.message);
+		}
 		if (UNLIKELY(ex->depth >= ex->max_depth ||
 			     newfp + code->frame_slots > ex->slots_end))
 			TRAP(RUNNER_TRAP_STACK_EXHAUSTED, "call stack exhausted");

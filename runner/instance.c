@@ -108,6 +108,27 @@ static int table_init(struct rtable *t, const struct wasm_tabletype *tt, const s
 	return 0;
 }
 
+/* ---- functions ---- */
+
+/* The function object of defined function `idx`, made on its first use:
+ * a module of many functions instantiates without touching them all
+ * (fresh memory is the dominant cost of instantiating such a module). */
+struct runner_func *rinst_func_init(struct runner_instance *inst, uint32_t idx)
+{
+	const struct runner_module *rm = inst->mod;
+	const struct wasm_module *m = rm->wasm;
+	uint32_t i = idx - m->nfunc_imports;
+	struct runner_func *f = &inst->own_funcs[i];
+
+	f->inst = inst;
+	f->index = idx;
+	f->type = &m->types[m->funcs[i]];
+	f->type_id = rm->type_ids[m->funcs[i]];
+	f->code = &rm->codes[i];
+	inst->funcs[idx] = f;
+	return f;
+}
+
 /* ---- exports ---- */
 
 int rinst_export(struct runner_instance *inst, const char *name, struct rextern *out)
@@ -122,7 +143,7 @@ int rinst_export(struct runner_instance *inst, const char *name, struct rextern 
 			continue;
 		out->kind = e->kind;
 		switch (e->kind) {
-		case WASM_EXTERN_FUNC: out->func = inst->funcs[e->index]; break;
+		case WASM_EXTERN_FUNC: out->func = rinst_func(inst, e->index); break;
 		case WASM_EXTERN_TABLE: out->table = inst->tables[e->index]; break;
 		case WASM_EXTERN_MEMORY: out->memory = inst->mem; break;
 		case WASM_EXTERN_GLOBAL: out->global = inst->globals[e->index]; break;
@@ -227,7 +248,7 @@ static void eval_const(struct runner_instance *inst, const struct wasm_const_exp
 	case 0x44: out->u64 = e->u.f64; break;
 	case WASM_OP_V128_CONST: memcpy(out, e->u.v128, 16); break;
 	case 0xd0: out->ref = NULL; break;
-	case 0xd2: out->ref = inst->funcs[e->u.index]; break;
+	case 0xd2: out->ref = rinst_func(inst, e->u.index); break;
 	case 0x23: memcpy(out, inst->globals[e->u.index]->v, 16); break;
 	}
 }
@@ -264,15 +285,7 @@ static int define_own(struct runner_instance *inst)
 	uint32_t i;
 	int err;
 
-	for (i = 0; i < m->nfuncs; i++) {
-		struct runner_func *f = &inst->own_funcs[i];
-		f->inst = inst;
-		f->index = m->nfunc_imports + i;
-		f->type = &m->types[m->funcs[i]];
-		f->type_id = rm->type_ids[m->funcs[i]];
-		f->code = &rm->codes[i];
-		inst->funcs[f->index] = f;
-	}
+	(void)rm; /* functions are set up on first use: rinst_func() */
 	for (i = 0; i < m->ntables; i++) {
 		if ((err = table_init(&inst->own_tables[i], &m->tables[i], &inst->cfg)) < 0)
 			return err;
@@ -420,7 +433,7 @@ int runner_instantiate(runner_linker *l, runner_module *rm, const struct runner_
 		return err;
 	if (m->has_start) {
 		runner_val none;
-		return runner_func_call(inst->funcs[m->start], NULL, 0, &none, 0, trap);
+		return runner_func_call(rinst_func(inst, m->start), NULL, 0, &none, 0, trap);
 	}
 	return 0;
 fail:
@@ -495,7 +508,7 @@ runner_func *runner_instance_func_n(runner_instance *inst, const char *name, siz
 	for (i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];
 		if (e->kind == WASM_EXTERN_FUNC && e->name_len == len && !memcmp(e->name, name, len))
-			return inst->funcs[e->index];
+			return rinst_func(inst, e->index);
 	}
 	return NULL;
 }

@@ -12,9 +12,11 @@
 #ifndef RUNNER_INTERNAL_H
 #define RUNNER_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "../wasm/module.h"
+#include "../wasm/validate.h"
 #include "runner.h"
 
 typedef union slot {
@@ -79,7 +81,8 @@ enum {
 	IOP_COUNT = 0x800,
 };
 
-/* A compiled function. */
+/* A compiled function.  ops is NULL until its first call compiles it
+ * (then published atomically: see rcompile_func). */
 struct rcode {
 	uint32_t *ops;
 	uint32_t len;         /* words */
@@ -90,13 +93,18 @@ struct rcode {
 	uint32_t entry_cost;  /* fuel charged at entry */
 };
 
+struct comp;
+
 struct runner_module {
 	uint8_t *bytes;              /* our copy of the binary */
 	struct wasm_module *wasm;
 	uint32_t *type_ids;          /* canonical id of each type index */
-	struct rcode *codes;         /* one per defined function */
+	struct rcode *codes;         /* one per defined function, compiled lazily */
+	pthread_mutex_t lock;        /* held while compiling */
+	struct wasm_validator *validator; /* for compiling one function at a time */
+	struct comp *comp;           /* the compiler's scratch state */
 	char **func_names;           /* per function index, from the name section, or NULL */
-	size_t code_bytes;           /* internal code size */
+	size_t code_bytes;           /* internal code size (compiled so far) */
 	size_t wasm_code_bytes;      /* code section size */
 };
 
@@ -150,7 +158,7 @@ struct rexec {
 
 struct runner_instance {
 	struct runner_module *mod;
-	struct runner_func **funcs;
+	struct runner_func **funcs;   /* imports, then own functions (NULL until used) */
 	struct runner_func *own_funcs;
 	struct rtable **tables;
 	struct rtable *own_tables;
@@ -177,8 +185,11 @@ struct runner_caller {
 	char message[256];
 };
 
-/* compile.c */
-int rcompile_module(struct runner_module *rm);
+/* compile.c: functions are validated at load and compiled on first call
+ * (def: index among the defined functions). */
+int rcompile_func(struct runner_module *rm, uint32_t def);
+int rcompile_all(struct runner_module *rm);
+void rcompile_release(struct runner_module *rm);
 void rcode_free(struct rcode *c);
 
 /* exec.c */
@@ -188,6 +199,14 @@ int rexec_call(struct runner_instance *inst, struct rexec *ex, struct runner_fun
 	       slot_t *fp, struct runner_trap *trap);
 
 /* instance.c helpers used by exec.c */
+struct runner_func *rinst_func_init(struct runner_instance *inst, uint32_t idx);
+/* Function `idx` of inst (imports first). */
+static inline struct runner_func *rinst_func(struct runner_instance *inst, uint32_t idx)
+{
+	struct runner_func *f = inst->funcs[idx];
+
+	return __builtin_expect(f != NULL, 1) ? f : rinst_func_init(inst, idx);
+}
 int rinst_memory_grow(struct rmemory *m, uint32_t delta, uint32_t *old);
 int rinst_table_grow(struct rtable *t, uint32_t delta, void *init, uint32_t *old);
 uint32_t rtype_intern(const struct wasm_functype *t);

@@ -113,6 +113,7 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	rm = calloc(1, sizeof(*rm));
 	if (!rm)
 		return wp_error_set(WP_ENOMEM, "out of memory");
+	pthread_mutex_init(&rm->lock, NULL);
 	rm->bytes = malloc(len ? len : 1);
 	if (!rm->bytes) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
@@ -141,7 +142,14 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	for (i = 0; i < rm->wasm->nsections; i++)
 		if (rm->wasm->sections[i].id == WASM_SEC_CODE)
 			rm->wasm_code_bytes = rm->wasm->sections[i].size;
-	if ((err = rcompile_module(rm)) < 0)
+	rm->codes = calloc(rm->wasm->nfuncs + 1, sizeof(*rm->codes));
+	if (!rm->codes) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* every body is checked now (invalid modules fail here, with the
+	 * offset); each is compiled on its first call */
+	if ((err = wasm_validate(rm->wasm, NULL)) < 0)
 		goto done;
 	read_names(rm);
 	*out = rm;
@@ -157,6 +165,8 @@ void runner_module_free(runner_module *rm)
 
 	if (!rm)
 		return;
+	rcompile_release(rm);
+	pthread_mutex_destroy(&rm->lock);
 	if (rm->codes)
 		for (i = 0; i < rm->wasm->nfuncs; i++)
 			rcode_free(&rm->codes[i]);
@@ -174,6 +184,11 @@ void runner_module_free(runner_module *rm)
 const struct wasm_module *runner_module_wasm(const runner_module *m)
 {
 	return m->wasm;
+}
+
+int runner_module_compile_all(runner_module *m)
+{
+	return rcompile_all(m);
 }
 
 size_t runner_module_code_size(const runner_module *m)

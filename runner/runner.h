@@ -1,9 +1,9 @@
 /*
  * runner.h - the embedding API of wasmpack's WebAssembly 2.0 engine.
  *
- * Stages: runner_module_load() decodes (wasm/module.h), validates
- * (wasm/validate.h) and compiles every function once into the engine's
- * internal code; a runner_linker collects what imports resolve to (host
+ * Stages: runner_module_load() decodes (wasm/module.h) and validates
+ * (wasm/validate.h) the module; each function is compiled into the
+ * engine's internal code on its first call; a runner_linker collects what imports resolve to (host
  * functions, exports of other instances); runner_instantiate() links,
  * allocates memories/tables/globals, runs the segments and the start
  * function; runner_call() invokes an export.
@@ -120,14 +120,19 @@ int runner_trap_format_backtrace(const struct runner_trap *t, char *buf, size_t 
 
 /* ---- modules ---- */
 
-/* Decode, validate and compile `len` bytes.  The module keeps its own copy
- * of what it needs (the input may be freed after the call).  On failure
- * the error names the reason and the byte offset. */
+/* Decode and validate `len` bytes.  The module keeps its own copy of what
+ * it needs (the input may be freed after the call).  On failure the error
+ * names the reason and the byte offset.  Functions are compiled on their
+ * first call (a module may be used from several threads). */
 int runner_module_load(const uint8_t *data, size_t len, runner_module **out);
 void runner_module_free(runner_module *m);
+/* Compile every function now (for predictable call latency, or to measure
+ * the internal code size). */
+int runner_module_compile_all(runner_module *m);
 /* The decoded module: imports (with their type indices), exports, types. */
 const struct wasm_module *runner_module_wasm(const runner_module *m);
-/* Bytes of internal code for all functions / bytes of the code section. */
+/* Bytes of internal code of the functions compiled so far / bytes of the
+ * code section. */
 size_t runner_module_code_size(const runner_module *m);
 size_t runner_module_wasm_code_size(const runner_module *m);
 /* The name of function `func` from the "name" section, or NULL. */

@@ -132,7 +132,7 @@ int wasm_read_u32_slow(struct wasm_reader *r, uint32_t *out)
 	return 0;
 }
 
-int wasm_read_s32(struct wasm_reader *r, int32_t *out)
+int wasm_read_s32_slow(struct wasm_reader *r, int32_t *out)
 {
 	int64_t v;
 	int err;
@@ -153,31 +153,17 @@ int wasm_read_u64(struct wasm_reader *r, uint64_t *out)
 	return read_uleb(r, 64, out);
 }
 
-int wasm_read_s64(struct wasm_reader *r, int64_t *out)
+int wasm_read_s64_slow(struct wasm_reader *r, int64_t *out)
 {
 	return read_sleb(r, 64, out);
 }
 
-int wasm_read_fixed32(struct wasm_reader *r, uint32_t *out)
+/* A fixed-width read that does not fit: the error. */
+int wasm_read_fixed_slow(struct wasm_reader *r, unsigned n)
 {
 	const uint8_t *p = NULL;
-	int err;
 
-	if ((err = wasm_read_bytes(r, 4, &p)) < 0)
-		return err;
-	*out = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	return 0;
-}
-
-int wasm_read_fixed64(struct wasm_reader *r, uint64_t *out)
-{
-	uint32_t lo, hi;
-	int err;
-
-	if ((err = wasm_read_fixed32(r, &lo)) < 0 || (err = wasm_read_fixed32(r, &hi)) < 0)
-		return err;
-	*out = (uint64_t)hi << 32 | lo;
-	return 0;
+	return wasm_read_bytes(r, n, &p);
 }
 
 int wasm_read_bytes(struct wasm_reader *r, size_t len, const uint8_t **out)

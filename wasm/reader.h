@@ -62,14 +62,70 @@ static inline int wasm_read_u32(struct wasm_reader *r, uint32_t *out) /* LEB128 
 		*out = *r->p++;
 		return 0;
 	}
+	if (r->end - r->p >= 2 && !(r->p[1] & 0x80)) { /* two bytes: always in range */
+		*out = (uint32_t)(r->p[0] & 0x7f) | (uint32_t)r->p[1] << 7;
+		r->p += 2;
+		return 0;
+	}
 	return wasm_read_u32_slow(r, out);
 }
-int wasm_read_s32(struct wasm_reader *r, int32_t *out);       /* LEB128 s32 */
+int wasm_read_s32_slow(struct wasm_reader *r, int32_t *out);
+int wasm_read_s64_slow(struct wasm_reader *r, int64_t *out);
+int wasm_read_fixed_slow(struct wasm_reader *r, unsigned n);
+
+static inline int wasm_read_s32(struct wasm_reader *r, int32_t *out) /* LEB128 s32 */
+{
+	if (__builtin_expect(r->p < r->end && !(*r->p & 0x80), 1)) {
+		*out = (int32_t)((uint32_t)*r->p++ << 25) >> 25; /* sign-extend 7 bits */
+		return 0;
+	}
+	if (r->end - r->p >= 2 && !(r->p[1] & 0x80)) { /* two bytes: always in range */
+		uint32_t v = (uint32_t)(r->p[0] & 0x7f) | (uint32_t)r->p[1] << 7;
+		*out = (int32_t)(v << 18) >> 18; /* sign-extend 14 bits */
+		r->p += 2;
+		return 0;
+	}
+	return wasm_read_s32_slow(r, out);
+}
+
+static inline int wasm_read_s64(struct wasm_reader *r, int64_t *out)
+{
+	if (__builtin_expect(r->p < r->end && !(*r->p & 0x80), 1)) {
+		*out = (int64_t)((uint64_t)*r->p++ << 57) >> 57;
+		return 0;
+	}
+	return wasm_read_s64_slow(r, out);
+}
+
 int wasm_read_s33(struct wasm_reader *r, int64_t *out);       /* block types */
 int wasm_read_u64(struct wasm_reader *r, uint64_t *out);
-int wasm_read_s64(struct wasm_reader *r, int64_t *out);
-int wasm_read_fixed32(struct wasm_reader *r, uint32_t *out);  /* little endian */
-int wasm_read_fixed64(struct wasm_reader *r, uint64_t *out);
+
+/* Little-endian fixed-width values (float constants). */
+static inline int wasm_read_fixed32(struct wasm_reader *r, uint32_t *out)
+{
+	const uint8_t *p = r->p;
+
+	if (__builtin_expect(r->end - p < 4, 0))
+		return wasm_read_fixed_slow(r, 4);
+	*out = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	r->p += 4;
+	return 0;
+}
+
+static inline int wasm_read_fixed64(struct wasm_reader *r, uint64_t *out)
+{
+	const uint8_t *p = r->p;
+	uint64_t v = 0;
+	int k;
+
+	if (__builtin_expect(r->end - p < 8, 0))
+		return wasm_read_fixed_slow(r, 8);
+	for (k = 7; k >= 0; k--)
+		v = v << 8 | p[k];
+	*out = v;
+	r->p += 8;
+	return 0;
+}
 /* Borrow `len` bytes in place. */
 int wasm_read_bytes(struct wasm_reader *r, size_t len, const uint8_t **out);
 /* A name: u32 length + UTF-8 bytes (validated).  Borrowed, not NUL-terminated. */

@@ -1,13 +1,22 @@
 /*
- * validate.c - WebAssembly 2.0 validation of function bodies (see validate.h);
- * the module-level rules are in validate_module.c.
+ * validate.c - WebAssembly 2.0 validation of function bodies (see
+ * validate.h); the module-level rules are in validate_module.c and the
+ * driver over all bodies (in parallel on big modules) in validate_run.c.
  *
- * Module-level rules are checked first (types, limits, index spaces,
- * constant expressions, start, exports, segments); then each function body
- * is decoded once and type-checked with the spec's algorithm (appendix
+ * Each body is type-checked with the spec's algorithm (appendix
  * "Validation Algorithm"): a value stack of types where 0 means "unknown"
  * (produced by popping in unreachable code) and a control stack of frames.
+ *
+ * Speed matters here: a module is validated in full at load (the spec
+ * rejects invalid modules there), so this loop runs over every byte of
+ * code before anything executes.  The hottest instructions are checked
+ * inline in one switch, everything else through the opcode table
+ * (opcodes.h: immediates and stack effects); no allocation happens per
+ * instruction or per function once the scratch stacks have grown.  The
+ * loop exists twice, with and without the compiler's hooks (the plain
+ * one fills no `struct wasm_instr`).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,32 +28,8 @@
 #include "validate_internal.h"
 
 #define MAX_LOCALS 50000
-
-struct ctrl {
-	uint16_t op;
-	uint8_t unreachable;
-	uint32_t height;
-	const uint8_t *params, *results;
-	uint32_t nparams, nresults;
-};
-
-struct vstate {
-	const struct wasm_module *m;
-	const struct wasm_validate_hooks *hooks;
-	struct wasm_reader r;
-	uint32_t at; /* offset of the current instruction */
-	uint8_t *vals;
-	uint32_t nvals, capvals;
-	struct ctrl *ctrls;
-	uint32_t nctrls, capctrls;
-	uint8_t *locals;
-	uint32_t nlocals;
-	uint32_t *targets;
-	uint32_t captargets;
-	uint8_t *tmp; /* popped label values */
-	uint32_t captmp;
-	uint8_t *refs; /* functions declared for ref.func */
-};
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Block types of one value point into this table. */
 static const uint8_t single[256] = {
@@ -55,24 +40,28 @@ static const uint8_t single[256] = {
 
 /* ---- the operand and control stacks ---- */
 
-static int push(struct vstate *s, uint8_t t)
+static int grow_vals(struct vfunc *s, uint32_t n)
+{
+	return wp_array_grow((void **)&s->vals, &s->capvals, s->nvals + n, 1);
+}
+
+static inline int push(struct vfunc *s, uint8_t t)
 {
 	int err;
 
-	if (s->nvals == s->capvals &&
-	    (err = wp_array_grow((void **)&s->vals, &s->capvals, s->nvals + 1, 1)) < 0)
+	if (UNLIKELY(s->nvals == s->capvals) && (err = grow_vals(s, 1)) < 0)
 		return err;
 	s->vals[s->nvals++] = t;
 	return 0;
 }
 
 /* Pop a value that must be `expect` (0: any); the popped type goes to *got. */
-static int pop(struct vstate *s, uint8_t expect, uint8_t *got)
+static inline int pop(struct vfunc *s, uint8_t expect, uint8_t *got)
 {
 	struct ctrl *c = &s->ctrls[s->nctrls - 1];
 	uint8_t t;
 
-	if (s->nvals == c->height) {
+	if (UNLIKELY(s->nvals == c->height)) {
 		if (c->unreachable) {
 			if (got)
 				*got = UNKNOWN;
@@ -81,14 +70,14 @@ static int pop(struct vstate *s, uint8_t expect, uint8_t *got)
 		return wasm_vfail_at(s->at, "type mismatch");
 	}
 	t = s->vals[--s->nvals];
-	if (expect && t && t != expect)
+	if (UNLIKELY(t != expect) && expect && t)
 		return wasm_vfail_at(s->at, "type mismatch");
 	if (got)
 		*got = t;
 	return 0;
 }
 
-static int pop_vals(struct vstate *s, const uint8_t *types, uint32_t n, uint8_t *out)
+static int pop_vals(struct vfunc *s, const uint8_t *types, uint32_t n, uint8_t *out)
 {
 	uint32_t i;
 	int err;
@@ -99,24 +88,26 @@ static int pop_vals(struct vstate *s, const uint8_t *types, uint32_t n, uint8_t 
 	return 0;
 }
 
-static int push_vals(struct vstate *s, const uint8_t *types, uint32_t n)
+static int push_vals(struct vfunc *s, const uint8_t *types, uint32_t n)
 {
-	uint32_t i;
 	int err;
 
-	for (i = 0; i < n; i++)
-		if ((err = push(s, types[i])) < 0)
-			return err;
+	if (s->nvals + n > s->capvals && (err = grow_vals(s, n)) < 0)
+		return err;
+	if (n)
+		memcpy(s->vals + s->nvals, types, n);
+	s->nvals += n;
 	return 0;
 }
 
-static int push_ctrl(struct vstate *s, uint16_t op, const uint8_t *params, uint32_t np,
+static int push_ctrl(struct vfunc *s, uint16_t op, const uint8_t *params, uint32_t np,
 		     const uint8_t *results, uint32_t nr)
 {
 	struct ctrl *c;
 	int err;
 
-	if ((err = wp_array_grow((void **)&s->ctrls, &s->capctrls, s->nctrls + 1, sizeof(*c))) < 0)
+	if (UNLIKELY(s->nctrls == s->capctrls) &&
+	    (err = wp_array_grow((void **)&s->ctrls, &s->capctrls, s->nctrls + 1, sizeof(*c))) < 0)
 		return err;
 	c = &s->ctrls[s->nctrls++];
 	c->op = op;
@@ -129,7 +120,7 @@ static int push_ctrl(struct vstate *s, uint16_t op, const uint8_t *params, uint3
 	return push_vals(s, params, np);
 }
 
-static void set_unreachable(struct vstate *s)
+static void set_unreachable(struct vfunc *s)
 {
 	struct ctrl *c = &s->ctrls[s->nctrls - 1];
 
@@ -150,20 +141,23 @@ static void label_types(const struct ctrl *c, const uint8_t **t, uint32_t *n)
 
 /* ---- immediates ---- */
 
-static int read_blocktype(struct vstate *s, struct wasm_instr *in)
+static int read_blocktype(struct vfunc *s, struct wasm_instr *in)
 {
 	int64_t bt;
 	int err;
 
-	if ((err = wasm_read_s33(&s->r, &bt)) < 0)
-		return err;
 	in->bt_params = in->bt_results = NULL;
 	in->bt_nparams = in->bt_nresults = 0;
+	if (LIKELY(s->r.p < s->r.end && *s->r.p >= 0x40 && *s->r.p < 0x80)) {
+		bt = (int64_t)*s->r.p++ - 0x80; /* one-byte negative s33 */
+	} else if ((err = wasm_read_s33(&s->r, &bt)) < 0) {
+		return err;
+	}
 	if (bt == -64)
 		return 0;
 	if (bt < 0) {
 		uint8_t t = (uint8_t)(bt & 0x7f);
-		if (!wasm_vis_num(t) && !wasm_vis_ref(t))
+		if (!single[t])
 			return wasm_vfail_at(s->at, "malformed value type");
 		in->bt_results = &single[t];
 		in->bt_nresults = 1;
@@ -178,21 +172,21 @@ static int read_blocktype(struct vstate *s, struct wasm_instr *in)
 	return 0;
 }
 
-static int read_memarg(struct vstate *s, struct wasm_instr *in, const struct wasm_opinfo *o)
+static inline int read_memarg(struct vfunc *s, struct wasm_instr *in, const struct wasm_opinfo *o)
 {
 	uint32_t align, off;
 	int err;
 
 	if ((err = wasm_read_u32(&s->r, &align)) < 0 || (err = wasm_read_u32(&s->r, &off)) < 0)
 		return err;
-	if (align > wasm_op_max_align(o))
+	if (UNLIKELY(align > wasm_op_max_align(o)))
 		return wasm_vfail_at(s->at, "alignment must not be larger than natural");
 	in->align = align;
 	in->memoffset = off;
 	return 0;
 }
 
-static int read_zero(struct vstate *s)
+static int read_zero(struct vfunc *s)
 {
 	uint8_t z;
 	int err;
@@ -204,7 +198,7 @@ static int read_zero(struct vstate *s)
 	return 0;
 }
 
-static int read_br_table(struct vstate *s, struct wasm_instr *in)
+static int read_br_table(struct vfunc *s, struct wasm_instr *in)
 {
 	uint32_t n, i;
 	int err;
@@ -221,7 +215,7 @@ static int read_br_table(struct vstate *s, struct wasm_instr *in)
 	return 0;
 }
 
-static int read_lane(struct vstate *s, struct wasm_instr *in, unsigned lanes)
+static int read_lane(struct vfunc *s, struct wasm_instr *in, unsigned lanes)
 {
 	int err;
 
@@ -232,11 +226,40 @@ static int read_lane(struct vstate *s, struct wasm_instr *in, unsigned lanes)
 	return 0;
 }
 
-static int read_immediates(struct vstate *s, struct wasm_instr *in, const struct wasm_opinfo *o)
+static int read_v128(struct vfunc *s, struct wasm_instr *in, int shuffle)
 {
 	const uint8_t *p = NULL;
+	int err, k;
+
+	if ((err = wasm_read_bytes(&s->r, 16, &p)) < 0)
+		return err;
+	memcpy(in->imm.v128, p, 16);
+	if (shuffle)
+		for (k = 0; k < 16; k++)
+			if (p[k] >= 32)
+				return wasm_vfail_at(s->at, "invalid lane index");
+	return 0;
+}
+
+static int read_select_t(struct vfunc *s, struct wasm_instr *in)
+{
 	uint32_t n;
-	int err = 0, k;
+	int err;
+
+	if ((err = wasm_read_u32(&s->r, &n)) < 0)
+		return err;
+	if (n != 1)
+		return wasm_vfail_at(s->at, "invalid result arity");
+	if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
+		return err;
+	if (!wasm_vis_num(in->type) && !wasm_vis_ref(in->type))
+		return wasm_vfail_at(s->at, "malformed value type");
+	return 0;
+}
+
+static int read_immediates(struct vfunc *s, struct wasm_instr *in, const struct wasm_opinfo *o)
+{
+	int err = 0;
 
 	switch (o->imm) {
 	case WASM_IMM_NONE:
@@ -282,24 +305,9 @@ static int read_immediates(struct vstate *s, struct wasm_instr *in, const struct
 		return wasm_read_fixed64(&s->r, &in->imm.f64);
 	case WASM_IMM_V128:
 	case WASM_IMM_SHUFFLE:
-		if ((err = wasm_read_bytes(&s->r, 16, &p)) < 0)
-			return err;
-		memcpy(in->imm.v128, p, 16);
-		if (o->imm == WASM_IMM_SHUFFLE)
-			for (k = 0; k < 16; k++)
-				if (p[k] >= 32)
-					return wasm_vfail_at(s->at, "invalid lane index");
-		return 0;
+		return read_v128(s, in, o->imm == WASM_IMM_SHUFFLE);
 	case WASM_IMM_SELECT_T:
-		if ((err = wasm_read_u32(&s->r, &n)) < 0)
-			return err;
-		if (n != 1)
-			return wasm_vfail_at(s->at, "invalid result arity");
-		if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
-			return err;
-		if (!wasm_vis_num(in->type) && !wasm_vis_ref(in->type))
-			return wasm_vfail_at(s->at, "malformed value type");
-		return 0;
+		return read_select_t(s, in);
 	case WASM_IMM_REFTYPE:
 		if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
 			return err;
@@ -312,15 +320,23 @@ static int read_immediates(struct vstate *s, struct wasm_instr *in, const struct
 
 /* ---- instructions ---- */
 
-static int check_branch(struct vstate *s, uint32_t depth, int keep)
+static int check_branch(struct vfunc *s, uint32_t depth, int keep)
 {
 	const uint8_t *t;
 	uint32_t n;
 	int err;
 
-	if (depth >= s->nctrls)
+	if (UNLIKELY(depth >= s->nctrls))
 		return wasm_vfail_at(s->at, "unknown label");
 	label_types(&s->ctrls[s->nctrls - 1 - depth], &t, &n);
+	if (n == 0)
+		return 0;
+	if (n == 1 && keep) {
+		/* the common br_if with one value: check it in place */
+		const struct ctrl *c = &s->ctrls[s->nctrls - 1];
+		if (s->nvals > c->height && s->vals[s->nvals - 1] == t[0])
+			return 0;
+	}
 	if ((err = wp_array_grow((void **)&s->tmp, &s->captmp, n + 1, 1)) < 0)
 		return err;
 	if ((err = pop_vals(s, t, n, s->tmp)) < 0)
@@ -330,7 +346,7 @@ static int check_branch(struct vstate *s, uint32_t depth, int keep)
 	return 0;
 }
 
-static int check_br_table(struct vstate *s, struct wasm_instr *in)
+static int check_br_table(struct vfunc *s, struct wasm_instr *in)
 {
 	const uint8_t *t;
 	uint32_t n, k, i, dflt = in->targets[in->ntargets];
@@ -363,13 +379,17 @@ static int check_br_table(struct vstate *s, struct wasm_instr *in)
 	return 0;
 }
 
-static int check_end(struct vstate *s)
+static int check_end(struct vfunc *s)
 {
 	struct ctrl *c = &s->ctrls[s->nctrls - 1];
 	const uint8_t *res = c->results;
 	uint32_t nres = c->nresults;
 	int err;
 
+	if (nres == 0 && s->nvals == c->height && c->op != 0x04) {
+		s->nctrls--; /* the common empty block */
+		return 0;
+	}
 	if ((err = pop_vals(s, c->results, c->nresults, NULL)) < 0)
 		return err;
 	if (s->nvals != c->height)
@@ -381,7 +401,7 @@ static int check_end(struct vstate *s)
 	return push_vals(s, res, nres);
 }
 
-static int check_else(struct vstate *s)
+static int check_else(struct vfunc *s)
 {
 	struct ctrl *c = &s->ctrls[s->nctrls - 1];
 	int err;
@@ -397,7 +417,7 @@ static int check_else(struct vstate *s)
 	return push_vals(s, c->params, c->nparams);
 }
 
-static int check_call(struct vstate *s, const struct wasm_functype *t)
+static int check_call(struct vfunc *s, const struct wasm_functype *t)
 {
 	int err;
 
@@ -406,27 +426,27 @@ static int check_call(struct vstate *s, const struct wasm_functype *t)
 	return push_vals(s, t->results, t->nresults);
 }
 
-static int need_table(struct vstate *s, uint32_t idx, struct wasm_tabletype *tt)
+static int need_table(struct vfunc *s, uint32_t idx, uint8_t *reftype)
 {
-	if (idx >= wasm_vtotal_tables(s->m))
+	if (idx >= s->v->ntables)
 		return wasm_vfail_at(s->at, "unknown table");
-	*tt = wasm_vtable_type(s->m, idx);
+	*reftype = s->v->table_types[idx];
 	return 0;
 }
 
-static int need_elem(struct vstate *s, uint32_t idx)
+static int need_elem(struct vfunc *s, uint32_t idx)
 {
 	return idx < s->m->nelems ? 0 : wasm_vfail_at(s->at, "unknown elem segment");
 }
 
-static int need_data(struct vstate *s, uint32_t idx)
+static int need_data(struct vfunc *s, uint32_t idx)
 {
 	if (!s->m->has_datacount)
 		return wasm_vfail_at(s->at, "data count section required");
 	return idx < s->m->datacount ? 0 : wasm_vfail_at(s->at, "unknown data segment");
 }
 
-static int pop3_i32(struct vstate *s)
+static int pop3_i32(struct vfunc *s)
 {
 	int err;
 
@@ -435,26 +455,26 @@ static int pop3_i32(struct vstate *s)
 	return pop(s, WASM_I32, NULL);
 }
 
-static int check_table_op(struct vstate *s, struct wasm_instr *in)
+static int check_table_op(struct vfunc *s, struct wasm_instr *in)
 {
-	struct wasm_tabletype tt = { 0 }, t2 = { 0 };
+	uint8_t tt = 0, t2 = 0;
 	int err;
 
 	switch (in->op) {
 	case 0x25: /* table.get */
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0)
 			return err;
-		in->type = tt.reftype;
-		return push(s, tt.reftype);
+		in->type = tt;
+		return push(s, tt);
 	case 0x26: /* table.set */
-		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, tt.reftype, NULL)) < 0)
+		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, tt, NULL)) < 0)
 			return err;
-		in->type = tt.reftype;
+		in->type = tt;
 		return pop(s, WASM_I32, NULL);
 	case WASM_OP_PREFIX_FC + 0x0c: /* table.init elem table */
 		if ((err = need_elem(s, in->a)) < 0 || (err = need_table(s, in->b, &tt)) < 0)
 			return err;
-		if (s->m->elems[in->a].reftype != tt.reftype)
+		if (s->m->elems[in->a].reftype != tt)
 			return wasm_vfail_at(s->at, "type mismatch");
 		return pop3_i32(s);
 	case WASM_OP_PREFIX_FC + 0x0d: /* elem.drop */
@@ -462,14 +482,14 @@ static int check_table_op(struct vstate *s, struct wasm_instr *in)
 	case WASM_OP_PREFIX_FC + 0x0e: /* table.copy dst src */
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = need_table(s, in->b, &t2)) < 0)
 			return err;
-		if (tt.reftype != t2.reftype)
+		if (tt != t2)
 			return wasm_vfail_at(s->at, "type mismatch");
 		return pop3_i32(s);
 	case WASM_OP_PREFIX_FC + 0x0f: /* table.grow */
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0 ||
-		    (err = pop(s, tt.reftype, NULL)) < 0)
+		    (err = pop(s, tt, NULL)) < 0)
 			return err;
-		in->type = tt.reftype;
+		in->type = tt;
 		return push(s, WASM_I32);
 	case WASM_OP_PREFIX_FC + 0x10: /* table.size */
 		if ((err = need_table(s, in->a, &tt)) < 0)
@@ -477,17 +497,17 @@ static int check_table_op(struct vstate *s, struct wasm_instr *in)
 		return push(s, WASM_I32);
 	case WASM_OP_PREFIX_FC + 0x11: /* table.fill */
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0 ||
-		    (err = pop(s, tt.reftype, NULL)) < 0)
+		    (err = pop(s, tt, NULL)) < 0)
 			return err;
-		in->type = tt.reftype;
+		in->type = tt;
 		return pop(s, WASM_I32, NULL);
 	}
 	return wasm_vfail_at(s->at, "illegal opcode");
 }
 
-static int check_select(struct vstate *s, struct wasm_instr *in)
+static int check_select(struct vfunc *s, struct wasm_instr *in)
 {
-	uint8_t t1, t2;
+	uint8_t t1 = 0, t2 = 0;
 	int err;
 
 	if ((err = pop(s, WASM_I32, NULL)) < 0)
@@ -507,12 +527,24 @@ static int check_select(struct vstate *s, struct wasm_instr *in)
 	return push(s, in->type);
 }
 
-static int check_special(struct vstate *s, struct wasm_instr *in)
+static int check_local(struct vfunc *s, struct wasm_instr *in)
 {
-	const struct wasm_module *m = s->m;
-	struct wasm_globaltype gt;
-	struct wasm_tabletype tt;
-	uint8_t t;
+	int err;
+
+	if (UNLIKELY(in->a >= s->nlocals))
+		return wasm_vfail_at(s->at, "unknown local");
+	in->type = s->locals[in->a];
+	if (in->op == 0x20)
+		return push(s, in->type);
+	if ((err = pop(s, in->type, NULL)) < 0)
+		return err;
+	return in->op == 0x22 ? push(s, in->type) : 0;
+}
+
+static int check_special(struct vfunc *s, struct wasm_instr *in)
+{
+	const struct wasm_validator *v = s->v;
+	uint8_t t = 0;
 	int err;
 
 	switch (in->op) {
@@ -522,7 +554,7 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 	case 0x01:
 		return 0;
 	case 0x02: case 0x03: /* block, loop */
-		if ((err = pop_vals(s, in->bt_params, in->bt_nparams, NULL)) < 0)
+		if (in->bt_nparams && (err = pop_vals(s, in->bt_params, in->bt_nparams, NULL)) < 0)
 			return err;
 		return push_ctrl(s, in->op, in->bt_params, in->bt_nparams, in->bt_results,
 				 in->bt_nresults);
@@ -553,19 +585,19 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 		set_unreachable(s);
 		return 0;
 	case 0x10:
-		if (in->a >= wasm_vtotal_funcs(m))
+		if (in->a >= v->nfuncs)
 			return wasm_vfail_at(s->at, "unknown function");
-		return check_call(s, wasm_module_func_type(m, in->a));
+		return check_call(s, wasm_vfunc_type(v, in->a));
 	case 0x11:
-		if ((err = need_table(s, in->b, &tt)) < 0)
+		if ((err = need_table(s, in->b, &t)) < 0)
 			return err;
-		if (tt.reftype != WASM_FUNCREF)
+		if (t != WASM_FUNCREF)
 			return wasm_vfail_at(s->at, "type mismatch");
-		if (in->a >= m->ntypes)
+		if (in->a >= s->m->ntypes)
 			return wasm_vfail_at(s->at, "unknown type");
 		if ((err = pop(s, WASM_I32, NULL)) < 0)
 			return err;
-		return check_call(s, &m->types[in->a]);
+		return check_call(s, &s->m->types[in->a]);
 	case 0x1a:
 		if ((err = pop(s, 0, &t)) < 0)
 			return err;
@@ -574,24 +606,16 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 	case 0x1b: case 0x1c:
 		return check_select(s, in);
 	case 0x20: case 0x21: case 0x22:
-		if (in->a >= s->nlocals)
-			return wasm_vfail_at(s->at, "unknown local");
-		in->type = s->locals[in->a];
-		if (in->op == 0x20)
-			return push(s, in->type);
-		if ((err = pop(s, in->type, NULL)) < 0)
-			return err;
-		return in->op == 0x22 ? push(s, in->type) : 0;
+		return check_local(s, in);
 	case 0x23: case 0x24:
-		if (in->a >= wasm_vtotal_globals(m))
+		if (in->a >= v->nglobals)
 			return wasm_vfail_at(s->at, "unknown global");
-		gt = wasm_vglobal_type(m, in->a);
-		in->type = gt.valtype;
+		in->type = v->global_types[in->a];
 		if (in->op == 0x23)
-			return push(s, gt.valtype);
-		if (!gt.mutable_)
+			return push(s, in->type);
+		if (!v->global_mut[in->a])
 			return wasm_vfail_at(s->at, "global is immutable");
-		return pop(s, gt.valtype, NULL);
+		return pop(s, in->type, NULL);
 	case 0xd0:
 		return push(s, in->type);
 	case 0xd1:
@@ -602,9 +626,9 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 		in->type = t;
 		return push(s, WASM_I32);
 	case 0xd2:
-		if (in->a >= wasm_vtotal_funcs(m))
+		if (in->a >= v->nfuncs)
 			return wasm_vfail_at(s->at, "unknown function");
-		if (!s->refs[in->a])
+		if (!v->refs[in->a])
 			return wasm_vfail_at(s->at, "undeclared function reference");
 		return push(s, WASM_FUNCREF);
 	case WASM_OP_PREFIX_FC + 0x09:
@@ -613,65 +637,83 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 	return check_table_op(s, in);
 }
 
-static int check_simple(struct vstate *s, struct wasm_instr *in, const struct wasm_opinfo *o)
+/* "pop these, push that" from the opcode table. */
+static inline int check_simple(struct vfunc *s, const struct wasm_opinfo *o)
 {
+	const struct ctrl *c = &s->ctrls[s->nctrls - 1];
+	uint32_t k, n = o->npop;
 	int err;
 
-	if ((o->flags & WASM_OPF_MEMORY) && s->m->nmemories + s->m->nmemory_imports == 0)
-		return wasm_vfail_at(s->at, "unknown memory 0");
-	if (in->op == WASM_OP_PREFIX_FC + 0x08 && (err = need_data(s, in->a)) < 0)
-		return err;
-	{
-		/* fast path: all operands present (no polymorphic stack) */
-		const struct ctrl *c = &s->ctrls[s->nctrls - 1];
-		uint32_t k, base = s->nvals - o->npop;
-		if (s->nvals >= c->height + o->npop && s->nvals < s->capvals) {
-			for (k = 0; k < o->npop; k++)
-				if (s->vals[base + k] != o->pop[k] && s->vals[base + k] != UNKNOWN)
-					return wasm_vfail_at(s->at, "type mismatch");
-			s->nvals = base;
-			if (o->push)
-				s->vals[s->nvals++] = o->push;
-			return 0;
-		}
+	/* fast path: all operands present and room for the result */
+	if (LIKELY(s->nvals >= c->height + n && s->nvals < s->capvals)) {
+		uint8_t *base = s->vals + s->nvals - n;
+		for (k = 0; k < n; k++)
+			if (UNLIKELY(base[k] != o->pop[k]) && base[k] != UNKNOWN)
+				return wasm_vfail_at(s->at, "type mismatch");
+		s->nvals -= n;
+		if (o->push)
+			s->vals[s->nvals++] = o->push;
+		return 0;
 	}
-	if ((err = pop_vals(s, o->pop, o->npop, NULL)) < 0)
+	if ((err = pop_vals(s, o->pop, n, NULL)) < 0)
 		return err;
 	return o->push ? push(s, o->push) : 0;
 }
 
-static int read_opcode(struct vstate *s, uint16_t *op)
+static int check_memory_op(struct vfunc *s, const struct wasm_instr *in)
 {
-	uint8_t b;
-	uint32_t sub;
-	int err;
-
-	if ((err = wasm_read_u8(&s->r, &b)) < 0)
-		return err;
-	if (b == 0xfc || b == 0xfd) {
-		if ((err = wasm_read_u32(&s->r, &sub)) < 0)
-			return err;
-		if (sub > (b == 0xfc ? 0x11u : 0xffu))
-			return wasm_vfail_at(s->at, "illegal opcode");
-		*op = (uint16_t)((b == 0xfc ? WASM_OP_PREFIX_FC : WASM_OP_PREFIX_FD) + sub);
-	} else {
-		*op = b;
-	}
-	if (!wasm_ops[*op].name)
-		return wasm_vfail_at(s->at, "illegal opcode");
+	if (!s->v->has_memory)
+		return wasm_vfail_at(s->at, "unknown memory 0");
+	if (in->op == WASM_OP_PREFIX_FC + 0x08)
+		return need_data(s, in->a);
 	return 0;
 }
 
-static int read_locals(struct vstate *s, const struct wasm_functype *ft)
+static int read_prefixed(struct vfunc *s, uint8_t b, uint16_t *op)
 {
-	uint32_t ngroups, g, total = ft->nparams;
-	struct wasm_reader save;
+	uint32_t sub;
 	int err;
 
-	/* first pass: count, so the array is allocated once */
+	if ((err = wasm_read_u32(&s->r, &sub)) < 0)
+		return err;
+	if (sub > (b == 0xfc ? 0x11u : 0xffu))
+		return wasm_vfail_at(s->at, "illegal opcode");
+	*op = (uint16_t)((b == 0xfc ? WASM_OP_PREFIX_FC : WASM_OP_PREFIX_FD) + sub);
+	return 0;
+}
+
+/* Any instruction, through the table. */
+static int check_generic(struct vfunc *s, uint8_t b, struct wasm_instr *in)
+{
+	const struct wasm_opinfo *o;
+	int err;
+
+	in->op = b;
+	if ((b == 0xfc || b == 0xfd) && (err = read_prefixed(s, b, &in->op)) < 0)
+		return err;
+	o = &wasm_ops[in->op];
+	if (!o->name)
+		return wasm_vfail_at(s->at, "illegal opcode");
+	if ((err = read_immediates(s, in, o)) < 0)
+		return err;
+	if (o->flags & WASM_OPF_SPECIAL)
+		return check_special(s, in);
+	if ((o->flags & WASM_OPF_MEMORY) && (err = check_memory_op(s, in)) < 0)
+		return err;
+	return check_simple(s, o);
+}
+
+static int read_locals(struct vfunc *s, const struct wasm_functype *ft)
+{
+	uint32_t ngroups, g, total = ft->nparams;
+	int err;
+
 	if ((err = wasm_read_count(&s->r, 2, &ngroups)) < 0)
 		return err;
-	save = s->r;
+	if (total + 1 > s->caplocals &&
+	    (err = wp_array_grow((void **)&s->locals, &s->caplocals, total + 1, 1)) < 0)
+		return err;
+	memcpy(s->locals, ft->params, ft->nparams);
 	for (g = 0; g < ngroups; g++) {
 		uint32_t n;
 		uint8_t t;
@@ -679,36 +721,66 @@ static int read_locals(struct vstate *s, const struct wasm_functype *ft)
 			return err;
 		if ((uint64_t)total + n > MAX_LOCALS)
 			return wasm_reader_fail(&s->r, "too many locals");
-		if (!wasm_vis_num(t) && !wasm_vis_ref(t))
+		if (!single[t])
 			return wasm_reader_fail(&s->r, "malformed value type");
+		if (total + n + 1 > s->caplocals &&
+		    (err = wp_array_grow((void **)&s->locals, &s->caplocals, total + n + 1, 1)) < 0)
+			return err;
+		memset(s->locals + total, t, n);
 		total += n;
 	}
-	free(s->locals);
-	s->locals = malloc(total ? total : 1);
-	if (!s->locals)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	memcpy(s->locals, ft->params, ft->nparams);
-	s->nlocals = ft->nparams;
-	s->r = save;
-	for (g = 0; g < ngroups; g++) {
-		uint32_t n;
-		uint8_t t;
-		wasm_read_u32(&s->r, &n);
-		wasm_read_u8(&s->r, &t);
-		memset(s->locals + s->nlocals, t, n);
-		s->nlocals += n;
-	}
+	s->nlocals = total;
 	return 0;
 }
 
-static int validate_body(struct vstate *s, uint32_t fidx)
+/* What the loop does for each opcode byte (the hot ones; the rest go
+ * through the table); filled once from wasm_ops[]. */
+enum {
+	K_GENERIC, K_SIMPLE, K_LOCAL_GET, K_LOCAL_SET, K_I32_CONST, K_I64_CONST, K_FCONST,
+	K_MEM, K_BLOCK, K_END, K_BR, K_BR_IF, K_CALL, K_PREFIX_FC, K_COUNT
+};
+static uint8_t kind_of[256];
+static pthread_once_t kind_once = PTHREAD_ONCE_INIT;
+
+static void kind_init(void)
+{
+	unsigned b;
+
+	for (b = 0; b < 256; b++) {
+		const struct wasm_opinfo *o = &wasm_ops[b];
+		if (o->name && !(o->flags & WASM_OPF_SPECIAL) && o->imm == WASM_IMM_NONE)
+			kind_of[b] = K_SIMPLE;
+		else if (o->name && o->imm == WASM_IMM_MEMARG)
+			kind_of[b] = K_MEM;
+	}
+	kind_of[0x20] = K_LOCAL_GET;
+	kind_of[0x21] = kind_of[0x22] = K_LOCAL_SET;
+	kind_of[0x41] = K_I32_CONST;
+	kind_of[0x42] = K_I64_CONST;
+	kind_of[0x43] = kind_of[0x44] = K_FCONST;
+	kind_of[0x02] = kind_of[0x03] = K_BLOCK;
+	kind_of[0x0b] = K_END;
+	kind_of[0x0c] = K_BR;
+	kind_of[0x0d] = K_BR_IF;
+	kind_of[0xfc] = K_PREFIX_FC;
+	kind_of[0x10] = K_CALL;
+}
+
+#define VLOOP_NAME body_plain
+#define VLOOP_HOOKS 0
+#include "validate_loop.inc"
+#define VLOOP_NAME body_hooked
+#define VLOOP_HOOKS 1
+#include "validate_loop.inc"
+
+int wasm_vbody(struct vfunc *s, uint32_t fidx, const struct wasm_validate_hooks *h)
 {
 	const struct wasm_module *m = s->m;
 	const struct wasm_code *code = &m->codes[fidx - m->nfunc_imports];
-	const struct wasm_functype *ft = wasm_module_func_type(m, fidx);
-	const struct wasm_validate_hooks *h = s->hooks;
+	const struct wasm_functype *ft = wasm_vfunc_type(s->v, fidx);
 	int err;
 
+	pthread_once(&kind_once, kind_init);
 	wasm_reader_init(&s->r, m->bytes, m->size);
 	s->r.p = code->body;
 	s->r.end = code->body + code->size;
@@ -720,64 +792,16 @@ static int validate_body(struct vstate *s, uint32_t fidx)
 	s->nvals = s->nctrls = 0;
 	if ((err = push_ctrl(s, 0x02, NULL, 0, ft->results, ft->nresults)) < 0)
 		return err;
-	s->nvals = 0;
-	while (s->nctrls > 0) {
-		struct wasm_instr in;
-		const struct wasm_opinfo *o;
-
-		/* no memset: each consumer reads only the fields its opcode sets */
-		in.type = 0;
-		in.a = in.b = 0;
-		in.lane = 0;
-		in.memoffset = 0;
-		s->at = (uint32_t)wasm_reader_offset(&s->r);
-		if (wasm_reader_eof(&s->r))
-			return wasm_vfail_at(s->at, "unexpected end of section or function");
-		if ((err = read_opcode(s, &in.op)) < 0)
-			return err;
-		o = &wasm_ops[in.op];
-		in.offset = s->at;
-		in.unreachable = s->ctrls[s->nctrls - 1].unreachable;
-		if ((err = read_immediates(s, &in, o)) < 0)
-			return err;
-		if (o->flags & WASM_OPF_SPECIAL)
-			err = check_special(s, &in);
-		else
-			err = check_simple(s, &in, o);
-		if (err < 0)
-			return err;
-		if (h && h->instr && (err = h->instr(h->ctx, &in)) < 0)
-			return err;
-	}
+	if ((err = grow_vals(s, 16)) < 0 ||
+	    (s->capctrls < 8 &&
+	     (err = wp_array_grow((void **)&s->ctrls, &s->capctrls, 8, sizeof(struct ctrl))) < 0))
+		return err;
+	err = h ? body_hooked(s, h) : body_plain(s, NULL);
+	if (err < 0)
+		return err;
 	if (!wasm_reader_eof(&s->r))
 		return wasm_reader_fail(&s->r, "section size mismatch: operators after the end of the function");
 	if (h && h->func_end && (err = h->func_end(h->ctx, fidx)) < 0)
 		return err;
 	return 0;
-}
-
-int wasm_validate(const struct wasm_module *m, const struct wasm_validate_hooks *hooks)
-{
-	struct vstate s;
-	uint32_t i;
-	int err;
-
-	if ((err = wasm_vmodule_rules(m)) < 0)
-		return err;
-	memset(&s, 0, sizeof(s));
-	s.m = m;
-	s.hooks = hooks;
-	s.refs = calloc(wasm_vtotal_funcs(m) + 1, 1);
-	if (!s.refs)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	wasm_vcollect_refs(m, s.refs);
-	for (i = 0; i < m->nfuncs && err == 0; i++)
-		err = validate_body(&s, m->nfunc_imports + i);
-	free(s.refs);
-	free(s.vals);
-	free(s.ctrls);
-	free(s.locals);
-	free(s.targets);
-	free(s.tmp);
-	return err;
 }

@@ -7,10 +7,14 @@
  * operand-stack typing (including unreachable code and block types).
  * A failure returns WP_EINVALID with "<reason> at offset N".
  *
- * Function bodies are decoded exactly once, here.  A consumer that needs
- * the instruction stream (the runner's compiler) passes hooks: each
+ * Function bodies are decoded only here.  A consumer that needs the
+ * instruction stream (the runner's compiler) passes hooks: each
  * instruction arrives decoded (immediates, resolved block types) after it
- * has been type-checked, so the compiler never parses bytes itself.
+ * has been type-checked, so the compiler never parses bytes itself.  A
+ * consumer may also validate every body at once without hooks (fast, on
+ * several threads for big modules) and later run one body at a time
+ * through the hooks (wasm_validator_func: the runner compiles a function
+ * on its first call).
  */
 #ifndef WASM_VALIDATE_H
 #define WASM_VALIDATE_H
@@ -56,8 +60,24 @@ struct wasm_validate_hooks {
 };
 
 /* Validate `m` (decoded in STRICT mode).  hooks may be NULL.  A hook
- * returning < 0 stops validation with that error. */
+ * returning < 0 stops validation with that error.  Without hooks, the
+ * bodies of a big module are checked on several threads; the error
+ * reported is still the one of the first invalid function by index. */
 int wasm_validate(const struct wasm_module *m, const struct wasm_validate_hooks *hooks);
+
+/* How many threads wasm_validate() may use for the bodies of a big module:
+ * 0 (the default) one per online core, 1 the calling thread only. */
+void wasm_validate_set_threads(unsigned n);
+
+/* One function at a time: a validator for `m` (which must already have
+ * passed wasm_validate) runs the body of function `func` (index space with
+ * imports first; a defined function) through `hooks`.  Not thread-safe:
+ * one caller at a time per validator.  The module must outlive it. */
+struct wasm_validator;
+int wasm_validator_new(const struct wasm_module *m, struct wasm_validator **out);
+int wasm_validator_func(struct wasm_validator *v, uint32_t func,
+			const struct wasm_validate_hooks *hooks);
+void wasm_validator_free(struct wasm_validator *v);
 
 /* Validate a constant expression of type `type` (globals, segments). */
 int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_expr *e,

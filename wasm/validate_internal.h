@@ -1,6 +1,7 @@
 /*
- * validate_internal.h - helpers shared by validate.c (function bodies)
- * and validate_module.c (module-level rules).  Not an API.
+ * validate_internal.h - what validate.c (function bodies),
+ * validate_module.c (module-level rules) and validate_run.c (the driver)
+ * share.  Not an API.
  */
 #ifndef WASM_VALIDATE_INTERNAL_H
 #define WASM_VALIDATE_INTERNAL_H
@@ -8,8 +9,53 @@
 #include <stdint.h>
 
 #include "module.h"
+#include "reader.h"
+#include "validate.h"
 
 #define UNKNOWN 0 /* a type popped from a polymorphic (unreachable) stack */
+
+/* What every body needs to know of its module, resolved once (imports
+ * make the index spaces irregular). */
+struct wasm_validator {
+	const struct wasm_module *m;
+	uint8_t *refs;                     /* C.refs: functions ref.func may name */
+	const struct wasm_functype **import_types; /* of each imported function */
+	uint8_t *global_types, *global_mut;
+	uint8_t *table_types;              /* reference type of each table */
+	uint32_t nfuncs, nglobals, ntables;
+	int has_memory;
+	struct vfunc *scratch;             /* wasm_validator_func()'s stacks */
+};
+
+struct ctrl {
+	uint16_t op;
+	uint8_t unreachable;
+	uint32_t height;
+	const uint8_t *params, *results;
+	uint32_t nparams, nresults;
+};
+
+/* The state of validating one body: one per thread, reused across bodies. */
+struct vfunc {
+	const struct wasm_validator *v;
+	const struct wasm_module *m;
+	struct wasm_reader r;
+	uint32_t at; /* offset of the current instruction */
+	uint8_t *vals;
+	uint32_t nvals, capvals;
+	struct ctrl *ctrls;
+	uint32_t nctrls, capctrls;
+	uint8_t *locals;
+	uint32_t nlocals, caplocals;
+	uint32_t *targets;
+	uint32_t captargets;
+	uint8_t *tmp; /* popped label values */
+	uint32_t captmp;
+};
+
+/* Validate the body of function `fidx` (imports first), calling h's hooks
+ * when h is not NULL.  validate.c */
+int wasm_vbody(struct vfunc *s, uint32_t fidx, const struct wasm_validate_hooks *h);
 
 /* Record "<what> at offset N"; returns WP_EINVALID. */
 int wasm_vfail_at(uint32_t off, const char *what);
@@ -25,5 +71,13 @@ struct wasm_tabletype wasm_vtable_type(const struct wasm_module *m, uint32_t idx
 int wasm_vmodule_rules(const struct wasm_module *m);
 /* Mark in refs[] the functions ref.func may name (C.refs). */
 void wasm_vcollect_refs(const struct wasm_module *m, uint8_t *refs);
+
+/* The type of function `f` (f < v->nfuncs). */
+static inline const struct wasm_functype *wasm_vfunc_type(const struct wasm_validator *v, uint32_t f)
+{
+	uint32_t ni = v->m->nfunc_imports;
+
+	return f < ni ? v->import_types[f] : &v->m->types[v->m->funcs[f - ni]];
+}
 
 #endif

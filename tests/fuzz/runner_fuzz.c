@@ -1,6 +1,6 @@
 /*
  * runner_fuzz.c - libFuzzer target over the whole engine: decode,
- * validate, compile, instantiate (every function import satisfied by a
+ * validate, compile (every function, not only the ones called), instantiate (every function import satisfied by a
  * host function that returns zeros) and call every exported function
  * with zero arguments, under bounded fuel, memory and call depth.
  * Anything but a clean error or trap is a bug.  Build: make fuzz.
@@ -49,6 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (runner_module_load(data, size, &m) < 0)
 		return 0;
+	if (runner_module_compile_all(m) < 0)
+		abort(); /* a validated module always compiles */
 	w = runner_module_wasm(m);
 	runner_linker_new(&l);
 	for (i = 0; i < w->nimports; i++) {

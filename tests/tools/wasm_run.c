@@ -3,7 +3,7 @@
  * test and benchmark driver of the engine's embedding API.
  *
  *   wasm_run [--fuel N] [--max-memory BYTES] [--max-depth N] [--timeout-ms MS]
- *            [--stats] FILE.wasm [EXPORT [ARG...]]
+ *            [--validate-threads N] [--stats] FILE.wasm [EXPORT [ARG...]]
  *
  * EXPORT defaults to "run"; ARGs are parsed by the parameter types
  * (integers, or floats for f32/f64).  Results print one per line (i32/i64
@@ -13,7 +13,8 @@
  *   exit(code) - terminate with that status (proc_exit's path).
  * A trap prints "Error: <reason>" and a wasm backtrace to stderr and exits
  * 134; an exit request exits with its code; a load or link error exits 1.
- * --stats prints load/instantiate/call times and the code size ratio.
+ * --stats prints load/instantiate/call times and the code size ratio (of
+ * every function: the ones not called are compiled after the timing).
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -28,6 +29,7 @@
 #include "../../common/error.h"
 #include "../../common/fs.h"
 #include "../../runner/runner.h"
+#include "../../wasm/validate.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -133,6 +135,8 @@ int main(int argc, char **argv)
 			cfg.max_memory_bytes = strtoull(argv[++a], NULL, 0);
 		else if (a + 1 < argc && !strcmp(argv[a], "--max-depth"))
 			cfg.max_call_depth = (uint32_t)strtoul(argv[++a], NULL, 0);
+		else if (a + 1 < argc && !strcmp(argv[a], "--validate-threads"))
+			wasm_validate_set_threads((unsigned)strtoul(argv[++a], NULL, 0));
 		else if (a + 1 < argc && !strcmp(argv[a], "--timeout-ms"))
 			timeout_ms = strtol(argv[++a], NULL, 0);
 		else {
@@ -210,6 +214,10 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (err < 0) {
+		fprintf(stderr, "wasm_run: %s\n", wp_error_last());
+		goto done;
+	}
+	if (stats && runner_module_compile_all(m) < 0) {
 		fprintf(stderr, "wasm_run: %s\n", wp_error_last());
 		goto done;
 	}

@@ -128,6 +128,7 @@ static void test_module_facts(void **state)
 	wasm_functype_format(&w->types[w->imports[2].desc.func_type], sig, sizeof(sig));
 	assert_string_equal(sig, "(i32, i32) -> (i32)");
 	assert_non_null(wasm_module_find_export(w, "mem", WASM_EXTERN_MEMORY));
+	assert_int_equal(runner_module_compile_all(fx->m), 0);
 	assert_true(runner_module_code_size(fx->m) > 0);
 }
 
