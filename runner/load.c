@@ -103,6 +103,37 @@ static void read_names(struct runner_module *rm)
 	}
 }
 
+/*
+ * Keep what the module needs once loaded: the code section (functions are
+ * compiled on their first call) and the data section (instantiation copies
+ * the segments), each at its offset in a block as big as the binary, so
+ * the decoded module's pointers and offsets stay meaningful.  The rest
+ * (custom sections: debug info is often most of a release binary) is not
+ * copied; calloc'd memory that is never written costs no page of memory.
+ */
+static int keep_bytes(struct runner_module *rm, const uint8_t *data, size_t len)
+{
+	struct wasm_module *m = rm->wasm;
+	uint32_t i;
+
+	rm->bytes = calloc(len ? len : 1, 1);
+	if (!rm->bytes)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < m->nsections; i++) {
+		const struct wasm_section *s = &m->sections[i];
+		if (s->id == WASM_SEC_CODE || s->id == WASM_SEC_DATA)
+			memcpy(rm->bytes + s->content_offset, data + s->content_offset,
+			       s->content_size);
+	}
+	for (i = 0; i < m->ncodes; i++)
+		m->codes[i].body = rm->bytes + (m->codes[i].body - data);
+	for (i = 0; i < m->ndatas; i++)
+		if (m->datas[i].bytes)
+			m->datas[i].bytes = rm->bytes + (m->datas[i].bytes - data);
+	m->bytes = rm->bytes;
+	return 0;
+}
+
 int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 {
 	struct runner_module *rm;
@@ -114,13 +145,7 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	if (!rm)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	pthread_mutex_init(&rm->lock, NULL);
-	rm->bytes = malloc(len ? len : 1);
-	if (!rm->bytes) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-		goto done;
-	}
-	memcpy(rm->bytes, data, len);
-	if ((err = wasm_module_decode(rm->bytes, len, WASM_DECODE_STRICT, &rm->wasm)) < 0)
+	if ((err = wasm_module_decode(data, len, WASM_DECODE_STRICT, &rm->wasm)) < 0)
 		goto done;
 	if (rm->wasm->kind != WASM_KIND_MODULE) {
 		err = wp_error_set(WP_EINVALID, "a component, not a core module: cannot run it");
@@ -128,7 +153,8 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	}
 	rm->type_ids = calloc(rm->wasm->ntypes + 1, sizeof(uint32_t));
 	rm->func_names = calloc(rm->wasm->nfunc_imports + rm->wasm->nfuncs + 1, sizeof(char *));
-	if (!rm->type_ids || !rm->func_names) {
+	rm->codes = calloc(rm->wasm->nfuncs + 1, sizeof(*rm->codes));
+	if (!rm->type_ids || !rm->func_names || !rm->codes) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -142,16 +168,13 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	for (i = 0; i < rm->wasm->nsections; i++)
 		if (rm->wasm->sections[i].id == WASM_SEC_CODE)
 			rm->wasm_code_bytes = rm->wasm->sections[i].size;
-	rm->codes = calloc(rm->wasm->nfuncs + 1, sizeof(*rm->codes));
-	if (!rm->codes) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-		goto done;
-	}
 	/* every body is checked now (invalid modules fail here, with the
 	 * offset); each is compiled on its first call */
 	if ((err = wasm_validate(rm->wasm, NULL)) < 0)
 		goto done;
 	read_names(rm);
+	if ((err = keep_bytes(rm, data, len)) < 0)
+		goto done;
 	*out = rm;
 	return 0;
 done:

@@ -121,7 +121,8 @@ int runner_trap_format_backtrace(const struct runner_trap *t, char *buf, size_t 
 /* ---- modules ---- */
 
 /* Decode and validate `len` bytes.  The module keeps its own copy of what
- * it needs (the input may be freed after the call).  On failure the error
+ * it needs (the input may be freed after the call: the code and the data
+ * segments, not custom sections).  On failure the error
  * names the reason and the byte offset.  Functions are compiled on their
  * first call (a module may be used from several threads). */
 int runner_module_load(const uint8_t *data, size_t len, runner_module **out);
@@ -129,7 +130,8 @@ void runner_module_free(runner_module *m);
 /* Compile every function now (for predictable call latency, or to measure
  * the internal code size). */
 int runner_module_compile_all(runner_module *m);
-/* The decoded module: imports (with their type indices), exports, types. */
+/* The decoded module: imports (with their type indices), exports, types.
+ * Of its bytes, only the code and data sections' are kept. */
 const struct wasm_module *runner_module_wasm(const runner_module *m);
 /* Bytes of internal code of the functions compiled so far / bytes of the
  * code section. */
