@@ -17,6 +17,7 @@
 #include "../common/error.h"
 #include "../common/fs.h"
 #include "inputs.h"
+#include "source.h"
 
 struct lister {
 	const char *dir;  /* project directory (absolute, resolved) */
@@ -165,7 +166,7 @@ static int list_git(struct lister *l)
 	size_t i, n, plen;
 	int err = 0;
 
-	git_libgit2_init();
+	source_git_init(); /* on failure the open below fails: walk instead */
 	if (git_repository_open_ext(&repo, l->dir, 0, NULL) != 0 || git_repository_is_bare(repo) ||
 	    !git_repository_workdir(repo) || !realpath(git_repository_workdir(repo), wd)) {
 		err = 1;
@@ -233,7 +234,6 @@ done:
 	free(prefix);
 	git_status_list_free(st);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return err;
 }
 

@@ -2,6 +2,7 @@
  * source.c - source facts through libgit2 (see source.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,20 @@ char *source_url_to_https(const char *remote)
 	return out;
 }
 
+static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+static int git_init_result;
+
+static void git_init(void)
+{
+	git_init_result = git_libgit2_init();
+}
+
+int source_git_init(void)
+{
+	pthread_once(&git_once, git_init);
+	return git_init_result < 0 ? -1 : 0;
+}
+
 int source_facts_read(const char *dir, struct source_facts *f)
 {
 	git_repository *repo = NULL;
@@ -73,7 +88,8 @@ int source_facts_read(const char *dir, struct source_facts *f)
 	int err = 0;
 
 	memset(f, 0, sizeof(*f));
-	git_libgit2_init();
+	if (source_git_init() < 0)
+		goto done; /* no libgit2: no facts */
 	if (git_repository_open_ext(&repo, dir, 0, NULL) != 0) {
 		/* not a repository (or not readable as one): no facts */
 		goto done;
@@ -96,7 +112,6 @@ done:
 	git_commit_free(commit);
 	git_reference_free(head);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return err;
 }
 

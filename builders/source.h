@@ -16,6 +16,14 @@ struct source_facts {
 	time_t commit_time; /* of HEAD, valid when revision != NULL */
 };
 
+/*
+ * Initialise libgit2 once for the whole process (later calls do nothing).
+ * Debian's libgit2 parses the system CA bundle at every initialisation
+ * (~10 ms), so it is initialised once and left to process exit rather than
+ * set up and torn down around each use.  Returns < 0 if libgit2 is absent.
+ */
+int source_git_init(void);
+
 /* Read the facts of `dir`.  Not being in a git repository is not an error. */
 int source_facts_read(const char *dir, struct source_facts *out);
 void source_facts_release(struct source_facts *f);

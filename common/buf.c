@@ -107,3 +107,21 @@ const char *wp_buf_cstr(const struct wp_buf *b)
 {
 	return b->data ? (const char *)b->data : "";
 }
+
+int wp_array_grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+{
+	void *n;
+	uint32_t c;
+
+	if (need <= *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 64;
+	while (c < need)
+		c *= 2;
+	n = realloc(*p, (size_t)c * size);
+	if (!n)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	*p = n;
+	*cap = c;
+	return 0;
+}

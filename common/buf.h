@@ -39,4 +39,8 @@ void wp_buf_release(struct wp_buf *b);
 /* The contents as a C string ("" when empty). Borrowed. */
 const char *wp_buf_cstr(const struct wp_buf *b);
 
+/* Make room for `need` elements of `size` bytes in the array *p of
+ * capacity *cap (doubling; at least 64).  0, or WP_ENOMEM. */
+int wp_array_grow(void **p, uint32_t *cap, uint32_t need, size_t size);
+
 #endif

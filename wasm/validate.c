@@ -1,5 +1,6 @@
 /*
- * validate.c - WebAssembly 2.0 validation (see validate.h).
+ * validate.c - WebAssembly 2.0 validation of function bodies (see validate.h);
+ * the module-level rules are in validate_module.c.
  *
  * Module-level rules are checked first (types, limits, index spaces,
  * constant expressions, start, exports, segments); then each function body
@@ -10,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/buf.h"
 #include "../common/error.h"
 #include "opcodes.h"
 #include "reader.h"
 #include "validate.h"
+#include "validate_internal.h"
 
 #define MAX_LOCALS 50000
-#define MAX_PAGES 65536u
-#define UNKNOWN 0
 
 struct ctrl {
 	uint16_t op;
@@ -52,125 +53,14 @@ static const uint8_t single[256] = {
 	[WASM_EXTERNREF] = WASM_EXTERNREF,
 };
 
-static int fail_at(uint32_t off, const char *what)
-{
-	return wp_error_set(WP_EINVALID, "%s at offset %u", what, off);
-}
-
-static int is_ref(uint8_t t)
-{
-	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
-}
-
-static int is_num(uint8_t t)
-{
-	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 || t == WASM_V128;
-}
-
-/* ---- module index spaces ---- */
-
-static uint32_t total_globals(const struct wasm_module *m)
-{
-	return m->nglobal_imports + m->nglobals;
-}
-
-static uint32_t total_tables(const struct wasm_module *m)
-{
-	return m->ntable_imports + m->ntables;
-}
-
-static uint32_t total_funcs(const struct wasm_module *m)
-{
-	return m->nfunc_imports + m->nfuncs;
-}
-
-static const struct wasm_import *nth_import(const struct wasm_module *m, int kind, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < m->nimports; i++)
-		if (m->imports[i].kind == kind && n-- == 0)
-			return &m->imports[i];
-	return NULL;
-}
-
-static struct wasm_globaltype global_type(const struct wasm_module *m, uint32_t idx)
-{
-	if (idx < m->nglobal_imports)
-		return nth_import(m, WASM_EXTERN_GLOBAL, idx)->desc.global;
-	return m->globals[idx - m->nglobal_imports].type;
-}
-
-static struct wasm_tabletype table_type(const struct wasm_module *m, uint32_t idx)
-{
-	if (idx < m->ntable_imports)
-		return nth_import(m, WASM_EXTERN_TABLE, idx)->desc.table;
-	return m->tables[idx - m->ntable_imports];
-}
-
-/* ---- constant expressions ---- */
-
-int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_expr *e,
-			uint8_t type, uint32_t nglobals_visible)
-{
-	uint8_t t;
-
-	switch (e->op) {
-	case 0x41: t = WASM_I32; break;
-	case 0x42: t = WASM_I64; break;
-	case 0x43: t = WASM_F32; break;
-	case 0x44: t = WASM_F64; break;
-	case WASM_OP_V128_CONST: t = WASM_V128; break;
-	case 0xd0: t = e->reftype; break;
-	case 0xd2:
-		if (e->u.index >= total_funcs(m))
-			return fail_at(e->offset, "unknown function");
-		t = WASM_FUNCREF;
-		break;
-	case 0x23: {
-		struct wasm_globaltype g;
-		if (e->u.index >= nglobals_visible || e->u.index >= total_globals(m))
-			return fail_at(e->offset, "unknown global");
-		g = global_type(m, e->u.index);
-		if (g.mutable_)
-			return fail_at(e->offset, "constant expression required");
-		t = g.valtype;
-		break;
-	}
-	default:
-		return fail_at(e->offset, "constant expression required");
-	}
-	if (t != type)
-		return fail_at(e->offset, "type mismatch");
-	return 0;
-}
-
 /* ---- the operand and control stacks ---- */
-
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	void *n;
-	uint32_t c;
-
-	if (need <= *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	n = realloc(*p, (size_t)c * size);
-	if (!n)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	*p = n;
-	*cap = c;
-	return 0;
-}
 
 static int push(struct vstate *s, uint8_t t)
 {
 	int err;
 
 	if (s->nvals == s->capvals &&
-	    (err = grow((void **)&s->vals, &s->capvals, s->nvals + 1, 1)) < 0)
+	    (err = wp_array_grow((void **)&s->vals, &s->capvals, s->nvals + 1, 1)) < 0)
 		return err;
 	s->vals[s->nvals++] = t;
 	return 0;
@@ -188,11 +78,11 @@ static int pop(struct vstate *s, uint8_t expect, uint8_t *got)
 				*got = UNKNOWN;
 			return 0;
 		}
-		return fail_at(s->at, "type mismatch");
+		return wasm_vfail_at(s->at, "type mismatch");
 	}
 	t = s->vals[--s->nvals];
 	if (expect && t && t != expect)
-		return fail_at(s->at, "type mismatch");
+		return wasm_vfail_at(s->at, "type mismatch");
 	if (got)
 		*got = t;
 	return 0;
@@ -226,7 +116,7 @@ static int push_ctrl(struct vstate *s, uint16_t op, const uint8_t *params, uint3
 	struct ctrl *c;
 	int err;
 
-	if ((err = grow((void **)&s->ctrls, &s->capctrls, s->nctrls + 1, sizeof(*c))) < 0)
+	if ((err = wp_array_grow((void **)&s->ctrls, &s->capctrls, s->nctrls + 1, sizeof(*c))) < 0)
 		return err;
 	c = &s->ctrls[s->nctrls++];
 	c->op = op;
@@ -273,14 +163,14 @@ static int read_blocktype(struct vstate *s, struct wasm_instr *in)
 		return 0;
 	if (bt < 0) {
 		uint8_t t = (uint8_t)(bt & 0x7f);
-		if (!is_num(t) && !is_ref(t))
-			return fail_at(s->at, "malformed value type");
+		if (!wasm_vis_num(t) && !wasm_vis_ref(t))
+			return wasm_vfail_at(s->at, "malformed value type");
 		in->bt_results = &single[t];
 		in->bt_nresults = 1;
 		return 0;
 	}
 	if ((uint64_t)bt >= s->m->ntypes)
-		return fail_at(s->at, "unknown type");
+		return wasm_vfail_at(s->at, "unknown type");
 	in->bt_params = s->m->types[bt].params;
 	in->bt_nparams = s->m->types[bt].nparams;
 	in->bt_results = s->m->types[bt].results;
@@ -296,7 +186,7 @@ static int read_memarg(struct vstate *s, struct wasm_instr *in, const struct was
 	if ((err = wasm_read_u32(&s->r, &align)) < 0 || (err = wasm_read_u32(&s->r, &off)) < 0)
 		return err;
 	if (align > wasm_op_max_align(o))
-		return fail_at(s->at, "alignment must not be larger than natural");
+		return wasm_vfail_at(s->at, "alignment must not be larger than natural");
 	in->align = align;
 	in->memoffset = off;
 	return 0;
@@ -310,7 +200,7 @@ static int read_zero(struct vstate *s)
 	if ((err = wasm_read_u8(&s->r, &z)) < 0)
 		return err;
 	if (z != 0)
-		return fail_at(s->at, "zero byte expected");
+		return wasm_vfail_at(s->at, "zero byte expected");
 	return 0;
 }
 
@@ -321,7 +211,7 @@ static int read_br_table(struct vstate *s, struct wasm_instr *in)
 
 	if ((err = wasm_read_count(&s->r, 1, &n)) < 0)
 		return err;
-	if ((err = grow((void **)&s->targets, &s->captargets, n + 1, sizeof(uint32_t))) < 0)
+	if ((err = wp_array_grow((void **)&s->targets, &s->captargets, n + 1, sizeof(uint32_t))) < 0)
 		return err;
 	for (i = 0; i <= n; i++)
 		if ((err = wasm_read_u32(&s->r, &s->targets[i])) < 0)
@@ -338,7 +228,7 @@ static int read_lane(struct vstate *s, struct wasm_instr *in, unsigned lanes)
 	if ((err = wasm_read_u8(&s->r, &in->lane)) < 0)
 		return err;
 	if (in->lane >= lanes)
-		return fail_at(s->at, "invalid lane index");
+		return wasm_vfail_at(s->at, "invalid lane index");
 	return 0;
 }
 
@@ -398,26 +288,26 @@ static int read_immediates(struct vstate *s, struct wasm_instr *in, const struct
 		if (o->imm == WASM_IMM_SHUFFLE)
 			for (k = 0; k < 16; k++)
 				if (p[k] >= 32)
-					return fail_at(s->at, "invalid lane index");
+					return wasm_vfail_at(s->at, "invalid lane index");
 		return 0;
 	case WASM_IMM_SELECT_T:
 		if ((err = wasm_read_u32(&s->r, &n)) < 0)
 			return err;
 		if (n != 1)
-			return fail_at(s->at, "invalid result arity");
+			return wasm_vfail_at(s->at, "invalid result arity");
 		if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
 			return err;
-		if (!is_num(in->type) && !is_ref(in->type))
-			return fail_at(s->at, "malformed value type");
+		if (!wasm_vis_num(in->type) && !wasm_vis_ref(in->type))
+			return wasm_vfail_at(s->at, "malformed value type");
 		return 0;
 	case WASM_IMM_REFTYPE:
 		if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
 			return err;
-		if (!is_ref(in->type))
-			return fail_at(s->at, "malformed reference type");
+		if (!wasm_vis_ref(in->type))
+			return wasm_vfail_at(s->at, "malformed reference type");
 		return 0;
 	}
-	return fail_at(s->at, "illegal opcode");
+	return wasm_vfail_at(s->at, "illegal opcode");
 }
 
 /* ---- instructions ---- */
@@ -429,9 +319,9 @@ static int check_branch(struct vstate *s, uint32_t depth, int keep)
 	int err;
 
 	if (depth >= s->nctrls)
-		return fail_at(s->at, "unknown label");
+		return wasm_vfail_at(s->at, "unknown label");
 	label_types(&s->ctrls[s->nctrls - 1 - depth], &t, &n);
-	if ((err = grow((void **)&s->tmp, &s->captmp, n + 1, 1)) < 0)
+	if ((err = wp_array_grow((void **)&s->tmp, &s->captmp, n + 1, 1)) < 0)
 		return err;
 	if ((err = pop_vals(s, t, n, s->tmp)) < 0)
 		return err;
@@ -449,17 +339,17 @@ static int check_br_table(struct vstate *s, struct wasm_instr *in)
 	if ((err = pop(s, WASM_I32, NULL)) < 0)
 		return err;
 	if (dflt >= s->nctrls)
-		return fail_at(s->at, "unknown label");
+		return wasm_vfail_at(s->at, "unknown label");
 	label_types(&s->ctrls[s->nctrls - 1 - dflt], &t, &n);
 	for (i = 0; i < in->ntargets; i++) {
 		const uint8_t *tt;
 		uint32_t nn;
 		if (in->targets[i] >= s->nctrls)
-			return fail_at(s->at, "unknown label");
+			return wasm_vfail_at(s->at, "unknown label");
 		label_types(&s->ctrls[s->nctrls - 1 - in->targets[i]], &tt, &nn);
 		if (nn != n)
-			return fail_at(s->at, "type mismatch");
-		if ((err = grow((void **)&s->tmp, &s->captmp, nn + 1, 1)) < 0)
+			return wasm_vfail_at(s->at, "type mismatch");
+		if ((err = wp_array_grow((void **)&s->tmp, &s->captmp, nn + 1, 1)) < 0)
 			return err;
 		if ((err = pop_vals(s, tt, nn, s->tmp)) < 0)
 			return err;
@@ -483,10 +373,10 @@ static int check_end(struct vstate *s)
 	if ((err = pop_vals(s, c->results, c->nresults, NULL)) < 0)
 		return err;
 	if (s->nvals != c->height)
-		return fail_at(s->at, "type mismatch");
+		return wasm_vfail_at(s->at, "type mismatch");
 	if (c->op == 0x04 && (c->nparams != c->nresults || (c->nparams &&
 			      memcmp(c->params, c->results, c->nparams) != 0)))
-		return fail_at(s->at, "type mismatch");
+		return wasm_vfail_at(s->at, "type mismatch");
 	s->nctrls--;
 	return push_vals(s, res, nres);
 }
@@ -497,11 +387,11 @@ static int check_else(struct vstate *s)
 	int err;
 
 	if (c->op != 0x04)
-		return fail_at(s->at, "else without if");
+		return wasm_vfail_at(s->at, "else without if");
 	if ((err = pop_vals(s, c->results, c->nresults, NULL)) < 0)
 		return err;
 	if (s->nvals != c->height)
-		return fail_at(s->at, "type mismatch");
+		return wasm_vfail_at(s->at, "type mismatch");
 	c->op = 0x05;
 	c->unreachable = 0;
 	return push_vals(s, c->params, c->nparams);
@@ -518,22 +408,22 @@ static int check_call(struct vstate *s, const struct wasm_functype *t)
 
 static int need_table(struct vstate *s, uint32_t idx, struct wasm_tabletype *tt)
 {
-	if (idx >= total_tables(s->m))
-		return fail_at(s->at, "unknown table");
-	*tt = table_type(s->m, idx);
+	if (idx >= wasm_vtotal_tables(s->m))
+		return wasm_vfail_at(s->at, "unknown table");
+	*tt = wasm_vtable_type(s->m, idx);
 	return 0;
 }
 
 static int need_elem(struct vstate *s, uint32_t idx)
 {
-	return idx < s->m->nelems ? 0 : fail_at(s->at, "unknown elem segment");
+	return idx < s->m->nelems ? 0 : wasm_vfail_at(s->at, "unknown elem segment");
 }
 
 static int need_data(struct vstate *s, uint32_t idx)
 {
 	if (!s->m->has_datacount)
-		return fail_at(s->at, "data count section required");
-	return idx < s->m->datacount ? 0 : fail_at(s->at, "unknown data segment");
+		return wasm_vfail_at(s->at, "data count section required");
+	return idx < s->m->datacount ? 0 : wasm_vfail_at(s->at, "unknown data segment");
 }
 
 static int pop3_i32(struct vstate *s)
@@ -565,7 +455,7 @@ static int check_table_op(struct vstate *s, struct wasm_instr *in)
 		if ((err = need_elem(s, in->a)) < 0 || (err = need_table(s, in->b, &tt)) < 0)
 			return err;
 		if (s->m->elems[in->a].reftype != tt.reftype)
-			return fail_at(s->at, "type mismatch");
+			return wasm_vfail_at(s->at, "type mismatch");
 		return pop3_i32(s);
 	case WASM_OP_PREFIX_FC + 0x0d: /* elem.drop */
 		return need_elem(s, in->a);
@@ -573,7 +463,7 @@ static int check_table_op(struct vstate *s, struct wasm_instr *in)
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = need_table(s, in->b, &t2)) < 0)
 			return err;
 		if (tt.reftype != t2.reftype)
-			return fail_at(s->at, "type mismatch");
+			return wasm_vfail_at(s->at, "type mismatch");
 		return pop3_i32(s);
 	case WASM_OP_PREFIX_FC + 0x0f: /* table.grow */
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0 ||
@@ -592,7 +482,7 @@ static int check_table_op(struct vstate *s, struct wasm_instr *in)
 		in->type = tt.reftype;
 		return pop(s, WASM_I32, NULL);
 	}
-	return fail_at(s->at, "illegal opcode");
+	return wasm_vfail_at(s->at, "illegal opcode");
 }
 
 static int check_select(struct vstate *s, struct wasm_instr *in)
@@ -609,10 +499,10 @@ static int check_select(struct vstate *s, struct wasm_instr *in)
 	}
 	if ((err = pop(s, 0, &t1)) < 0 || (err = pop(s, 0, &t2)) < 0)
 		return err;
-	if (is_ref(t1) || is_ref(t2))
-		return fail_at(s->at, "type mismatch");
+	if (wasm_vis_ref(t1) || wasm_vis_ref(t2))
+		return wasm_vfail_at(s->at, "type mismatch");
 	if (t1 && t2 && t1 != t2)
-		return fail_at(s->at, "type mismatch");
+		return wasm_vfail_at(s->at, "type mismatch");
 	in->type = t1 ? t1 : t2;
 	return push(s, in->type);
 }
@@ -663,16 +553,16 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 		set_unreachable(s);
 		return 0;
 	case 0x10:
-		if (in->a >= total_funcs(m))
-			return fail_at(s->at, "unknown function");
+		if (in->a >= wasm_vtotal_funcs(m))
+			return wasm_vfail_at(s->at, "unknown function");
 		return check_call(s, wasm_module_func_type(m, in->a));
 	case 0x11:
 		if ((err = need_table(s, in->b, &tt)) < 0)
 			return err;
 		if (tt.reftype != WASM_FUNCREF)
-			return fail_at(s->at, "type mismatch");
+			return wasm_vfail_at(s->at, "type mismatch");
 		if (in->a >= m->ntypes)
-			return fail_at(s->at, "unknown type");
+			return wasm_vfail_at(s->at, "unknown type");
 		if ((err = pop(s, WASM_I32, NULL)) < 0)
 			return err;
 		return check_call(s, &m->types[in->a]);
@@ -685,7 +575,7 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 		return check_select(s, in);
 	case 0x20: case 0x21: case 0x22:
 		if (in->a >= s->nlocals)
-			return fail_at(s->at, "unknown local");
+			return wasm_vfail_at(s->at, "unknown local");
 		in->type = s->locals[in->a];
 		if (in->op == 0x20)
 			return push(s, in->type);
@@ -693,29 +583,29 @@ static int check_special(struct vstate *s, struct wasm_instr *in)
 			return err;
 		return in->op == 0x22 ? push(s, in->type) : 0;
 	case 0x23: case 0x24:
-		if (in->a >= total_globals(m))
-			return fail_at(s->at, "unknown global");
-		gt = global_type(m, in->a);
+		if (in->a >= wasm_vtotal_globals(m))
+			return wasm_vfail_at(s->at, "unknown global");
+		gt = wasm_vglobal_type(m, in->a);
 		in->type = gt.valtype;
 		if (in->op == 0x23)
 			return push(s, gt.valtype);
 		if (!gt.mutable_)
-			return fail_at(s->at, "global is immutable");
+			return wasm_vfail_at(s->at, "global is immutable");
 		return pop(s, gt.valtype, NULL);
 	case 0xd0:
 		return push(s, in->type);
 	case 0xd1:
 		if ((err = pop(s, 0, &t)) < 0)
 			return err;
-		if (t && !is_ref(t))
-			return fail_at(s->at, "type mismatch");
+		if (t && !wasm_vis_ref(t))
+			return wasm_vfail_at(s->at, "type mismatch");
 		in->type = t;
 		return push(s, WASM_I32);
 	case 0xd2:
-		if (in->a >= total_funcs(m))
-			return fail_at(s->at, "unknown function");
+		if (in->a >= wasm_vtotal_funcs(m))
+			return wasm_vfail_at(s->at, "unknown function");
 		if (!s->refs[in->a])
-			return fail_at(s->at, "undeclared function reference");
+			return wasm_vfail_at(s->at, "undeclared function reference");
 		return push(s, WASM_FUNCREF);
 	case WASM_OP_PREFIX_FC + 0x09:
 		return need_data(s, in->a);
@@ -728,7 +618,7 @@ static int check_simple(struct vstate *s, struct wasm_instr *in, const struct wa
 	int err;
 
 	if ((o->flags & WASM_OPF_MEMORY) && s->m->nmemories + s->m->nmemory_imports == 0)
-		return fail_at(s->at, "unknown memory 0");
+		return wasm_vfail_at(s->at, "unknown memory 0");
 	if (in->op == WASM_OP_PREFIX_FC + 0x08 && (err = need_data(s, in->a)) < 0)
 		return err;
 	{
@@ -738,7 +628,7 @@ static int check_simple(struct vstate *s, struct wasm_instr *in, const struct wa
 		if (s->nvals >= c->height + o->npop && s->nvals < s->capvals) {
 			for (k = 0; k < o->npop; k++)
 				if (s->vals[base + k] != o->pop[k] && s->vals[base + k] != UNKNOWN)
-					return fail_at(s->at, "type mismatch");
+					return wasm_vfail_at(s->at, "type mismatch");
 			s->nvals = base;
 			if (o->push)
 				s->vals[s->nvals++] = o->push;
@@ -762,13 +652,13 @@ static int read_opcode(struct vstate *s, uint16_t *op)
 		if ((err = wasm_read_u32(&s->r, &sub)) < 0)
 			return err;
 		if (sub > (b == 0xfc ? 0x11u : 0xffu))
-			return fail_at(s->at, "illegal opcode");
+			return wasm_vfail_at(s->at, "illegal opcode");
 		*op = (uint16_t)((b == 0xfc ? WASM_OP_PREFIX_FC : WASM_OP_PREFIX_FD) + sub);
 	} else {
 		*op = b;
 	}
 	if (!wasm_ops[*op].name)
-		return fail_at(s->at, "illegal opcode");
+		return wasm_vfail_at(s->at, "illegal opcode");
 	return 0;
 }
 
@@ -789,7 +679,7 @@ static int read_locals(struct vstate *s, const struct wasm_functype *ft)
 			return err;
 		if ((uint64_t)total + n > MAX_LOCALS)
 			return wasm_reader_fail(&s->r, "too many locals");
-		if (!is_num(t) && !is_ref(t))
+		if (!wasm_vis_num(t) && !wasm_vis_ref(t))
 			return wasm_reader_fail(&s->r, "malformed value type");
 		total += n;
 	}
@@ -842,7 +732,7 @@ static int validate_body(struct vstate *s, uint32_t fidx)
 		in.memoffset = 0;
 		s->at = (uint32_t)wasm_reader_offset(&s->r);
 		if (wasm_reader_eof(&s->r))
-			return fail_at(s->at, "unexpected end of section or function");
+			return wasm_vfail_at(s->at, "unexpected end of section or function");
 		if ((err = read_opcode(s, &in.op)) < 0)
 			return err;
 		o = &wasm_ops[in.op];
@@ -866,160 +756,21 @@ static int validate_body(struct vstate *s, uint32_t fidx)
 	return 0;
 }
 
-/* ---- module-level rules ---- */
-
-static int check_limits(const struct wasm_limits *l, uint64_t bound, const char *what)
-{
-	if (l->min > bound || (l->has_max && l->max > bound))
-		return wp_error_set(WP_EINVALID, "%s", what);
-	if (l->has_max && l->min > l->max)
-		return wp_error_set(WP_EINVALID, "size minimum must not be greater than maximum");
-	return 0;
-}
-
-static int check_imports(const struct wasm_module *m)
-{
-	uint32_t i;
-	int err;
-
-	for (i = 0; i < m->nimports; i++) {
-		const struct wasm_import *im = &m->imports[i];
-		if (im->kind == WASM_EXTERN_FUNC && im->desc.func_type >= m->ntypes)
-			return wp_error_set(WP_EINVALID, "unknown type %u (import %s.%s)",
-					    im->desc.func_type, im->module, im->name);
-		if (im->kind == WASM_EXTERN_MEMORY &&
-		    (err = check_limits(&im->desc.memory, MAX_PAGES,
-					"memory size must be at most 65536 pages (4GiB)")) < 0)
-			return err;
-		if (im->kind == WASM_EXTERN_TABLE &&
-		    (err = check_limits(&im->desc.table.limits, UINT32_MAX,
-					"table size must be at most 2^32-1")) < 0)
-			return err;
-	}
-	return 0;
-}
-
-static int check_definitions(const struct wasm_module *m)
-{
-	uint32_t i;
-	int err;
-
-	for (i = 0; i < m->nfuncs; i++)
-		if (m->funcs[i] >= m->ntypes)
-			return wp_error_set(WP_EINVALID, "unknown type %u (function %u)", m->funcs[i],
-					    m->nfunc_imports + i);
-	for (i = 0; i < m->ntables; i++)
-		if ((err = check_limits(&m->tables[i].limits, UINT32_MAX,
-					"table size must be at most 2^32-1")) < 0)
-			return err;
-	if (m->nmemories + m->nmemory_imports > 1)
-		return wp_error_set(WP_EINVALID, "multiple memories");
-	for (i = 0; i < m->nmemories; i++)
-		if ((err = check_limits(&m->memories[i], MAX_PAGES,
-					"memory size must be at most 65536 pages (4GiB)")) < 0)
-			return err;
-	for (i = 0; i < m->nglobals; i++)
-		if ((err = wasm_validate_const(m, &m->globals[i].init, m->globals[i].type.valtype,
-					       m->nglobal_imports)) < 0)
-			return err;
-	return 0;
-}
-
-static int check_exports_start(const struct wasm_module *m)
-{
-	uint32_t i, bound;
-
-	for (i = 0; i < m->nexports; i++) {
-		const struct wasm_export *e = &m->exports[i];
-		switch (e->kind) {
-		case WASM_EXTERN_FUNC: bound = total_funcs(m); break;
-		case WASM_EXTERN_TABLE: bound = total_tables(m); break;
-		case WASM_EXTERN_MEMORY: bound = m->nmemories + m->nmemory_imports; break;
-		default: bound = total_globals(m); break;
-		}
-		if (e->index >= bound)
-			return wp_error_set(WP_EINVALID, "unknown %s %u (export \"%s\")",
-					    wasm_extern_kind_name(e->kind), e->index, e->name);
-	}
-	if (m->has_start) {
-		const struct wasm_functype *t;
-		if (m->start >= total_funcs(m))
-			return wp_error_set(WP_EINVALID, "unknown function %u (start)", m->start);
-		t = wasm_module_func_type(m, m->start);
-		if (t->nparams || t->nresults)
-			return wp_error_set(WP_EINVALID, "start function must have type [] -> []");
-	}
-	return 0;
-}
-
-static int check_segments(const struct wasm_module *m)
-{
-	uint32_t i, k;
-	int err;
-
-	for (i = 0; i < m->nelems; i++) {
-		const struct wasm_elem *e = &m->elems[i];
-		if (e->mode == WASM_SEGMENT_ACTIVE) {
-			if (e->table >= total_tables(m))
-				return wp_error_set(WP_EINVALID, "unknown table %u (elem segment %u)",
-						    e->table, i);
-			if (table_type(m, e->table).reftype != e->reftype)
-				return fail_at(e->offset.offset, "type mismatch");
-			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, m->nglobal_imports)) < 0)
-				return err;
-		}
-		for (k = 0; k < e->count; k++)
-			if ((err = wasm_validate_const(m, &e->items[k], e->reftype, m->nglobal_imports)) < 0)
-				return err;
-	}
-	for (i = 0; i < m->ndatas; i++) {
-		const struct wasm_data *d = &m->datas[i];
-		if (d->mode != WASM_SEGMENT_ACTIVE)
-			continue;
-		if (d->memory >= m->nmemories + m->nmemory_imports)
-			return wp_error_set(WP_EINVALID, "unknown memory %u (data segment %u)",
-					    d->memory, i);
-		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, m->nglobal_imports)) < 0)
-			return err;
-	}
-	return 0;
-}
-
-/* C.refs: functions that ref.func may name in code. */
-static void collect_refs(const struct wasm_module *m, uint8_t *refs)
-{
-	uint32_t i, k, n = total_funcs(m);
-
-	for (i = 0; i < m->nelems; i++)
-		for (k = 0; k < m->elems[i].count; k++)
-			if (m->elems[i].items[k].op == 0xd2 && m->elems[i].items[k].u.index < n)
-				refs[m->elems[i].items[k].u.index] = 1;
-	for (i = 0; i < m->nexports; i++)
-		if (m->exports[i].kind == WASM_EXTERN_FUNC && m->exports[i].index < n)
-			refs[m->exports[i].index] = 1;
-	for (i = 0; i < m->nglobals; i++)
-		if (m->globals[i].init.op == 0xd2 && m->globals[i].init.u.index < n)
-			refs[m->globals[i].init.u.index] = 1;
-}
-
 int wasm_validate(const struct wasm_module *m, const struct wasm_validate_hooks *hooks)
 {
 	struct vstate s;
 	uint32_t i;
 	int err;
 
-	if (m->kind != WASM_KIND_MODULE)
-		return wp_error_set(WP_EINVALID, "not a core module (a component)");
-	if ((err = check_imports(m)) < 0 || (err = check_definitions(m)) < 0 ||
-	    (err = check_exports_start(m)) < 0 || (err = check_segments(m)) < 0)
+	if ((err = wasm_vmodule_rules(m)) < 0)
 		return err;
 	memset(&s, 0, sizeof(s));
 	s.m = m;
 	s.hooks = hooks;
-	s.refs = calloc(total_funcs(m) + 1, 1);
+	s.refs = calloc(wasm_vtotal_funcs(m) + 1, 1);
 	if (!s.refs)
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	collect_refs(m, s.refs);
+	wasm_vcollect_refs(m, s.refs);
 	for (i = 0; i < m->nfuncs && err == 0; i++)
 		err = validate_body(&s, m->nfunc_imports + i);
 	free(s.refs);

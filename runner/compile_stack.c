@@ -1,0 +1,254 @@
+/*
+ * compile_stack.c - code emission and the virtual operand stack of the
+ * compiler (see compile.c for the overview).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/error.h"
+#include "compile.h"
+
+int rc_oom(void)
+{
+	return wp_error_set(WP_ENOMEM, "out of memory");
+}
+
+/* ---- emission ---- */
+
+int rc_reserve(struct comp *c, uint32_t n)
+{
+	return wp_array_grow((void **)&c->code, &c->cap, c->len + n, sizeof(uint32_t));
+}
+
+/* Start an instruction of up to `words` words; returns its position. */
+int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t words)
+{
+	if (rc_reserve(c, words) < 0)
+		return -1;
+	c->patch_word = -1;
+	c->cmp_ins = -1;
+	c->code[c->len++] = op;
+	return c->len - 1;
+}
+
+void rc_put(struct comp *c, uint32_t w)
+{
+	c->code[c->len++] = w;
+}
+
+void rc_put64(struct comp *c, uint64_t v)
+{
+	rc_put(c, (uint32_t)v);
+	rc_put(c, (uint32_t)(v >> 32));
+}
+
+int rc_add_fixup(struct cframe *f, uint32_t ins, uint32_t word)
+{
+	int err;
+
+	if ((err = wp_array_grow((void **)&f->fix, &f->capfix, f->nfix + 1, sizeof(*f->fix))) < 0)
+		return err;
+	f->fix[f->nfix].ins = ins;
+	f->fix[f->nfix].word = word;
+	f->nfix++;
+	return 0;
+}
+
+/* A label was bound here: nothing before may be patched or fused. */
+void rc_label_here(struct comp *c)
+{
+	c->patch_word = -1;
+	c->cmp_ins = -1;
+}
+
+/* ---- the virtual stack ---- */
+
+struct cframe *rc_top_frame(struct comp *c)
+{
+	return &c->cf[c->ncf - 1];
+}
+
+uint32_t rc_next_slot(struct comp *c)
+{
+	struct cframe *f = rc_top_frame(c);
+
+	if (c->nvs > f->height) {
+		struct ventry *e = &c->vs[c->nvs - 1];
+		return e->slot + rslots_of(e->type);
+	}
+	return f->floor_slot;
+}
+
+int rc_push_entry(struct comp *c, uint8_t kind, uint8_t type, uint32_t src, uint64_t k)
+{
+	struct ventry *e;
+	int err;
+
+	if ((err = wp_array_grow((void **)&c->vs, &c->capvs, c->nvs + 1, sizeof(*e))) < 0)
+		return err;
+	e = &c->vs[c->nvs];
+	e->slot = rc_next_slot(c);
+	e->kind = kind;
+	e->type = type;
+	e->src = src;
+	e->c = k;
+	c->nvs++;
+	if (LAZY(kind))
+		c->nlocal_refs++;
+	if (e->slot + rslots_of(type) > c->max_slot)
+		c->max_slot = e->slot + rslots_of(type);
+	return 0;
+}
+
+void rc_pop_entries(struct comp *c, uint32_t n)
+{
+	while (n-- > 0) {
+		c->nvs--;
+		if (LAZY(c->vs[c->nvs].kind))
+			c->nlocal_refs--;
+	}
+}
+
+/* Emit code that puts entry e's value into slot dst. */
+int rc_emit_copy(struct comp *c, const struct ventry *e, uint32_t dst)
+{
+	if (e->kind == V_CONST) {
+		if (e->type == WASM_I32 || e->type == WASM_F32) {
+			if (rc_ins_begin(c, IOP_CONST32, 3) < 0)
+				return rc_oom();
+			rc_put(c, dst);
+			rc_put(c, (uint32_t)e->c);
+		} else {
+			if (rc_ins_begin(c, IOP_CONST64, 4) < 0)
+				return rc_oom();
+			rc_put(c, dst);
+			rc_put64(c, e->c);
+		}
+		return 0;
+	}
+	if (e->kind == V_ADD2) {
+		if (rc_ins_begin(c, 0x6a, 4) < 0)
+			return rc_oom();
+		rc_put(c, dst);
+		rc_put(c, e->src);
+		rc_put(c, e->src2);
+		return 0;
+	}
+	if (e->kind == V_ADDK) {
+		if (rc_ins_begin(c, IOP_IMM + 0x6a, 4) < 0)
+			return rc_oom();
+		rc_put(c, dst);
+		rc_put(c, e->src);
+		rc_put(c, (uint32_t)e->c);
+		return 0;
+	}
+	{
+		uint32_t src = e->kind == V_LOCAL ? e->src : e->slot;
+		if (src == dst)
+			return 0;
+		if (rc_ins_begin(c, e->type == WASM_V128 ? IOP_MOV2 : IOP_MOV, 3) < 0)
+			return rc_oom();
+		rc_put(c, dst);
+		rc_put(c, src);
+	}
+	return 0;
+}
+
+int rc_materialize(struct comp *c, uint32_t i)
+{
+	struct ventry *e = &c->vs[i];
+	int err;
+
+	if (e->kind == V_SLOT)
+		return 0;
+	if ((err = rc_emit_copy(c, e, e->slot)) < 0)
+		return err;
+	if (LAZY(e->kind))
+		c->nlocal_refs--;
+	e->kind = V_SLOT;
+	return 0;
+}
+
+int rc_materialize_from(struct comp *c, uint32_t from)
+{
+	uint32_t i;
+	int err;
+
+	for (i = from; i < c->nvs; i++)
+		if ((err = rc_materialize(c, i)) < 0)
+			return err;
+	return 0;
+}
+
+/* The slot an operand can be read from (constants are materialized). */
+/* The pool slot holding constant e, or -1 (not in a loop, pool full). */
+int64_t rc_pool_slot(struct comp *c, const struct ventry *e)
+{
+	uint32_t k;
+
+	if (!c->loop_depth || e->type == WASM_V128)
+		return -1;
+	for (k = 0; k < c->npool; k++)
+		if (c->pool_val[k] == e->c && rslots_of(c->pool_type[k]) == 1 &&
+		    (c->pool_type[k] == WASM_I64 || c->pool_type[k] == WASM_F64 ||
+		     c->pool_type[k] == WASM_FUNCREF || c->pool_type[k] == WASM_EXTERNREF) ==
+			    (e->type == WASM_I64 || e->type == WASM_F64 ||
+			     e->type == WASM_FUNCREF || e->type == WASM_EXTERNREF))
+			return c->pool_base + k;
+	if (c->npool == POOL_SLOTS)
+		return -1;
+	c->pool_type[c->npool] = e->type;
+	c->pool_val[c->npool] = e->c;
+	return c->pool_base + c->npool++;
+}
+
+int rc_operand(struct comp *c, uint32_t i, uint32_t *slot)
+{
+	struct ventry *e = &c->vs[i];
+	int err;
+
+	if (e->kind == V_CONST) {
+		int64_t p = rc_pool_slot(c, e);
+		if (p >= 0) {
+			*slot = (uint32_t)p;
+			return 0;
+		}
+	}
+
+	if ((e->kind == V_CONST || e->kind == V_ADDK || e->kind == V_ADD2) &&
+	    (err = rc_materialize(c, i)) < 0)
+		return err;
+	*slot = e->kind == V_LOCAL ? e->src : e->slot;
+	return 0;
+}
+
+/* Before local `lslot` is written: entries still reading it get copies. */
+int rc_protect_local(struct comp *c, uint32_t lslot, uint32_t upto)
+{
+	uint32_t i;
+	int err;
+
+	if (!c->nlocal_refs)
+		return 0;
+	for (i = 0; i < upto; i++)
+		if (LAZY(c->vs[i].kind) &&
+		    (c->vs[i].src == lslot || (c->vs[i].kind == V_ADD2 && c->vs[i].src2 == lslot)) &&
+		    (err = rc_materialize(c, i)) < 0)
+			return err;
+	return 0;
+}
+
+int rc_has_local_ref(struct comp *c, uint32_t lslot, uint32_t upto)
+{
+	uint32_t i;
+
+	if (!c->nlocal_refs)
+		return 0;
+	for (i = 0; i < upto; i++)
+		if (LAZY(c->vs[i].kind) &&
+		    (c->vs[i].src == lslot || (c->vs[i].kind == V_ADD2 && c->vs[i].src2 == lslot)))
+			return 1;
+	return 0;
+}
+

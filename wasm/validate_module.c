@@ -1,0 +1,255 @@
+/*
+ * validate_module.c - module-level validation rules (see validate.h):
+ * index spaces, limits, constant expressions, imports, exports, the start
+ * function, element and data segments, and the set of functions that
+ * ref.func may name.  Function bodies are checked by validate.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/error.h"
+#include "validate.h"
+#include "validate_internal.h"
+
+#define MAX_PAGES 65536u
+
+int wasm_vfail_at(uint32_t off, const char *what)
+{
+	return wp_error_set(WP_EINVALID, "%s at offset %u", what, off);
+}
+
+int wasm_vis_ref(uint8_t t)
+{
+	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+
+int wasm_vis_num(uint8_t t)
+{
+	return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 || t == WASM_V128;
+}
+
+/* ---- module index spaces ---- */
+
+uint32_t wasm_vtotal_globals(const struct wasm_module *m)
+{
+	return m->nglobal_imports + m->nglobals;
+}
+
+uint32_t wasm_vtotal_tables(const struct wasm_module *m)
+{
+	return m->ntable_imports + m->ntables;
+}
+
+uint32_t wasm_vtotal_funcs(const struct wasm_module *m)
+{
+	return m->nfunc_imports + m->nfuncs;
+}
+
+static const struct wasm_import *nth_import(const struct wasm_module *m, int kind, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nimports; i++)
+		if (m->imports[i].kind == kind && n-- == 0)
+			return &m->imports[i];
+	return NULL;
+}
+
+struct wasm_globaltype wasm_vglobal_type(const struct wasm_module *m, uint32_t idx)
+{
+	if (idx < m->nglobal_imports)
+		return nth_import(m, WASM_EXTERN_GLOBAL, idx)->desc.global;
+	return m->globals[idx - m->nglobal_imports].type;
+}
+
+struct wasm_tabletype wasm_vtable_type(const struct wasm_module *m, uint32_t idx)
+{
+	if (idx < m->ntable_imports)
+		return nth_import(m, WASM_EXTERN_TABLE, idx)->desc.table;
+	return m->tables[idx - m->ntable_imports];
+}
+
+/* ---- constant expressions ---- */
+
+int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_expr *e,
+			uint8_t type, uint32_t nglobals_visible)
+{
+	uint8_t t;
+
+	switch (e->op) {
+	case 0x41: t = WASM_I32; break;
+	case 0x42: t = WASM_I64; break;
+	case 0x43: t = WASM_F32; break;
+	case 0x44: t = WASM_F64; break;
+	case WASM_OP_V128_CONST: t = WASM_V128; break;
+	case 0xd0: t = e->reftype; break;
+	case 0xd2:
+		if (e->u.index >= wasm_vtotal_funcs(m))
+			return wasm_vfail_at(e->offset, "unknown function");
+		t = WASM_FUNCREF;
+		break;
+	case 0x23: {
+		struct wasm_globaltype g;
+		if (e->u.index >= nglobals_visible || e->u.index >= wasm_vtotal_globals(m))
+			return wasm_vfail_at(e->offset, "unknown global");
+		g = wasm_vglobal_type(m, e->u.index);
+		if (g.mutable_)
+			return wasm_vfail_at(e->offset, "constant expression required");
+		t = g.valtype;
+		break;
+	}
+	default:
+		return wasm_vfail_at(e->offset, "constant expression required");
+	}
+	if (t != type)
+		return wasm_vfail_at(e->offset, "type mismatch");
+	return 0;
+}
+
+/* ---- module-level rules ---- */
+
+static int check_limits(const struct wasm_limits *l, uint64_t bound, const char *what)
+{
+	if (l->min > bound || (l->has_max && l->max > bound))
+		return wp_error_set(WP_EINVALID, "%s", what);
+	if (l->has_max && l->min > l->max)
+		return wp_error_set(WP_EINVALID, "size minimum must not be greater than maximum");
+	return 0;
+}
+
+static int check_imports(const struct wasm_module *m)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < m->nimports; i++) {
+		const struct wasm_import *im = &m->imports[i];
+		if (im->kind == WASM_EXTERN_FUNC && im->desc.func_type >= m->ntypes)
+			return wp_error_set(WP_EINVALID, "unknown type %u (import %s.%s)",
+					    im->desc.func_type, im->module, im->name);
+		if (im->kind == WASM_EXTERN_MEMORY &&
+		    (err = check_limits(&im->desc.memory, MAX_PAGES,
+					"memory size must be at most 65536 pages (4GiB)")) < 0)
+			return err;
+		if (im->kind == WASM_EXTERN_TABLE &&
+		    (err = check_limits(&im->desc.table.limits, UINT32_MAX,
+					"table size must be at most 2^32-1")) < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int check_definitions(const struct wasm_module *m)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i] >= m->ntypes)
+			return wp_error_set(WP_EINVALID, "unknown type %u (function %u)", m->funcs[i],
+					    m->nfunc_imports + i);
+	for (i = 0; i < m->ntables; i++)
+		if ((err = check_limits(&m->tables[i].limits, UINT32_MAX,
+					"table size must be at most 2^32-1")) < 0)
+			return err;
+	if (m->nmemories + m->nmemory_imports > 1)
+		return wp_error_set(WP_EINVALID, "multiple memories");
+	for (i = 0; i < m->nmemories; i++)
+		if ((err = check_limits(&m->memories[i], MAX_PAGES,
+					"memory size must be at most 65536 pages (4GiB)")) < 0)
+			return err;
+	for (i = 0; i < m->nglobals; i++)
+		if ((err = wasm_validate_const(m, &m->globals[i].init, m->globals[i].type.valtype,
+					       m->nglobal_imports)) < 0)
+			return err;
+	return 0;
+}
+
+static int check_exports_start(const struct wasm_module *m)
+{
+	uint32_t i, bound;
+
+	for (i = 0; i < m->nexports; i++) {
+		const struct wasm_export *e = &m->exports[i];
+		switch (e->kind) {
+		case WASM_EXTERN_FUNC: bound = wasm_vtotal_funcs(m); break;
+		case WASM_EXTERN_TABLE: bound = wasm_vtotal_tables(m); break;
+		case WASM_EXTERN_MEMORY: bound = m->nmemories + m->nmemory_imports; break;
+		default: bound = wasm_vtotal_globals(m); break;
+		}
+		if (e->index >= bound)
+			return wp_error_set(WP_EINVALID, "unknown %s %u (export \"%s\")",
+					    wasm_extern_kind_name(e->kind), e->index, e->name);
+	}
+	if (m->has_start) {
+		const struct wasm_functype *t;
+		if (m->start >= wasm_vtotal_funcs(m))
+			return wp_error_set(WP_EINVALID, "unknown function %u (start)", m->start);
+		t = wasm_module_func_type(m, m->start);
+		if (t->nparams || t->nresults)
+			return wp_error_set(WP_EINVALID, "start function must have type [] -> []");
+	}
+	return 0;
+}
+
+static int check_segments(const struct wasm_module *m)
+{
+	uint32_t i, k;
+	int err;
+
+	for (i = 0; i < m->nelems; i++) {
+		const struct wasm_elem *e = &m->elems[i];
+		if (e->mode == WASM_SEGMENT_ACTIVE) {
+			if (e->table >= wasm_vtotal_tables(m))
+				return wp_error_set(WP_EINVALID, "unknown table %u (elem segment %u)",
+						    e->table, i);
+			if (wasm_vtable_type(m, e->table).reftype != e->reftype)
+				return wasm_vfail_at(e->offset.offset, "type mismatch");
+			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, m->nglobal_imports)) < 0)
+				return err;
+		}
+		for (k = 0; k < e->count; k++)
+			if ((err = wasm_validate_const(m, &e->items[k], e->reftype, m->nglobal_imports)) < 0)
+				return err;
+	}
+	for (i = 0; i < m->ndatas; i++) {
+		const struct wasm_data *d = &m->datas[i];
+		if (d->mode != WASM_SEGMENT_ACTIVE)
+			continue;
+		if (d->memory >= m->nmemories + m->nmemory_imports)
+			return wp_error_set(WP_EINVALID, "unknown memory %u (data segment %u)",
+					    d->memory, i);
+		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, m->nglobal_imports)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* C.refs: functions that ref.func may name in code. */
+void wasm_vcollect_refs(const struct wasm_module *m, uint8_t *refs)
+{
+	uint32_t i, k, n = wasm_vtotal_funcs(m);
+
+	for (i = 0; i < m->nelems; i++)
+		for (k = 0; k < m->elems[i].count; k++)
+			if (m->elems[i].items[k].op == 0xd2 && m->elems[i].items[k].u.index < n)
+				refs[m->elems[i].items[k].u.index] = 1;
+	for (i = 0; i < m->nexports; i++)
+		if (m->exports[i].kind == WASM_EXTERN_FUNC && m->exports[i].index < n)
+			refs[m->exports[i].index] = 1;
+	for (i = 0; i < m->nglobals; i++)
+		if (m->globals[i].init.op == 0xd2 && m->globals[i].init.u.index < n)
+			refs[m->globals[i].init.u.index] = 1;
+}
+
+int wasm_vmodule_rules(const struct wasm_module *m)
+{
+	int err;
+
+	if (m->kind != WASM_KIND_MODULE)
+		return wp_error_set(WP_EINVALID, "not a core module (a component)");
+	if ((err = check_imports(m)) < 0 || (err = check_definitions(m)) < 0 ||
+	    (err = check_exports_start(m)) < 0 || (err = check_segments(m)) < 0)
+		return err;
+	return 0;
+}
