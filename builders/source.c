@@ -83,7 +83,8 @@ int source_facts_read(const char *dir, struct source_facts *f)
 	git_repository *repo = NULL;
 	git_reference *head = NULL;
 	git_commit *commit = NULL;
-	git_remote *origin = NULL;
+	git_config *cfg = NULL;
+	const char *url;
 	char oid[GIT_OID_HEXSZ + 1];
 	int err = 0;
 
@@ -105,10 +106,16 @@ int source_facts_read(const char *dir, struct source_facts *f)
 		if (!f->revision)
 			err = wp_error_set(WP_ENOMEM, "out of memory");
 	}
-	if (git_remote_lookup(&origin, repo, "origin") == 0 && git_remote_url(origin))
-		f->source_url = source_url_to_https(git_remote_url(origin));
+	/*
+	 * The origin URL straight from a config snapshot: git_remote_lookup()
+	 * would also apply url.*.insteadOf, through a regex match that leaks
+	 * its match data in Debian's libgit2 1.5 whenever it does not match.
+	 */
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_string(&url, cfg, "remote.origin.url") == 0)
+		f->source_url = source_url_to_https(url);
 done:
-	git_remote_free(origin);
+	git_config_free(cfg);
 	git_commit_free(commit);
 	git_reference_free(head);
 	git_repository_free(repo);

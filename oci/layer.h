@@ -19,7 +19,7 @@
 int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtime,
 		  struct wp_buf *out);
 
-/* gzip at level 6 with no file name and a zero mtime, like `gzip -6 -n`,
+/* gzip (level 4, see gzip.c) with no file name and a zero mtime, like `gzip -n`,
  * compressed on every core in fixed chunks (gzip.c): the bytes do not
  * depend on the number of cores. */
 int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out);

@@ -52,6 +52,7 @@ if have git; then
 	git remote add origin git@github.com:owner/app.git
 	rev=$(git rev-parse HEAD)
 	run "$WASMPACK" build --wasm app.wasm -o oci:../g --json
+	check_eq "git: a build in a repository with an origin succeeds" 0 "$T_RC"
 	m=$(cat "../g/blobs/sha256/$(jq -r '.digest|ltrimstr("sha256:")' <<<"$T_OUT")")
 	check_eq "git: created is the HEAD commit time" "2022-02-02T02:02:02Z" \
 		"$(jq -r '.annotations["org.opencontainers.image.created"]' <<<"$m")"

@@ -45,6 +45,20 @@ struct fn {
 	const char *module, *name, *sig;
 	int nparams;
 	char params[16];
+	char path_at[16]; /* 1: a path pointer, its length follows */
+};
+
+/* Where the path_* calls take a (pointer, length) path, so the fuzzer can
+ * hand them a prepared path with its true length in one choice. */
+static const struct {
+	const char *name;
+	int at[2];
+} path_params[] = {
+	{ "path_create_directory", { 1, -1 } }, { "path_filestat_get", { 2, -1 } },
+	{ "path_filestat_set_times", { 2, -1 } }, { "path_link", { 2, 5 } },
+	{ "path_open", { 2, -1 } },		{ "path_readlink", { 1, -1 } },
+	{ "path_remove_directory", { 1, -1 } }, { "path_rename", { 1, 4 } },
+	{ "path_symlink", { 0, 3 } },		{ "path_unlink_file", { 1, -1 } },
 };
 
 static struct fn fns[MAX_FUNCS];
@@ -106,6 +120,13 @@ static void build_module(struct wp_buf *out)
 				f->module = mods[m], f->name = x->name, f->sig = x->sig;
 				for (k = 0; x->sig[k] != '-'; k++)
 					f->params[f->nparams++] = x->sig[k];
+				for (k = 0; k < (int)(sizeof(path_params) / sizeof(path_params[0])); k++)
+					if (!strcmp(path_params[k].name, x->name)) {
+						if (path_params[k].at[0] >= 0)
+							f->path_at[path_params[k].at[0]] = 1;
+						if (path_params[k].at[1] >= 0)
+							f->path_at[path_params[k].at[1]] = 1;
+					}
 				nfns++;
 			}
 	wp_buf_append(out, "\0asm\1\0\0\0", 8);
@@ -381,7 +402,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int k, r;
 
 		for (k = 0; k < f->nparams; k++) {
-			uint64_t v = pick(&p, end, f->params[k]);
+			uint64_t v;
+			/* a path: most often a prepared one with its length */
+			if (f->path_at[k] && p < end && *p < 224) {
+				size_t i = *p++ % (sizeof(paths) / sizeof(paths[0]));
+				args[k] = runner_val_i32((int32_t)(16 + 32 * i)); /* see prepare_memory() */
+				args[++k] = runner_val_i32((int32_t)strlen(paths[i]));
+				continue;
+			}
+			v = pick(&p, end, f->params[k]);
 			/* keep the host's disk healthy: lengths for space reservations
 			 * stay small (RLIMIT_FSIZE covers writes and truncation) */
 			if ((!strcmp(f->name, "fd_allocate") && k > 0) ||
