@@ -73,7 +73,7 @@ static int stamp_walk(const char *root, const char *rel, struct stamps *s)
 	return err;
 }
 
-int stamps_take(const char *root, const struct strv *rel, struct stamps *out)
+int stamps_take(const char *root, const struct wp_strv *rel, struct stamps *out)
 {
 	char path[PATH_MAX];
 	size_t i;
@@ -148,8 +148,8 @@ done:
 }
 
 struct found {
-	struct strv rel;
-	struct strv digest;
+	struct wp_strv rel;
+	struct wp_strv digest;
 };
 
 static int scan(const char *root, const char *rel, const char *skip_dir, const struct stamps *old,
@@ -180,8 +180,8 @@ static int scan(const char *root, const char *rel, const char *skip_dir, const s
 		if (!S_ISREG(st.st_mode) || (n > 2 && !strcmp(e->d_name + n - 2, ".o")) ||
 		    (n > 4 && !strcmp(e->d_name + n - 4, ".obj")) || unchanged(old, child, &st))
 			continue;
-		if (is_module(path, digest) && (err = strv_add(&f->rel, child)) == 0)
-			err = strv_add(&f->digest, digest);
+		if (is_module(path, digest) && (err = wp_strv_add(&f->rel, child)) == 0)
+			err = wp_strv_add(&f->digest, digest);
 	}
 	closedir(d);
 	return err;
@@ -262,8 +262,8 @@ int artifact_find(struct bctx *c, const char *root, const char *skip_dir, const 
 	if (!(*out = wp_path_join(root, f.rel.v[pick(&f)])))
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 done:
-	strv_release(&f.rel);
-	strv_release(&f.digest);
+	wp_strv_release(&f.rel);
+	wp_strv_release(&f.digest);
 	wp_buf_release(&list);
 	return err;
 }

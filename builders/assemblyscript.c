@@ -159,7 +159,7 @@ static int install(struct bctx *c)
 static int as_build(struct bctx *c)
 {
 	json_t *cfg = read_json(c, "asconfig.json"), *targets;
-	struct strv argv = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 };
 	const char *profile = c->o->debug ? "debug" : "release";
 	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	int err;
@@ -185,7 +185,7 @@ static int as_build(struct bctx *c)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = strv_add(&argv, c->tc.tool ? c->tc.tool : "node")) < 0 || (err = strv_add(&argv, ASC)) < 0)
+	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "node")) < 0 || (err = wp_strv_add(&argv, ASC)) < 0)
 		goto done;
 	if (!json_is_array(json_object_get(cfg, "entries"))) {
 		if (!bctx_file_exists(c, "assembly/index.ts")) {
@@ -193,21 +193,21 @@ static int as_build(struct bctx *c)
 					   c->dir);
 			goto done;
 		}
-		if ((err = strv_add(&argv, "assembly/index.ts")) < 0)
+		if ((err = wp_strv_add(&argv, "assembly/index.ts")) < 0)
 			goto done;
 	}
 	targets = json_object_get(cfg, "targets");
 	if (json_object_get(targets, profile))
-		err = strv_add(&argv, "--target") < 0 || strv_add(&argv, profile) < 0 ? WP_ENOMEM : 0;
+		err = wp_strv_add(&argv, "--target") < 0 || wp_strv_add(&argv, profile) < 0 ? WP_ENOMEM : 0;
 	else
-		err = strv_add(&argv, c->o->debug ? "--debug" : "-O3");
-	if (err < 0 || (err = strv_add(&argv, "--outFile")) < 0 || (err = strv_add(&argv, c->artifact)) < 0 ||
-	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+		err = wp_strv_add(&argv, c->o->debug ? "--debug" : "-O3");
+	if (err < 0 || (err = wp_strv_add(&argv, "--outFile")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0 ||
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	err = bctx_exec(c, c->dir, NULL, argv.v);
 done:
 	json_decref(cfg);
-	strv_release(&argv);
+	wp_strv_release(&argv);
 	wp_buf_release(&text);
 	return err;
 }

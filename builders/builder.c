@@ -132,8 +132,8 @@ static void bctx_release(struct bctx *c)
 	toolchain_release(&c->tc);
 	for (i = 0; i < c->nsteps; i++) {
 		free(c->steps[i].cwd);
-		strv_release(&c->steps[i].env);
-		strv_release(&c->steps[i].argv);
+		wp_strv_release(&c->steps[i].env);
+		wp_strv_release(&c->steps[i].argv);
 	}
 	free(c->steps);
 	free(c->dir);

@@ -57,9 +57,9 @@ static int scan_sources(struct bctx *c, const char *sub, struct cscan *s)
 		if (e->d_name[0] == '.')
 			continue;
 		if (has_ext(e->d_name, c_exts))
-			err = strv_addf(&s->csrc, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+			err = wp_strv_addf(&s->csrc, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
 		else if (has_ext(e->d_name, cxx_exts))
-			err = strv_addf(&s->cxxsrc, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+			err = wp_strv_addf(&s->cxxsrc, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
 	}
 	closedir(d);
 	return err;
@@ -110,8 +110,8 @@ int cfamily_scan(struct bctx *c, struct cscan *s)
 
 void cscan_release(struct cscan *s)
 {
-	strv_release(&s->csrc);
-	strv_release(&s->cxxsrc);
+	wp_strv_release(&s->csrc);
+	wp_strv_release(&s->cxxsrc);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -225,7 +225,7 @@ static int make_flags(struct bctx *c, int emscripten, struct flags *f)
 }
 
 /* Split "a b c" on spaces into argv (our own strings only: no quoting). */
-static int add_words(struct strv *v, const char *s)
+static int add_words(struct wp_strv *v, const char *s)
 {
 	int err = 0;
 
@@ -233,7 +233,7 @@ static int add_words(struct strv *v, const char *s)
 		size_t n = strcspn(s, " ");
 		if (n) {
 			char *w = strndup(s, n);
-			err = w ? strv_add(v, w) : wp_error_set(WP_ENOMEM, "out of memory");
+			err = w ? wp_strv_add(v, w) : wp_error_set(WP_ENOMEM, "out of memory");
 			free(w);
 		}
 		s += n;
@@ -260,7 +260,7 @@ static int run_step(struct bctx *c, int i, int emscripten)
 
 static int build_plain(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
 {
-	struct strv argv = { NULL, 0 }, objs = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 }, objs = { NULL, 0 };
 	int err = 0, mixed = s->csrc.n && s->cxxsrc.n, i;
 	size_t k;
 
@@ -270,43 +270,43 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct flags
 	for (k = 0; mixed && k < s->csrc.n + s->cxxsrc.n && err == 0; k++) {
 		int is_c = k < s->csrc.n;
 		const char *src = is_c ? s->csrc.v[k] : s->cxxsrc.v[k - s->csrc.n];
-		strv_release(&argv);
+		wp_strv_release(&argv);
 		if ((err = add_words(&argv, is_c ? f->cc : f->cxx)) < 0 ||
 		    (err = add_words(&argv, is_c ? f->cflags : f->cxxflags)) < 0 ||
-		    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
-		    (err = strv_add(&argv, "-c")) < 0 || (err = strv_add(&argv, src)) < 0 ||
-		    (err = strv_add(&argv, "-o")) < 0 || (err = strv_addf(&objs, "%s/obj%zu.o", c->out_dir, k)) < 0 ||
-		    (err = strv_add(&argv, objs.v[k])) < 0)
+		    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
+		    (err = wp_strv_add(&argv, "-c")) < 0 || (err = wp_strv_add(&argv, src)) < 0 ||
+		    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_addf(&objs, "%s/obj%zu.o", c->out_dir, k)) < 0 ||
+		    (err = wp_strv_add(&argv, objs.v[k])) < 0)
 			break;
 		if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0)
 			err = i < 0 ? i : err;
 	}
 	if (err < 0)
 		goto done;
-	strv_release(&argv);
+	wp_strv_release(&argv);
 	if ((err = add_words(&argv, s->cxxsrc.n ? f->cxx : f->cc)) < 0 ||
 	    (err = add_words(&argv, s->cxxsrc.n ? f->cxxflags : f->cflags)) < 0 ||
-	    (emscripten && (err = strv_add(&argv, "-sSTANDALONE_WASM")) < 0) ||
-	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+	    (emscripten && (err = wp_strv_add(&argv, "-sSTANDALONE_WASM")) < 0) ||
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	if (mixed)
-		err = strv_add_all(&argv, objs.v, objs.n);
+		err = wp_strv_add_all(&argv, objs.v, objs.n);
 	else
-		err = strv_add_all(&argv, s->cxxsrc.n ? s->cxxsrc.v : s->csrc.v, s->cxxsrc.n ? s->cxxsrc.n : s->csrc.n);
-	if (err < 0 || (err = strv_add(&argv, "-o")) < 0 || (err = strv_add(&argv, c->artifact)) < 0)
+		err = wp_strv_add_all(&argv, s->cxxsrc.n ? s->cxxsrc.v : s->csrc.v, s->cxxsrc.n ? s->cxxsrc.n : s->csrc.n);
+	if (err < 0 || (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0)
 		goto done;
 	if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0)
 		err = i < 0 ? i : err;
 done:
-	strv_release(&argv);
-	strv_release(&objs);
+	wp_strv_release(&argv);
+	wp_strv_release(&objs);
 	return err;
 }
 
 static int build_make(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
 {
 	struct inputs in;
-	struct strv argv = { NULL, 0 }, rel = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 }, rel = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
 	char *copy = wp_path_join(c->out_dir, "src");
 	int err, i;
@@ -318,17 +318,17 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	 * stale output from an earlier build can be mistaken for this one's */
 	if (!c->o->dry_run) {
 		if ((err = inputs_list(c->dir, c->o->exclude, c->o->nexclude, &in)) < 0 ||
-		    (err = inputs_copy(c->dir, &in, copy)) < 0 || (err = strv_add_all(&rel, in.rel, in.n)) < 0 ||
+		    (err = inputs_copy(c->dir, &in, copy)) < 0 || (err = wp_strv_add_all(&rel, in.rel, in.n)) < 0 ||
 		    (err = stamps_take(copy, &rel, &old)) < 0)
 			goto done;
 	}
-	if ((err = strv_add(&argv, "make")) < 0 || (err = strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
-	    (err = strv_addf(&argv, "CC=%s", f->cc)) < 0 || (err = strv_addf(&argv, "CXX=%s", f->cxx)) < 0 ||
-	    (err = strv_addf(&argv, "AR=%s", c->tc.ar)) < 0 || (err = strv_addf(&argv, "RANLIB=%s", c->tc.ranlib)) < 0 ||
-	    (err = strv_addf(&argv, "CFLAGS=%s", f->cflags)) < 0 ||
-	    (err = strv_addf(&argv, "CXXFLAGS=%s", f->cxxflags)) < 0 ||
-	    (err = strv_addf(&argv, "LDFLAGS=%s", f->ldflags)) < 0 ||
-	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+	if ((err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
+	    (err = wp_strv_addf(&argv, "CC=%s", f->cc)) < 0 || (err = wp_strv_addf(&argv, "CXX=%s", f->cxx)) < 0 ||
+	    (err = wp_strv_addf(&argv, "AR=%s", c->tc.ar)) < 0 || (err = wp_strv_addf(&argv, "RANLIB=%s", c->tc.ranlib)) < 0 ||
+	    (err = wp_strv_addf(&argv, "CFLAGS=%s", f->cflags)) < 0 ||
+	    (err = wp_strv_addf(&argv, "CXXFLAGS=%s", f->cxxflags)) < 0 ||
+	    (err = wp_strv_addf(&argv, "LDFLAGS=%s", f->ldflags)) < 0 ||
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	(void)s;
 	if ((i = bctx_step(c, copy, NULL, argv.v)) < 0) {
@@ -340,8 +340,8 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	err = artifact_find(c, copy, NULL, &old, &c->artifact);
 done:
 	free(copy);
-	strv_release(&argv);
-	strv_release(&rel);
+	wp_strv_release(&argv);
+	wp_strv_release(&rel);
 	stamps_release(&old);
 	inputs_release(&in);
 	return err;
@@ -400,7 +400,7 @@ static int work_dir(struct bctx *c, char **out)
 
 static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 {
-	struct strv argv = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
 	char *work = NULL, *bdir = NULL, *tcfile = NULL;
 	int err, i, lock = -1;
@@ -419,27 +419,27 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 		if ((err = stamps_take(bdir, NULL, &old)) < 0)
 			goto done;
 	}
-	if (emscripten && (err = strv_add(&argv, "emcmake")) < 0)
+	if (emscripten && (err = wp_strv_add(&argv, "emcmake")) < 0)
 		goto done;
-	if ((err = strv_add(&argv, "cmake")) < 0 || (err = strv_add(&argv, "-S")) < 0 ||
-	    (err = strv_add(&argv, c->dir)) < 0 || (err = strv_add(&argv, "-B")) < 0 ||
-	    (err = strv_add(&argv, bdir)) < 0 ||
-	    (err = strv_addf(&argv, "-DCMAKE_BUILD_TYPE=%s", c->o->debug ? "Debug" : "Release")) < 0)
+	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "-S")) < 0 ||
+	    (err = wp_strv_add(&argv, c->dir)) < 0 || (err = wp_strv_add(&argv, "-B")) < 0 ||
+	    (err = wp_strv_add(&argv, bdir)) < 0 ||
+	    (err = wp_strv_addf(&argv, "-DCMAKE_BUILD_TYPE=%s", c->o->debug ? "Debug" : "Release")) < 0)
 		goto done;
 	if (emscripten)
-		err = strv_add(&argv, "-DCMAKE_EXECUTABLE_SUFFIX=.wasm") < 0 ||
-		      strv_addf(&argv, "-DCMAKE_EXE_LINKER_FLAGS=%s", f->ldflags) < 0 ? WP_ENOMEM : 0;
+		err = wp_strv_add(&argv, "-DCMAKE_EXECUTABLE_SUFFIX=.wasm") < 0 ||
+		      wp_strv_addf(&argv, "-DCMAKE_EXE_LINKER_FLAGS=%s", f->ldflags) < 0 ? WP_ENOMEM : 0;
 	else
-		err = strv_addf(&argv, "-DCMAKE_TOOLCHAIN_FILE=%s", tcfile);
-	if (err < 0 || (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+		err = wp_strv_addf(&argv, "-DCMAKE_TOOLCHAIN_FILE=%s", tcfile);
+	if (err < 0 || (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
 		goto done;
 	}
-	strv_release(&argv);
-	if ((err = strv_add(&argv, "cmake")) < 0 || (err = strv_add(&argv, "--build")) < 0 ||
-	    (err = strv_add(&argv, bdir)) < 0 || (err = strv_addf(&argv, "-j%d", c->jobs)) < 0)
+	wp_strv_release(&argv);
+	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "--build")) < 0 ||
+	    (err = wp_strv_add(&argv, bdir)) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0)
 		goto done;
 	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
@@ -450,7 +450,7 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 done:
 	if (lock >= 0)
 		wp_fs_unlock(lock);
-	strv_release(&argv);
+	wp_strv_release(&argv);
 	stamps_release(&old);
 	free(work);
 	free(bdir);

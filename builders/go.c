@@ -161,38 +161,38 @@ static int out_path(struct bctx *c)
 static int go_build(struct bctx *c)
 {
 	char *env[] = { "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", NULL };
-	struct strv argv = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 };
 	int err;
 
 	if ((err = out_path(c)) < 0)
 		return err;
-	if ((err = strv_add(&argv, c->tc.tool ? c->tc.tool : "go")) < 0 || (err = strv_add(&argv, "build")) < 0 ||
-	    (err = strv_add(&argv, "-trimpath")) < 0 ||
-	    (c->o->debug && (err = strv_add(&argv, "-gcflags=all=-N -l")) < 0) ||
-	    (err = strv_add(&argv, "-o")) < 0 || (err = strv_add(&argv, c->artifact)) < 0 ||
-	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = strv_add(&argv, ".")) < 0)
+	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "go")) < 0 || (err = wp_strv_add(&argv, "build")) < 0 ||
+	    (err = wp_strv_add(&argv, "-trimpath")) < 0 ||
+	    (c->o->debug && (err = wp_strv_add(&argv, "-gcflags=all=-N -l")) < 0) ||
+	    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0 ||
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = wp_strv_add(&argv, ".")) < 0)
 		goto done;
 	err = bctx_exec(c, c->dir, env, argv.v);
 done:
-	strv_release(&argv);
+	wp_strv_release(&argv);
 	return err;
 }
 
 static int tinygo_build(struct bctx *c)
 {
-	struct strv argv = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 };
 	int err;
 
 	if ((err = out_path(c)) < 0)
 		return err;
-	if ((err = strv_add(&argv, c->tc.tool ? c->tc.tool : "tinygo")) < 0 || (err = strv_add(&argv, "build")) < 0 ||
-	    (err = strv_add(&argv, "-target=wasip1")) < 0 || (err = strv_add(&argv, c->o->debug ? "-opt=1" : "-opt=2")) < 0 ||
-	    (err = strv_add(&argv, "-o")) < 0 || (err = strv_add(&argv, c->artifact)) < 0 ||
-	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = strv_add(&argv, ".")) < 0)
+	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "tinygo")) < 0 || (err = wp_strv_add(&argv, "build")) < 0 ||
+	    (err = wp_strv_add(&argv, "-target=wasip1")) < 0 || (err = wp_strv_add(&argv, c->o->debug ? "-opt=1" : "-opt=2")) < 0 ||
+	    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0 ||
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = wp_strv_add(&argv, ".")) < 0)
 		goto done;
 	err = bctx_exec(c, c->dir, NULL, argv.v);
 done:
-	strv_release(&argv);
+	wp_strv_release(&argv);
 	return err;
 }
 

@@ -10,17 +10,8 @@
 #include <sys/types.h>
 
 #include "../common/buf.h"
+#include "../common/strv.h"
 #include "builder.h"
-
-/* A string list (NULL-terminated, so it can be an argv or envp). */
-struct strv {
-	char **v;
-	size_t n;
-};
-int strv_add(struct strv *l, const char *s);
-int strv_addf(struct strv *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int strv_add_all(struct strv *l, char *const *v, size_t n);
-void strv_release(struct strv *l);
 
 /* What a builder found to compile with.  Fields a builder does not use
  * stay NULL. */
@@ -40,8 +31,8 @@ void toolchain_release(struct toolchain *t);
 /* One command of the plan. */
 struct step {
 	char *cwd;
-	struct strv env;  /* NAME=VALUE overrides */
-	struct strv argv;
+	struct wp_strv env;  /* NAME=VALUE overrides */
+	struct wp_strv argv;
 };
 
 struct bctx;
@@ -122,7 +113,7 @@ enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_MAKE, CPROJ_PLAIN };
 struct cscan {
 	enum cproj kind;
 	const char *file; /* CMakeLists.txt / Makefile name */
-	struct strv csrc, cxxsrc; /* plain sources, relative to the project */
+	struct wp_strv csrc, cxxsrc; /* plain sources, relative to the project */
 	int cxx;          /* C++ is involved */
 };
 int cfamily_scan(struct bctx *c, struct cscan *s);
@@ -151,7 +142,7 @@ struct stamps {
 	struct stamp *v;
 	size_t n;
 };
-int stamps_take(const char *root, const struct strv *rel, struct stamps *out);
+int stamps_take(const char *root, const struct wp_strv *rel, struct stamps *out);
 void stamps_release(struct stamps *s);
 int artifact_find(struct bctx *c, const char *root, const char *skip_dir, const struct stamps *old,
 		  char **out);

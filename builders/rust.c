@@ -221,16 +221,16 @@ static int offline(struct bctx *c)
 	return r || bctx_file_exists(c, "vendor");
 }
 
-static int rustc_env(struct bctx *c, struct strv *env)
+static int rustc_env(struct bctx *c, struct wp_strv *env)
 {
-	return strv_addf(env, "RUSTC=%s", c->tc.tool);
+	return wp_strv_addf(env, "RUSTC=%s", c->tc.tool);
 }
 
 /* The binaries of the package, and its name and version. */
 static int rust_facts(struct bctx *c)
 {
 	struct wp_buf out = WP_BUF_INIT(METADATA_MAX), list = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	struct strv argv = { NULL, 0 }, env = { NULL, 0 }, bins = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 }, env = { NULL, 0 }, bins = { NULL, 0 };
 	char manifest[PATH_MAX];
 	json_t *j = NULL, *pkgs, *pkg = NULL, *p, *tg;
 	size_t i, k;
@@ -239,9 +239,9 @@ static int rust_facts(struct bctx *c)
 	if (!c->tc.tool2)
 		return wp_error_set(WP_ENOTFOUND, "cargo is not available");
 	snprintf(manifest, sizeof(manifest), "%s/Cargo.toml", c->dir);
-	if ((err = strv_add(&argv, c->tc.tool2)) < 0 || (err = strv_add(&argv, "metadata")) < 0 ||
-	    (err = strv_add(&argv, "--format-version")) < 0 || (err = strv_add(&argv, "1")) < 0 ||
-	    (err = strv_add(&argv, "--no-deps")) < 0 || (offline(c) && (err = strv_add(&argv, "--offline")) < 0) ||
+	if ((err = wp_strv_add(&argv, c->tc.tool2)) < 0 || (err = wp_strv_add(&argv, "metadata")) < 0 ||
+	    (err = wp_strv_add(&argv, "--format-version")) < 0 || (err = wp_strv_add(&argv, "1")) < 0 ||
+	    (err = wp_strv_add(&argv, "--no-deps")) < 0 || (offline(c) && (err = wp_strv_add(&argv, "--offline")) < 0) ||
 	    (err = rustc_env(c, &env)) < 0)
 		goto done;
 	if ((err = spawn_capture(c->dir, env.v, argv.v, &out)) < 0)
@@ -266,7 +266,7 @@ static int rust_facts(struct bctx *c)
 			json_array_foreach(kinds, x, kd)
 				if (json_is_string(kd) && !strcmp(json_string_value(kd), "bin") &&
 				    json_is_string(json_object_get(tg, "name")) &&
-				    (err = strv_add(&bins, json_string_value(json_object_get(tg, "name")))) < 0)
+				    (err = wp_strv_add(&bins, json_string_value(json_object_get(tg, "name")))) < 0)
 					goto done;
 		}
 	}
@@ -296,9 +296,9 @@ static int rust_facts(struct bctx *c)
 	}
 done:
 	json_decref(j);
-	strv_release(&argv);
-	strv_release(&env);
-	strv_release(&bins);
+	wp_strv_release(&argv);
+	wp_strv_release(&env);
+	wp_strv_release(&bins);
 	wp_buf_release(&out);
 	wp_buf_release(&list);
 	return err;
@@ -306,18 +306,18 @@ done:
 
 static int rust_build(struct bctx *c)
 {
-	struct strv argv = { NULL, 0 }, env = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 }, env = { NULL, 0 };
 	const char *cargo = c->tc.tool2 ? c->tc.tool2 : "cargo", *target = c->tc.target ? c->tc.target : "wasm32-wasip1";
 	int err;
 
-	if ((err = strv_add(&argv, cargo)) < 0 || (err = strv_add(&argv, "build")) < 0 ||
-	    (!c->o->debug && (err = strv_add(&argv, "--release")) < 0) || (err = strv_add(&argv, "--target")) < 0 ||
-	    (err = strv_add(&argv, target)) < 0)
+	if ((err = wp_strv_add(&argv, cargo)) < 0 || (err = wp_strv_add(&argv, "build")) < 0 ||
+	    (!c->o->debug && (err = wp_strv_add(&argv, "--release")) < 0) || (err = wp_strv_add(&argv, "--target")) < 0 ||
+	    (err = wp_strv_add(&argv, target)) < 0)
 		goto done;
-	if (c->tname && ((err = strv_add(&argv, "--bin")) < 0 || (err = strv_add(&argv, c->tname)) < 0))
+	if (c->tname && ((err = wp_strv_add(&argv, "--bin")) < 0 || (err = wp_strv_add(&argv, c->tname)) < 0))
 		goto done;
-	if ((offline(c) && (err = strv_add(&argv, "--offline")) < 0) ||
-	    (err = strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+	if ((offline(c) && (err = wp_strv_add(&argv, "--offline")) < 0) ||
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	if (c->tc.tool && (err = rustc_env(c, &env)) < 0)
 		goto done;
@@ -333,8 +333,8 @@ static int rust_build(struct bctx *c)
 		err = wp_error_set(WP_ENOTFOUND, "cargo finished but wrote no %s", c->artifact);
 	}
 done:
-	strv_release(&argv);
-	strv_release(&env);
+	wp_strv_release(&argv);
+	wp_strv_release(&env);
 	return err;
 }
 

@@ -24,57 +24,6 @@
 
 extern char **environ;
 
-int strv_add(struct strv *l, const char *s)
-{
-	char **v = realloc(l->v, (l->n + 2) * sizeof(*v));
-
-	if (!v)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	l->v = v;
-	if (!(v[l->n] = strdup(s)))
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	v[++l->n] = NULL;
-	return 0;
-}
-
-int strv_addf(struct strv *l, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	r = strv_add(l, s);
-	free(s);
-	return r;
-}
-
-int strv_add_all(struct strv *l, char *const *v, size_t n)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < n; i++)
-		if ((err = strv_add(l, v[i])) < 0)
-			return err;
-	return 0;
-}
-
-void strv_release(struct strv *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 int set_str(char **dst, const char *s)
 {
 	char *d = s ? strdup(s) : NULL;
@@ -145,9 +94,9 @@ int bctx_step(struct bctx *c, const char *cwd, char *const *env, char *const *ar
 	if (cwd && !(s->cwd = strdup(cwd)))
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	for (; env && *env && err == 0; env++)
-		err = strv_add(&s->env, *env);
+		err = wp_strv_add(&s->env, *env);
 	for (; *argv && err == 0; argv++)
-		err = strv_add(&s->argv, *argv);
+		err = wp_strv_add(&s->argv, *argv);
 	return err < 0 ? err : (int)(c->nsteps - 1);
 }
 

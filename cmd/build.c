@@ -13,6 +13,7 @@
 #include "../builders/source.h"
 #include "../common/error.h"
 #include "../common/fs.h"
+#include "../common/strv.h"
 #include "../oci/image.h"
 #include "../oci/publish.h"
 #include "../registry/reference.h"
@@ -65,35 +66,6 @@ const char cmd_build_usage[] =
 	"Timestamps come from SOURCE_DATE_EPOCH, else the commit time of HEAD,\n"
 	"else 1970-01-01: the same inputs give the same digest.\n";
 
-struct strlist {
-	char **v;
-	size_t n;
-};
-
-static int strlist_add(struct strlist *l, const char *s)
-{
-	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
-
-	if (!v)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	l->v = v;
-	if (!(v[l->n] = strdup(s)))
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	l->n++;
-	return 0;
-}
-
-static void strlist_release(struct strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 struct build_opts {
 	const char *dir;
 	const char *wasm;
@@ -103,17 +75,17 @@ struct build_opts {
 	int json;
 	int push, insecure;
 	const char *ca_file;
-	struct strlist tags, outputs, env, args;
+	struct wp_strv tags, outputs, env, args;
 	struct oci_kvlist labels, annotations;
 	struct build_source src;
 };
 
 static void build_opts_release(struct build_opts *o)
 {
-	strlist_release(&o->tags);
-	strlist_release(&o->outputs);
-	strlist_release(&o->env);
-	strlist_release(&o->args);
+	wp_strv_release(&o->tags);
+	wp_strv_release(&o->outputs);
+	wp_strv_release(&o->env);
+	wp_strv_release(&o->args);
 	oci_kvlist_release(&o->labels);
 	oci_kvlist_release(&o->annotations);
 	free(o->os);
@@ -191,10 +163,10 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			o->wasm = optarg;
 			break;
 		case 't':
-			err = strlist_add(&o->tags, optarg);
+			err = wp_strv_add(&o->tags, optarg);
 			break;
 		case 'o':
-			err = strlist_add(&o->outputs, optarg);
+			err = wp_strv_add(&o->outputs, optarg);
 			break;
 		case OPT_FORMAT:
 			o->format = oci_format_parse(optarg);
@@ -214,10 +186,10 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		case OPT_ENV:
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				return cmd_usage_error("build", "--env '%s' is not NAME=VALUE", optarg);
-			err = strlist_add(&o->env, optarg);
+			err = wp_strv_add(&o->env, optarg);
 			break;
 		case OPT_ARG:
-			err = strlist_add(&o->args, optarg);
+			err = wp_strv_add(&o->args, optarg);
 			break;
 		case OPT_JSON:
 			o->json = 1;
@@ -287,7 +259,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 /* Resolve each -t value into the tag a layout keeps and the repo:tag a
  * docker archive keeps.  Bad references are refused here, before any
  * work is done. */
-static int resolve_names(const struct strlist *tags, const char *name, struct publish_name **out)
+static int resolve_names(const struct wp_strv *tags, const char *name, struct publish_name **out)
 {
 	struct publish_name *items = calloc(tags->n + 1, sizeof(*items));
 	size_t i;
@@ -347,7 +319,7 @@ static int resolve_names(const struct strlist *tags, const char *name, struct pu
 /* With --push, the references to push to: each -t, a bare tag meaning
  * $WASMPACK_REPO/<name>:TAG; no -t meaning $WASMPACK_REPO/<name>:latest
  * (ko's KO_DOCKER_REPO).  Checked here, before anything is sent. */
-static int push_refs(const struct strlist *tags, const char *name, struct strlist *out)
+static int push_refs(const struct wp_strv *tags, const char *name, struct wp_strv *out)
 {
 	const char *repo = getenv("WASMPACK_REPO");
 	size_t i, n = tags->n ? tags->n : 1;
@@ -358,7 +330,7 @@ static int push_refs(const struct strlist *tags, const char *name, struct strlis
 		char *full = NULL;
 
 		if (tags->n && !registry_ref_is_bare_tag(t)) {
-			err = strlist_add(out, t);
+			err = wp_strv_add(out, t);
 			continue;
 		}
 		if (!repo || !*repo)
@@ -369,7 +341,7 @@ static int push_refs(const struct strlist *tags, const char *name, struct strlis
 			repo = strndupa(repo, strlen(repo) - 1);
 		if (asprintf(&full, "%s/%s:%s", repo, name, t) < 0)
 			return wp_error_set(WP_ENOMEM, "out of memory");
-		err = strlist_add(out, full);
+		err = wp_strv_add(out, full);
 		free(full);
 	}
 	return err;
@@ -488,7 +460,7 @@ int cmd_build(int argc, char **argv)
 	struct oci_kvlist ann = { NULL, 0 };
 	struct publish_name *names = NULL;
 	struct publisher **pubs = NULL;
-	struct strlist pushrefs = { NULL, 0 };
+	struct wp_strv pushrefs = { NULL, 0 };
 	struct registry_opts ro = { 0 };
 	size_t npubs = 0;
 	json_t *refs = json_array();
@@ -515,7 +487,7 @@ int cmd_build(int argc, char **argv)
 		wp_error_set(WP_EINVALID, "%s: not a directory (to package a module use --wasm %s)", o.dir, o.dir);
 		goto report;
 	}
-	if (o.outputs.n == 0 && !o.push && strlist_add(&o.outputs, "oci:wasmpack-out") < 0)
+	if (o.outputs.n == 0 && !o.push && wp_strv_add(&o.outputs, "oci:wasmpack-out") < 0)
 		goto report;
 
 	/* 1. the module: prebuilt, or from a builder */
@@ -536,7 +508,7 @@ int cmd_build(int argc, char **argv)
 			status = r < 0 ? EXIT_OK : r;
 			goto done;
 		}
-		if (build_source_defaults(&o.src.config, &o.args.v, &o.args.n, &o.env.v, &o.env.n, &o.labels) < 0)
+		if (build_source_defaults(&o.src.config, &o.args, &o.env, &o.labels) < 0)
 			goto report;
 	}
 	if (load_module(br.wasm_path, &wasm, &mod) < 0 || oci_digest(wasm.data, wasm.len, wasm_digest) < 0)
@@ -622,7 +594,7 @@ done:
 	if (pubs)
 		for (i = 0; i < npubs; i++)
 			publisher_free(pubs[i]);
-	strlist_release(&pushrefs);
+	wp_strv_release(&pushrefs);
 	free(pubs);
 	if (names)
 		for (i = 0; i < o.tags.n; i++) {

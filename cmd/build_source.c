@@ -35,59 +35,30 @@ const char *build_source_conflict(const struct build_source *s)
 	return NULL;
 }
 
-static int push(char ***v, size_t *n, const char *s)
+int build_source_defaults(const struct builder_config *cfg, struct wp_strv *args, struct wp_strv *env,
+			  struct oci_kvlist *labels)
 {
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	(*n)++;
-	return 0;
-}
-
-int build_source_defaults(const struct builder_config *cfg, char ***args, size_t *nargs, char ***env,
-			  size_t *nenv, struct oci_kvlist *labels)
-{
-	char **merged = NULL;
-	size_t i, j, n = 0;
+	struct wp_strv merged = { NULL, 0 };
+	size_t i;
 	int err = 0;
 
 	if (!cfg->present)
 		return 0;
-	if (*nargs == 0)
+	if (args->n == 0)
 		for (i = 0; i < cfg->nargs && err == 0; i++)
-			err = push(args, nargs, cfg->args[i]);
-	/* env: the file's entries not set on the command line, then the
-	 * command line's, so `--env K=V` overrides the file's K */
-	for (i = 0; i < cfg->nenv && err == 0; i++) {
-		size_t klen = strlen(cfg->env[i].key);
-		int overridden = 0;
-		char *kv;
-		for (j = 0; j < *nenv; j++)
-			overridden |= !strncmp((*env)[j], cfg->env[i].key, klen) && (*env)[j][klen] == '=';
-		if (overridden)
-			continue;
-		if (asprintf(&kv, "%s=%s", cfg->env[i].key, cfg->env[i].value) < 0)
-			return wp_error_set(WP_ENOMEM, "out of memory");
-		err = push(&merged, &n, kv);
-		free(kv);
-	}
-	for (j = 0; j < *nenv && err == 0; j++)
-		err = push(&merged, &n, (*env)[j]);
+			err = wp_strv_add(args, cfg->args[i]);
+	/* env: the file's entries, then the command line's, so that
+	 * `--env K=V` overrides the file's K */
+	for (i = 0; i < cfg->nenv && err == 0; i++)
+		err = wp_strv_addf(&merged, "%s=%s", cfg->env[i].key, cfg->env[i].value);
+	for (i = 0; i < env->n && err == 0; i++)
+		err = wp_strv_setenv(&merged, env->v[i]);
 	if (err < 0) {
-		for (i = 0; i < n; i++)
-			free(merged[i]);
-		free(merged);
+		wp_strv_release(&merged);
 		return err;
 	}
-	for (j = 0; j < *nenv; j++)
-		free((*env)[j]);
-	free(*env);
+	wp_strv_release(env);
 	*env = merged;
-	*nenv = n;
 	for (i = 0; i < cfg->nlabels && err == 0; i++)
 		if (!oci_kvlist_get(labels, cfg->labels[i].key))
 			err = oci_kvlist_set(labels, cfg->labels[i].key, cfg->labels[i].value);

@@ -10,6 +10,7 @@
 
 #include "../builders/builder.h"
 #include "../builders/config.h"
+#include "../common/strv.h"
 #include "../oci/image.h"
 
 struct build_source {
@@ -27,8 +28,8 @@ const char *build_source_conflict(const struct build_source *s);
 
 /* Merge wasmpack.json's defaults under the command line's: args only when
  * no --arg was given; env and labels key by key, the command line winning. */
-int build_source_defaults(const struct builder_config *cfg, char ***args, size_t *nargs, char ***env,
-			  size_t *nenv, struct oci_kvlist *labels);
+int build_source_defaults(const struct builder_config *cfg, struct wp_strv *args, struct wp_strv *env,
+			  struct oci_kvlist *labels);
 
 /* The path part of each -o destination, which must never count as an
  * input of the build (a layout written into the project directory). */

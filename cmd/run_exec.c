@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../common/error.h"
+#include "../common/strv.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
 #include "cmd.h"
@@ -35,75 +36,28 @@ static void on_alarm(int sig)
 }
 
 /* A growable vector of owned strings. */
-struct strvec {
-	char **v;
-	size_t n;
-};
-
-static int strvec_push(struct strvec *s, const char *str)
-{
-	char *dup = strdup(str);
-	char **grown;
-
-	if (!dup || !(grown = realloc(s->v, (s->n + 2) * sizeof(char *)))) {
-		free(dup);
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	}
-	s->v = grown;
-	s->v[s->n++] = dup;
-	s->v[s->n] = NULL;
-	return 0;
-}
-
-/* Set NAME=VALUE, replacing an earlier NAME (later sources win). */
-static int env_set(struct strvec *s, const char *pair)
-{
-	size_t klen = strcspn(pair, "="), i;
-
-	for (i = 0; i < s->n; i++) {
-		if (!strncmp(s->v[i], pair, klen) && s->v[i][klen] == '=') {
-			char *dup = strdup(pair);
-			if (!dup)
-				return wp_error_set(WP_ENOMEM, "out of memory");
-			free(s->v[i]);
-			s->v[i] = dup;
-			return 0;
-		}
-	}
-	return strvec_push(s, pair);
-}
-
-static void strvec_free(struct strvec *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-}
-
 /* The image's Env, then the host's (--inherit-env), then each --env. */
-static int build_env(const struct run_args *a, const struct run_target *t, struct strvec *env)
+static int build_env(const struct run_args *a, const struct run_target *t, struct wp_strv *env)
 {
 	char **e;
 	size_t i;
 	int err;
 
 	for (i = 0; i < t->nenv; i++)
-		if (strchr(t->env[i], '=') && (err = env_set(env, t->env[i])) < 0)
+		if (strchr(t->env[i], '=') && (err = wp_strv_setenv(env, t->env[i])) < 0)
 			return err;
 	for (e = environ; a->inherit_env && e && *e; e++)
-		if (strchr(*e, '=') && (err = env_set(env, *e)) < 0)
+		if (strchr(*e, '=') && (err = wp_strv_setenv(env, *e)) < 0)
 			return err;
 	for (i = 0; i < a->nenvs; i++) {
 		const char *val;
 		char *pair;
 		if (strchr(a->envs[i], '=')) {
-			err = env_set(env, a->envs[i]);
+			err = wp_strv_setenv(env, a->envs[i]);
 		} else if ((val = getenv(a->envs[i]))) {
 			if (asprintf(&pair, "%s=%s", a->envs[i], val) < 0)
 				return wp_error_set(WP_ENOMEM, "out of memory");
-			err = env_set(env, pair);
+			err = wp_strv_setenv(env, pair);
 			free(pair);
 		} else {
 			continue; /* --env NAME with NAME unset on the host: nothing to pass */
@@ -116,23 +70,23 @@ static int build_env(const struct run_args *a, const struct run_target *t, struc
 
 /* argv[0], the rest of the image's Entrypoint, then the ARGS given, else
  * the image's Cmd. */
-static int build_argv(const struct run_args *a, const struct run_target *t, struct strvec *argv)
+static int build_argv(const struct run_args *a, const struct run_target *t, struct wp_strv *argv)
 {
 	size_t i;
 	int err;
 
-	if ((err = strvec_push(argv, t->argv0 ? t->argv0 : "main.wasm")) < 0)
+	if ((err = wp_strv_add(argv, t->argv0 ? t->argv0 : "main.wasm")) < 0)
 		return err;
 	for (i = 0; i < t->nentry; i++)
-		if ((err = strvec_push(argv, t->entry[i])) < 0)
+		if ((err = wp_strv_add(argv, t->entry[i])) < 0)
 			return err;
 	if (a->have_args) {
 		for (i = 0; i < a->nargs; i++)
-			if ((err = strvec_push(argv, a->args[i])) < 0)
+			if ((err = wp_strv_add(argv, a->args[i])) < 0)
 				return err;
 	} else {
 		for (i = 0; i < t->ncmd; i++)
-			if ((err = strvec_push(argv, t->cmd[i])) < 0)
+			if ((err = wp_strv_add(argv, t->cmd[i])) < 0)
 				return err;
 	}
 	return 0;
@@ -248,7 +202,7 @@ static void disarm_timer(void)
 
 int run_exec(const struct run_args *a, struct run_target *t)
 {
-	struct strvec argv = { 0 }, env = { 0 };
+	struct wp_strv argv = { 0 }, env = { 0 };
 	struct wasi_config wc;
 	struct runner_config rc;
 	struct runner_trap tr;
@@ -330,8 +284,8 @@ done:
 	runner_linker_free(l);
 	wasi_ctx_free(w);
 	runner_module_free(m);
-	strvec_free(&argv);
-	strvec_free(&env);
+	wp_strv_release(&argv);
+	wp_strv_release(&env);
 	free(socks);
 	return status;
 }

@@ -200,16 +200,16 @@ static void test_plan_quoting(void **state)
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	s.cwd = "/tmp/my dir";
-	strv_add(&s.env, "GOOS=wasip1");
-	strv_add(&s.env, "CFLAGS=-O2 -g");
-	strv_add(&s.argv, "make");
-	strv_add(&s.argv, "CC=clang --target=wasm32-wasi");
-	strv_add(&s.argv, "it's");
+	wp_strv_add(&s.env, "GOOS=wasip1");
+	wp_strv_add(&s.env, "CFLAGS=-O2 -g");
+	wp_strv_add(&s.argv, "make");
+	wp_strv_add(&s.argv, "CC=clang --target=wasm32-wasi");
+	wp_strv_add(&s.argv, "it's");
 	line = step_format(&s);
 	assert_string_equal(line, "cd '/tmp/my dir' && GOOS=wasip1 CFLAGS='-O2 -g' make 'CC=clang --target=wasm32-wasi' 'it'\\''s'");
 	free(line);
-	strv_release(&s.env);
-	strv_release(&s.argv);
+	wp_strv_release(&s.env);
+	wp_strv_release(&s.argv);
 }
 
 int main(void)
