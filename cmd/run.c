@@ -197,6 +197,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->ro.ca_file = optarg;
 			break;
 		case OPT_PLATFORM:
+			if (!strchr(optarg, '/'))
+				return cmd_usage_error("run", "--platform '%s' is not OS/ARCH", optarg);
 			a->ro.platform = optarg;
 			break;
 		default:

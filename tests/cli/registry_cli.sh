@@ -30,6 +30,7 @@ expect_error "push --ca-file that does not exist" 2 "ca-file" \
 expect_error "pull without -o" 2 "-o oci:DIR\[:TAG\] is required" "$WASMPACK" pull r.io/app:v1
 expect_error "pull of a bad reference" 2 "invalid reference" "$WASMPACK" pull "r.io/app:v1:x" -o oci:out
 expect_error "pull --platform must be OS/ARCH" 2 "is not OS/ARCH" "$WASMPACK" pull r.io/a --platform wasm -o oci:o
+expect_error "run --platform must be OS/ARCH" 2 "is not OS/ARCH" "$WASMPACK" run r.io/a --platform wasm
 expect_error "pull to an unknown destination type" 2 "unknown destination type" "$WASMPACK" pull r.io/a -o foo:bar
 check "nothing was written by the failed commands" test ! -e out -a ! -e o
 
