@@ -33,17 +33,28 @@ build_ok() {
 }
 
 # runs_as NAME MODULE ENV EXPECTED_STDOUT EXPECTED_STATUS ARG...: the module
-# under node's WASI prints exactly EXPECTED_STDOUT and exits EXPECTED_STATUS.
+# prints exactly EXPECTED_STDOUT and exits EXPECTED_STATUS both under node's
+# WASI (an engine nobody here wrote) and under `wasmpack run`.
 runs_as() {
-	local name=$1 mod=$2 env=$3 out=$4 rc=$5
+	local name=$1 mod=$2 env=$3 out=$4 rc=$5 line engine
+	local -a envargs=()
 	shift 5
-	wasi_node "$mod" "$env" "$@"
-	if [ -z "$out" ]; then
-		check "$name: no stdout under node:wasi" test -z "$T_OUT"
-	else
-		check_eq "$name: stdout under node:wasi" "$out" "$T_OUT"
-	fi
-	check_eq "$name: exit status under node:wasi" "$rc" "$T_RC"
+	while IFS= read -r line; do
+		[ -n "$line" ] && envargs+=(--env "$line")
+	done <<<"$env"
+	for engine in node:wasi "wasmpack run"; do
+		if [ "$engine" = node:wasi ]; then
+			wasi_node "$mod" "$env" "$@"
+		else
+			run "$WASMPACK" run "${envargs[@]}" "$mod" -- "$@"
+		fi
+		if [ -z "$out" ]; then
+			check "$name: no stdout under $engine" test -z "$T_OUT"
+		else
+			check_eq "$name: stdout under $engine" "$out" "$T_OUT"
+		fi
+		check_eq "$name: exit status under $engine" "$rc" "$T_RC"
+	done
 }
 
 # annotation LAYOUT KEY: a manifest annotation of the layout's image.
