@@ -166,6 +166,10 @@ static int list_git(struct lister *l)
 	size_t i, n, plen;
 	int err = 0;
 
+	if (!source_maybe_git(l->dir)) {
+		err = 1; /* not in a repository: walk instead */
+		goto done;
+	}
 	source_git_init(); /* on failure the open below fails: walk instead */
 	if (git_repository_open_ext(&repo, l->dir, 0, NULL) != 0 || git_repository_is_bare(repo) ||
 	    !git_repository_workdir(repo) || !realpath(git_repository_workdir(repo), wd)) {

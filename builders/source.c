@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -78,6 +79,36 @@ int source_git_init(void)
 	return git_init_result < 0 ? -1 : 0;
 }
 
+int source_maybe_git(const char *dir)
+{
+	char *path = getenv("GIT_DIR") ? NULL : realpath(dir, NULL);
+	char *slash;
+	int found = 0;
+
+	if (!path)
+		return 1; /* GIT_DIR set, or dir unresolvable: let libgit2 decide */
+	for (;;) {
+		size_t len = strlen(path);
+		char *probe = malloc(len + sizeof("/.git"));
+
+		if (!probe) {
+			found = 1;
+			break;
+		}
+		memcpy(probe, path, len);
+		memcpy(probe + len, "/.git", sizeof("/.git"));
+		found = access(probe, F_OK) == 0;
+		free(probe);
+		if (found || !(slash = strrchr(path, '/')) || slash == path)
+			break;
+		*slash = '\0';
+	}
+	if (!found && strcmp(path, "/") != 0)
+		found = access("/.git", F_OK) == 0;
+	free(path);
+	return found;
+}
+
 int source_facts_read(const char *dir, struct source_facts *f)
 {
 	git_repository *repo = NULL;
@@ -89,7 +120,7 @@ int source_facts_read(const char *dir, struct source_facts *f)
 	int err = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (source_git_init() < 0)
+	if (!source_maybe_git(dir) || source_git_init() < 0)
 		goto done; /* no libgit2: no facts */
 	if (git_repository_open_ext(&repo, dir, 0, NULL) != 0) {
 		/* not a repository (or not readable as one): no facts */

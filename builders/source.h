@@ -23,6 +23,12 @@ struct source_facts {
  * set up and torn down around each use.  Returns < 0 if libgit2 is absent.
  */
 int source_git_init(void);
+/*
+ * 0 when neither DIR nor any parent holds a `.git` (and GIT_DIR is unset):
+ * then no repository can be found and libgit2 need not be loaded (its
+ * initialisation parses the system's CA bundle, ~10 ms).  1 otherwise.
+ */
+int source_maybe_git(const char *dir);
 
 /* Read the facts of `dir`.  Not being in a git repository is not an error. */
 int source_facts_read(const char *dir, struct source_facts *out);

@@ -1,8 +1,11 @@
 /*
  * builders_source.c - the source URL annotation and the creation time.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -72,12 +75,51 @@ static void test_not_a_repository(void **state)
 	source_facts_release(&f);
 }
 
+/* libgit2 is loaded only when DIR or a parent holds a .git (a directory,
+ * or a file as in worktrees and submodules), or GIT_DIR is set. */
+static void test_maybe_git(void **state)
+{
+	char base[] = "/tmp/wasmpack-unit.XXXXXX", p[256];
+	FILE *fp;
+
+	(void)state;
+	unsetenv("GIT_DIR");
+	assert_non_null(mkdtemp(base));
+	snprintf(p, sizeof(p), "%s/plain", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	if (access("/tmp/.git", F_OK) != 0 && access("/.git", F_OK) != 0)
+		assert_int_equal(source_maybe_git(p), 0);
+	setenv("GIT_DIR", "/nonexistent", 1);
+	assert_int_equal(source_maybe_git(p), 1);
+	unsetenv("GIT_DIR");
+	snprintf(p, sizeof(p), "%s/repo", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/repo/.git", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/repo/a", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/repo/a/b", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(source_maybe_git(p), 1);
+	snprintf(p, sizeof(p), "%s/wt", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/wt/.git", base);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s/wt", base);
+	assert_int_equal(source_maybe_git(p), 1);
+	snprintf(p, sizeof(p), "rm -rf '%s'", base);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_created_time),
 		cmocka_unit_test(test_not_a_repository),
+		cmocka_unit_test(test_maybe_git),
 	};
 	return cmocka_run_group_tests_name("builders_source", tests, NULL, NULL);
 }
