@@ -45,7 +45,7 @@ static int fold_addk(struct comp *c)
 		if (rc_push_entry(c, V_ADDK, WASM_I32, src, kv) < 0)
 			return rc_oom();
 	}
-	c->patch_word = -1;
+	c->patch_ins = -1;
 	c->cmp_ins = -1;
 	return 0;
 }
@@ -62,7 +62,7 @@ static int fold_add2(struct comp *c)
 	if (rc_push_entry(c, V_ADD2, WASM_I32, a, 0) < 0)
 		return rc_oom();
 	c->vs[c->nvs - 1].src2 = b;
-	c->patch_word = -1;
+	c->patch_ins = -1;
 	c->cmp_ins = -1;
 	return 0;
 }
@@ -77,9 +77,8 @@ static int emit_mem_add2(struct comp *c, const struct wasm_instr *in, const stru
 
 	if (!o->push && c->vs[first + 1].kind == V_CONST &&
 	    rexec_supports(IOP_ADD2_CONST + in->op)) {
-		if ((ins = rc_ins_begin(c, IOP_ADD2_CONST + in->op, 5)) < 0)
+		if ((ins = rc_ins_begin(c, IOP_ADD2_CONST + in->op, a.src, 4)) < 0)
 			return rc_oom();
-		rc_put(c, a.src);
 		rc_put(c, a.src2);
 		rc_put(c, (uint32_t)c->vs[first + 1].c);
 		rc_put(c, (uint32_t)in->memoffset);
@@ -88,14 +87,12 @@ static int emit_mem_add2(struct comp *c, const struct wasm_instr *in, const stru
 	}
 	if (o->npop == 2 && (err = rc_operand(c, first + 1, &val)) < 0)
 		return err;
-	if ((ins = rc_ins_begin(c, IOP_ADD2 + in->op, 5)) < 0)
+	if ((ins = rc_ins_begin(c, IOP_ADD2 + in->op, o->push ? dst : a.src, 4)) < 0)
 		return rc_oom();
 	if (o->push) {
-		rc_put(c, dst);
 		rc_put(c, a.src);
 		rc_put(c, a.src2);
 	} else {
-		rc_put(c, a.src);
 		rc_put(c, a.src2);
 		rc_put(c, val);
 	}
@@ -105,7 +102,7 @@ static int emit_mem_add2(struct comp *c, const struct wasm_instr *in, const stru
 		return 0;
 	if ((err = rc_push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
 		return err;
-	c->patch_word = ins + 1;
+	c->patch_ins = ins;
 	return 0;
 }
 
@@ -119,9 +116,8 @@ static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const stru
 
 	if (!o->push && c->vs[first + 1].kind == V_CONST &&
 	    rexec_supports(IOP_STOREK_CONST + in->op)) {
-		if ((ins = rc_ins_begin(c, IOP_STOREK_CONST + in->op, 5)) < 0)
+		if ((ins = rc_ins_begin(c, IOP_STOREK_CONST + in->op, a.src, 4)) < 0)
 			return rc_oom();
-		rc_put(c, a.src);
 		rc_put(c, (uint32_t)a.c);
 		rc_put(c, (uint32_t)c->vs[first + 1].c);
 		rc_put(c, (uint32_t)in->memoffset);
@@ -130,9 +126,8 @@ static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const stru
 	}
 	if (o->npop == 2 && (err = rc_operand(c, first + 1, &val)) < 0)
 		return err;
-	if ((ins = rc_ins_begin(c, IOP_IMM + in->op, 5)) < 0)
+	if ((ins = rc_ins_begin(c, IOP_IMM + in->op, o->push ? dst : a.src, 4)) < 0)
 		return rc_oom();
-	rc_put(c, o->push ? dst : a.src);
 	rc_put(c, o->push ? a.src : val);
 	rc_put(c, (uint32_t)a.c);
 	rc_put(c, (uint32_t)in->memoffset);
@@ -141,13 +136,13 @@ static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const stru
 		return 0;
 	if ((err = rc_push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
 		return err;
-	c->patch_word = ins + 1;
+	c->patch_ins = ins;
 	return 0;
 }
 
 static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
 {
-	uint32_t srcs[3], i, dst, first = c->nvs - o->npop;
+	uint32_t srcs[3], i, dst, nsrc, first = c->nvs - o->npop;
 	int64_t ins;
 	int imm = 0, err;
 
@@ -170,9 +165,8 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 		uint32_t addr;
 		if ((err = rc_operand(c, first, &addr)) < 0)
 			return err;
-		if ((ins = rc_ins_begin(c, IOP_STORE_CONST + in->op, 4)) < 0)
+		if ((ins = rc_ins_begin(c, IOP_STORE_CONST + in->op, addr, 3)) < 0)
 			return rc_oom();
-		rc_put(c, addr);
 		rc_put(c, (uint32_t)c->vs[c->nvs - 1].c);
 		rc_put(c, (uint32_t)in->memoffset);
 		rc_pop_entries(c, 2);
@@ -185,11 +179,13 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 		if ((err = rc_operand(c, first + i, &srcs[i])) < 0)
 			return err;
 	dst = o->npop ? c->vs[first].slot : rc_next_slot(c);
-	if ((ins = rc_ins_begin(c, imm ? IOP_IMM + in->op : in->op, 12)) < 0)
+	/* the first slot operand (the destination, else the first source)
+	 * shares the opcode word */
+	nsrc = o->npop - (uint32_t)imm;
+	if ((ins = rc_ins_begin(c, imm ? IOP_IMM + in->op : in->op,
+				o->push ? dst : nsrc ? srcs[0] : 0, 12)) < 0)
 		return rc_oom();
-	if (o->push)
-		rc_put(c, dst);
-	for (i = 0; i + (uint32_t)imm < o->npop; i++)
+	for (i = o->push ? 0 : 1; i < nsrc; i++)
 		rc_put(c, srcs[i]);
 	if (imm) {
 		const struct ventry *k = &c->vs[c->nvs - 1];
@@ -221,13 +217,13 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 		return 0;
 	if ((err = rc_push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
 		return err;
-	c->patch_word = ins + 1;
-	if ((in->op >= 0x45 && in->op <= 0x5a) && !(imm && in->op >= 0x50)) {
+	c->patch_ins = ins;
+	if ((in->op >= 0x45 && in->op <= 0x66) && !(imm && in->op >= 0x50)) {
 		c->cmp_ins = ins;
 		c->cmp_op = in->op;
 		c->cmp_imm = (uint8_t)imm;
-		c->cmp_a = c->code[ins + 2];
-		c->cmp_b = (in->op == 0x45 || in->op == 0x50) ? 0 : c->code[ins + 3];
+		c->cmp_a = c->code[ins + 1];
+		c->cmp_b = (in->op == 0x45 || in->op == 0x50) ? 0 : c->code[ins + 2];
 	}
 	return 0;
 }
@@ -243,10 +239,10 @@ static int do_local_set(struct comp *c, const struct wasm_instr *in)
 			rc_pop_entries(c, 1);
 		return 0;
 	}
-	if (e->kind == V_SLOT && c->patch_word >= 0 && !rc_has_local_ref(c, lslot, top)) {
+	if (e->kind == V_SLOT && c->patch_ins >= 0 && !rc_has_local_ref(c, lslot, top)) {
 		/* the op that produced the top writes the local directly */
-		c->code[c->patch_word] = lslot;
-		c->patch_word = -1;
+		c->code[c->patch_ins] = riop_word(riop_op(c->code[c->patch_ins]), lslot);
+		c->patch_ins = -1;
 		c->cmp_ins = -1;
 		if (in->op == 0x22) {
 			e->kind = V_LOCAL;
@@ -287,14 +283,13 @@ static int do_call(struct comp *c, uint32_t nparams, const struct wasm_functype 
 	if (indirect && (err = rc_operand(c, c->nvs - 1, &idx)) < 0)
 		return err;
 	base = nparams ? c->vs[first].slot : (indirect ? c->vs[c->nvs - 1].slot : rc_next_slot(c));
-	if ((ins = rc_ins_begin(c, op, 5)) < 0)
+	if ((ins = rc_ins_begin(c, op, base, 4)) < 0)
 		return rc_oom();
 	rc_put(c, a);
 	if (indirect) {
 		rc_put(c, b);
 		rc_put(c, idx);
 	}
-	rc_put(c, base);
 	rc_pop_entries(c, nparams + (uint32_t)indirect);
 	for (i = 0; i < t->nresults; i++)
 		if ((err = rc_push_entry(c, V_SLOT, t->results[i], 0, 0)) < 0)
@@ -315,14 +310,13 @@ static int emit_generic(struct comp *c, uint32_t op, uint32_t npop, uint8_t push
 		if ((err = rc_operand(c, first + i, &srcs[i])) < 0)
 			return err;
 	dst = npop ? c->vs[first].slot : rc_next_slot(c);
-	if ((ins = rc_ins_begin(c, op, 2 + npop + nextra)) < 0)
+	/* the first slot operand shares the opcode word */
+	if ((ins = rc_ins_begin(c, op, push ? dst : npop ? srcs[0] : 0, 1 + npop + nextra)) < 0)
 		return rc_oom();
-	if (push)
-		rc_put(c, dst);
 	if (extra_first)
 		for (i = 0; i < nextra; i++)
 			rc_put(c, extra[i]);
-	for (i = 0; i < npop; i++)
+	for (i = push || !npop ? 0 : 1; i < npop; i++)
 		rc_put(c, srcs[i]);
 	if (!extra_first)
 		for (i = 0; i < nextra; i++)
@@ -331,7 +325,7 @@ static int emit_generic(struct comp *c, uint32_t op, uint32_t npop, uint8_t push
 	if (push) {
 		if ((err = rc_push_entry(c, V_SLOT, push, 0, 0)) < 0)
 			return err;
-		c->patch_word = ins + 1;
+		c->patch_ins = ins;
 	}
 	return 0;
 }
@@ -345,7 +339,7 @@ static int do_special(struct comp *c, const struct wasm_instr *in)
 
 	switch (in->op) {
 	case 0x00:
-		if (rc_ins_begin(c, IOP_UNREACHABLE, 1) < 0)
+		if (rc_ins_begin(c, IOP_UNREACHABLE, 0, 1) < 0)
 			return rc_oom();
 		f->unreachable = 1;
 		return 0;
@@ -470,14 +464,13 @@ static int on_instr(void *ctx, const struct wasm_instr *in)
 		uint32_t k;
 		if ((err = rc_push_entry(c, V_SLOT, WASM_V128, 0, 0)) < 0)
 			return err;
-		if ((ins = rc_ins_begin(c, IOP_CONST128, 6)) < 0)
+		if ((ins = rc_ins_begin(c, IOP_CONST128, c->vs[c->nvs - 1].slot, 5)) < 0)
 			return rc_oom();
-		rc_put(c, c->vs[c->nvs - 1].slot);
 		for (k = 0; k < 16; k += 4)
 			rc_put(c, (uint32_t)in->imm.v128[k] | (uint32_t)in->imm.v128[k + 1] << 8 |
 				       (uint32_t)in->imm.v128[k + 2] << 16 |
 				       (uint32_t)in->imm.v128[k + 3] << 24);
-		c->patch_word = ins + 1;
+		c->patch_ins = ins;
 		return 0;
 	}
 	}
@@ -495,6 +488,7 @@ static int on_func_begin(void *ctx, uint32_t func, const uint8_t *locals, uint32
 	int err;
 
 	c->ft = wasm_module_func_type(c->m, func);
+	c->func = func;
 	c->out = &c->rm->codes[func - c->m->nfunc_imports];
 	memset(c->out, 0, sizeof(*c->out));
 	free(c->local_slot);
@@ -523,7 +517,7 @@ static int on_func_begin(void *ctx, uint32_t func, const uint8_t *locals, uint32
 	c->nvs = 0;
 	c->ncf = 0;
 	c->nlocal_refs = 0;
-	c->patch_word = c->cmp_ins = -1;
+	c->patch_ins = c->cmp_ins = -1;
 	memset(&top, 0, sizeof(top));
 	top.op = 0x02;
 	top.bt_results = c->ft->results;
@@ -540,24 +534,24 @@ static int on_func_end(void *ctx, uint32_t func)
 	struct rcode *out = c->out;
 
 	uint32_t k, pro = 0, w, *ops;
+	int err;
 
 	(void)func;
+	if ((err = rc_frame_check(c)) < 0)
+		return err;
 	/* the prologue fills the constant pool; branch offsets are relative,
 	 * so prepending it moves nothing */
 	for (k = 0; k < c->npool; k++)
-		pro += rslots_of(c->pool_type[k]) == 1 &&
-		       (c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32) ? 3 : 4;
+		pro += c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32 ? 2 : 3;
 	ops = malloc(sizeof(uint32_t) * (c->len + pro ? c->len + pro : 1));
 	if (!ops)
 		return rc_oom();
 	for (k = 0, w = 0; k < c->npool; k++) {
 		if (c->pool_type[k] == WASM_I32 || c->pool_type[k] == WASM_F32) {
-			ops[w++] = IOP_CONST32;
-			ops[w++] = c->pool_base + k;
+			ops[w++] = riop_word(IOP_CONST32, c->pool_base + k);
 			ops[w++] = (uint32_t)c->pool_val[k];
 		} else {
-			ops[w++] = IOP_CONST64;
-			ops[w++] = c->pool_base + k;
+			ops[w++] = riop_word(IOP_CONST64, c->pool_base + k);
 			ops[w++] = (uint32_t)c->pool_val[k];
 			ops[w++] = (uint32_t)(c->pool_val[k] >> 32);
 		}

@@ -69,12 +69,13 @@ struct comp {
 	uint32_t stack_base;
 	uint32_t max_slot;
 	uint32_t nlocal_refs;   /* V_LOCAL entries on the stack */
-	int64_t patch_word;     /* dst operand of the last op (result on top) */
+	int64_t patch_ins;      /* the last op, whose packed slot is its destination (the top) */
 	int64_t cmp_ins;        /* last op was a fusable compare producing the top */
 	uint16_t cmp_op;
 	uint8_t cmp_imm;
 	uint32_t cmp_a, cmp_b;
 	const struct wasm_functype *ft;
+	uint32_t func;          /* index of the function being compiled */
 	struct rcode *out;
 	uint32_t loop_depth;
 	/* constants read inside loops live in pool slots (between the locals
@@ -93,8 +94,9 @@ struct condj {
 };
 
 int rc_oom(void);
+int rc_frame_check(struct comp *c);
 int rc_reserve(struct comp *c, uint32_t n);
-int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t words);
+int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t slot, uint32_t words);
 void rc_put(struct comp *c, uint32_t w);
 void rc_put64(struct comp *c, uint64_t v);
 int rc_add_fixup(struct cframe *f, uint32_t ins, uint32_t word);

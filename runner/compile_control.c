@@ -91,14 +91,13 @@ int rc_emit_return(struct comp *c)
 	    c->vs[c->nvs - 1].kind != V_ADDK && c->vs[c->nvs - 1].kind != V_ADD2) {
 		/* one result: copy and return in one instruction */
 		const struct ventry *e = &c->vs[c->nvs - 1];
-		if (rc_ins_begin(c, IOP_RETURN1, 2) < 0)
+		if (rc_ins_begin(c, IOP_RETURN1, e->kind == V_LOCAL ? e->src : e->slot, 1) < 0)
 			return rc_oom();
-		rc_put(c, e->kind == V_LOCAL ? e->src : e->slot);
 		return 0;
 	}
 	if ((err = rc_copy_top_to(c, n, 0)) < 0)
 		return err;
-	if (rc_ins_begin(c, IOP_RETURN, 1) < 0)
+	if (rc_ins_begin(c, IOP_RETURN, 0, 1) < 0)
 		return rc_oom();
 	return 0;
 }
@@ -143,7 +142,7 @@ int rc_emit_br(struct comp *c, uint32_t depth)
 	rc_label_arity(f, &t, &n);
 	if ((err = rc_copy_top_to(c, n, f->base_slot)) < 0)
 		return err;
-	if ((ins = rc_ins_begin(c, IOP_BR, 2)) < 0)
+	if ((ins = rc_ins_begin(c, IOP_BR, 0, 2)) < 0)
 		return rc_oom();
 	rc_put(c, 0);
 	return rc_link_label(c, f, (uint32_t)ins, (uint32_t)ins + 1);
@@ -175,19 +174,17 @@ int64_t rc_emit_fused(struct comp *c, uint16_t op, int imm, uint32_t a, uint32_t
 	if (op == 0x45 || op == 0x145 || op == 0x50 || op == 0x150) {
 		uint32_t iop = op == 0x45 ? IOP_BR_UNLESS : op == 0x145 ? IOP_BR_IF :
 			       op == 0x50 ? IOP_BR_EQZ64 : IOP_BR_NEZ64;
-		if ((ins = rc_ins_begin(c, iop, 3)) < 0)
+		if ((ins = rc_ins_begin(c, iop, a, 2)) < 0)
 			return -1;
-		rc_put(c, a);
 		rc_put(c, 0);
 		return ins;
 	}
 	if (op <= 0x4f)
-		ins = rc_ins_begin(c, (imm ? IOP_BR_CMP32I : IOP_BR_CMP32) + (op - 0x46u), 4);
+		ins = rc_ins_begin(c, (imm ? IOP_BR_CMP32I : IOP_BR_CMP32) + (op - 0x46u), a, 3);
 	else
-		ins = rc_ins_begin(c, IOP_BR_CMP64 + (op - 0x51u), 4);
+		ins = rc_ins_begin(c, IOP_BR_CMP64 + (op - 0x51u), a, 3);
 	if (ins < 0)
 		return -1;
-	rc_put(c, a);
 	rc_put(c, b);
 	rc_put(c, 0);
 	return ins;
@@ -213,7 +210,7 @@ int rc_cond_take(struct comp *c, struct condj *j)
 		j->a = c->cmp_a;
 		j->b = c->cmp_b;
 		c->len = (uint32_t)c->cmp_ins;
-		c->cmp_ins = c->patch_word = -1;
+		c->cmp_ins = c->patch_ins = -1;
 	} else if ((err = rc_operand(c, c->nvs - 1, &j->a)) < 0) {
 		return err;
 	}
@@ -225,13 +222,18 @@ int64_t rc_cond_emit(struct comp *c, const struct condj *j, int when)
 {
 	int64_t ins;
 
+	if (j->fused && j->op >= 0x5b) {
+		/* a float compare: its negation is no compare (NaN) */
+		ins = rc_ins_begin(c, (when ? IOP_BR_CMPF : IOP_BR_NCMPF) + (j->op - 0x5bu), j->a, 3);
+		if (ins < 0)
+			return -1;
+		rc_put(c, j->b);
+		rc_put(c, 0);
+		return ins;
+	}
 	if (j->fused)
 		return rc_emit_fused(c, when ? j->op : rc_invert_cmp(j->op), j->imm, j->a, j->b);
-	if ((ins = rc_ins_begin(c, when ? IOP_BR_IF : IOP_BR_UNLESS, 3)) < 0)
-		return -1;
-	rc_put(c, j->a);
-	rc_put(c, 0);
-	return ins;
+	return rc_emit_fused(c, when ? 0x145 : 0x45, 0, j->a, 0);
 }
 
 int64_t rc_emit_cond_jump(struct comp *c, int when)
@@ -280,14 +282,13 @@ int rc_do_br_table(struct comp *c, const struct wasm_instr *in)
 	if ((err = rc_operand(c, c->nvs - 1, &idx)) < 0)
 		return err;
 	rc_pop_entries(c, 1);
-	if ((ins = rc_ins_begin(c, IOP_BR_TABLE, 3 + n + 1)) < 0)
+	if ((ins = rc_ins_begin(c, IOP_BR_TABLE, idx, 2 + n + 1)) < 0)
 		return rc_oom();
-	rc_put(c, idx);
 	rc_put(c, n);
 	for (i = 0; i <= n; i++)
 		rc_put(c, 0);
 	for (i = 0; i <= n; i++) {
-		uint32_t depth = in->targets[i], word = (uint32_t)ins + 3 + i;
+		uint32_t depth = in->targets[i], word = (uint32_t)ins + 2 + i;
 		struct cframe *f = &c->cf[c->ncf - 1 - depth];
 		if (depth != c->ncf - 1 && !rc_needs_copies(c, f, 0)) {
 			if ((err = rc_link_label(c, f, (uint32_t)ins, word)) < 0)
@@ -324,7 +325,7 @@ int rc_do_block(struct comp *c, const struct wasm_instr *in)
 		rc_label_here(c);
 		f->start = c->len;
 		f->cost_owner = c->ncf - 1;
-		if ((ins = rc_ins_begin(c, IOP_LOOP_CHECK, 2)) < 0)
+		if ((ins = rc_ins_begin(c, IOP_LOOP_CHECK, 0, 2)) < 0)
 			return rc_oom();
 		rc_put(c, 0);
 		f->cost_word = (uint32_t)ins + 1;
@@ -362,9 +363,8 @@ int rc_do_if(struct comp *c, const struct wasm_instr *in)
 			struct ventry *e = &c->vs[f->height + i];
 			uint32_t old = e->slot;
 			e->slot = old + w;
-			if (rc_ins_begin(c, e->type == WASM_V128 ? IOP_MOV2 : IOP_MOV, 3) < 0)
+			if (rc_ins_begin(c, e->type == WASM_V128 ? IOP_MOV2 : IOP_MOV, e->slot, 2) < 0)
 				return rc_oom();
-			rc_put(c, e->slot);
 			rc_put(c, old);
 			if (e->slot + rslots_of(e->type) > c->max_slot)
 				c->max_slot = e->slot + rslots_of(e->type);
@@ -404,7 +404,7 @@ int rc_do_else(struct comp *c)
 	if (!f->unreachable) {
 		if ((err = rc_copy_top_to(c, f->nr, f->base_slot)) < 0)
 			return err;
-		if ((ins = rc_ins_begin(c, IOP_BR, 2)) < 0)
+		if ((ins = rc_ins_begin(c, IOP_BR, 0, 2)) < 0)
 			return rc_oom();
 		rc_put(c, 0);
 		if ((err = rc_add_fixup(f, (uint32_t)ins, (uint32_t)ins + 1)) < 0)

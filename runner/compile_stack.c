@@ -14,6 +14,18 @@ int rc_oom(void)
 	return wp_error_set(WP_ENOMEM, "out of memory");
 }
 
+/* Slot indexes share the opcode word (internal.h): a bigger frame cannot
+ * be encoded.  Reached only by a huge operand stack (the validator caps
+ * locals at 50,000). */
+int rc_frame_check(struct comp *c)
+{
+	if (c->max_slot <= RFRAME_MAX)
+		return 0;
+	return wp_error_set(WP_ETOOBIG,
+			    "function %u needs more than %u frame slots (the engine's limit)",
+			    c->func, RFRAME_MAX);
+}
+
 /* ---- emission ---- */
 
 int rc_reserve(struct comp *c, uint32_t n)
@@ -21,14 +33,15 @@ int rc_reserve(struct comp *c, uint32_t n)
 	return wp_array_grow((void **)&c->code, &c->cap, c->len + n, sizeof(uint32_t));
 }
 
-/* Start an instruction of up to `words` words; returns its position. */
-int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t words)
+/* Start an instruction of up to `words` words whose first slot operand
+ * (0 when it has none) shares the opcode word; returns its position. */
+int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t slot, uint32_t words)
 {
 	if (rc_reserve(c, words) < 0)
 		return -1;
-	c->patch_word = -1;
+	c->patch_ins = -1;
 	c->cmp_ins = -1;
-	c->code[c->len++] = op;
+	c->code[c->len++] = riop_word(op, slot);
 	return c->len - 1;
 }
 
@@ -58,7 +71,7 @@ int rc_add_fixup(struct cframe *f, uint32_t ins, uint32_t word)
 /* A label was bound here: nothing before may be patched or fused. */
 void rc_label_here(struct comp *c)
 {
-	c->patch_word = -1;
+	c->patch_ins = -1;
 	c->cmp_ins = -1;
 }
 
@@ -96,8 +109,10 @@ int rc_push_entry(struct comp *c, uint8_t kind, uint8_t type, uint32_t src, uint
 	c->nvs++;
 	if (LAZY(kind))
 		c->nlocal_refs++;
-	if (e->slot + rslots_of(type) > c->max_slot)
+	if (e->slot + rslots_of(type) > c->max_slot) {
 		c->max_slot = e->slot + rslots_of(type);
+		return rc_frame_check(c);
+	}
 	return 0;
 }
 
@@ -115,30 +130,26 @@ int rc_emit_copy(struct comp *c, const struct ventry *e, uint32_t dst)
 {
 	if (e->kind == V_CONST) {
 		if (e->type == WASM_I32 || e->type == WASM_F32) {
-			if (rc_ins_begin(c, IOP_CONST32, 3) < 0)
+			if (rc_ins_begin(c, IOP_CONST32, dst, 2) < 0)
 				return rc_oom();
-			rc_put(c, dst);
 			rc_put(c, (uint32_t)e->c);
 		} else {
-			if (rc_ins_begin(c, IOP_CONST64, 4) < 0)
+			if (rc_ins_begin(c, IOP_CONST64, dst, 3) < 0)
 				return rc_oom();
-			rc_put(c, dst);
 			rc_put64(c, e->c);
 		}
 		return 0;
 	}
 	if (e->kind == V_ADD2) {
-		if (rc_ins_begin(c, 0x6a, 4) < 0)
+		if (rc_ins_begin(c, 0x6a, dst, 3) < 0)
 			return rc_oom();
-		rc_put(c, dst);
 		rc_put(c, e->src);
 		rc_put(c, e->src2);
 		return 0;
 	}
 	if (e->kind == V_ADDK) {
-		if (rc_ins_begin(c, IOP_IMM + 0x6a, 4) < 0)
+		if (rc_ins_begin(c, IOP_IMM + 0x6a, dst, 3) < 0)
 			return rc_oom();
-		rc_put(c, dst);
 		rc_put(c, e->src);
 		rc_put(c, (uint32_t)e->c);
 		return 0;
@@ -147,9 +158,8 @@ int rc_emit_copy(struct comp *c, const struct ventry *e, uint32_t dst)
 		uint32_t src = e->kind == V_LOCAL ? e->src : e->slot;
 		if (src == dst)
 			return 0;
-		if (rc_ins_begin(c, e->type == WASM_V128 ? IOP_MOV2 : IOP_MOV, 3) < 0)
+		if (rc_ins_begin(c, e->type == WASM_V128 ? IOP_MOV2 : IOP_MOV, dst, 2) < 0)
 			return rc_oom();
-		rc_put(c, dst);
 		rc_put(c, src);
 	}
 	return 0;

@@ -4,7 +4,9 @@
  * One function runs every wasm-to-wasm call without C recursion: a call
  * pushes a struct rframe and continues in the callee; a return pops it.
  * Dispatch is threaded: with GCC/Clang each handler ends in
- * `goto *labels[*pc]` (labels-as-values); other compilers get a switch.
+ * `goto *labels[*pc & 0xffff]` (labels-as-values); other compilers get a
+ * switch.  S(0) is the slot packed in the opcode word, S(i) the slot in
+ * word i (internal.h).
  * Registers of the loop: pc, fp (the frame's slots), mem/memsize (memory
  * 0, reloaded after calls and memory.grow), fuel.
  *
@@ -176,15 +178,28 @@ static const volatile sig_atomic_t no_interrupt = 0;
 
 #ifdef THREADED
 #define CASE(x) L_##x:
-#define NEXT() goto *labels[*pc]
+#define NEXT() goto *labels[riop_op(*pc)]
 #define DISPATCH()
 #else
 #define CASE(x) case x:
 #define NEXT() goto dispatch
-#define DISPATCH() dispatch: switch (*pc)
+#define DISPATCH() dispatch: switch (riop_op(*pc))
 #endif
 
-#define S(i) fp[pc[i]]
+/* operand i of the instruction at pc: 0 is the slot packed in the opcode word */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint32_t packed_slot(const uint32_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, (const char *)p + 2, 2); /* one 16-bit load */
+	return v;
+}
+#else
+#define packed_slot(p) riop_slot(*(p))
+#endif
+#define SLOT(i) ((i) ? pc[i] : packed_slot(pc))
+#define S(i) fp[SLOT(i)]
 #define TRAP(k, msg)                                                              \
 	do {                                                                      \
 		trap_kind = (k);                                                  \
@@ -194,50 +209,53 @@ static const volatile sig_atomic_t no_interrupt = 0;
 
 /* binary ops with a register and an immediate form */
 #define B32(op, iop, expr)                                                        \
-	CASE(op) { uint32_t a = S(2).u32, b = S(3).u32; S(1).u32 = (expr); pc += 4; NEXT(); } \
-	CASE(iop) { uint32_t a = S(2).u32, b = pc[3]; S(1).u32 = (expr); pc += 4; NEXT(); }
+	CASE(op) { uint32_t a = S(1).u32, b = S(2).u32; S(0).u32 = (expr); pc += 3; NEXT(); } \
+	CASE(iop) { uint32_t a = S(1).u32, b = pc[2]; S(0).u32 = (expr); pc += 3; NEXT(); }
 #define B64(op, iop, expr)                                                        \
-	CASE(op) { uint64_t a = S(2).u64, b = S(3).u64; S(1).u64 = (expr); pc += 4; NEXT(); } \
-	CASE(iop) { uint64_t a = S(2).u64, b = pc[3] | (uint64_t)pc[4] << 32; S(1).u64 = (expr); pc += 5; NEXT(); }
+	CASE(op) { uint64_t a = S(1).u64, b = S(2).u64; S(0).u64 = (expr); pc += 3; NEXT(); } \
+	CASE(iop) { uint64_t a = S(1).u64, b = pc[2] | (uint64_t)pc[3] << 32; S(0).u64 = (expr); pc += 4; NEXT(); }
 #define C64(op, iop, expr)                                                        \
-	CASE(op) { uint64_t a = S(2).u64, b = S(3).u64; S(1).u32 = (expr); pc += 4; NEXT(); } \
-	CASE(iop) { uint64_t a = S(2).u64, b = pc[3] | (uint64_t)pc[4] << 32; S(1).u32 = (expr); pc += 5; NEXT(); }
+	CASE(op) { uint64_t a = S(1).u64, b = S(2).u64; S(0).u32 = (expr); pc += 3; NEXT(); } \
+	CASE(iop) { uint64_t a = S(1).u64, b = pc[2] | (uint64_t)pc[3] << 32; S(0).u32 = (expr); pc += 4; NEXT(); }
 #define BF32(op, expr)                                                            \
-	CASE(op) { float a = S(2).f32, b = S(3).f32; S(1).f32 = (expr); pc += 4; NEXT(); }
+	CASE(op) { float a = S(1).f32, b = S(2).f32; S(0).f32 = (expr); pc += 3; NEXT(); }
 #define BF64(op, expr)                                                            \
-	CASE(op) { double a = S(2).f64, b = S(3).f64; S(1).f64 = (expr); pc += 4; NEXT(); }
+	CASE(op) { double a = S(1).f64, b = S(2).f64; S(0).f64 = (expr); pc += 3; NEXT(); }
 #define CF32(op, expr)                                                            \
-	CASE(op) { float a = S(2).f32, b = S(3).f32; S(1).u32 = (expr); pc += 4; NEXT(); }
+	CASE(op) { float a = S(1).f32, b = S(2).f32; S(0).u32 = (expr); pc += 3; NEXT(); }
 #define CF64(op, expr)                                                            \
-	CASE(op) { double a = S(2).f64, b = S(3).f64; S(1).u32 = (expr); pc += 4; NEXT(); }
+	CASE(op) { double a = S(1).f64, b = S(2).f64; S(0).u32 = (expr); pc += 3; NEXT(); }
 #define UN(op, dfield, sfield, T, expr)                                          \
-	CASE(op) { T a = S(2).sfield; S(1).dfield = (expr); pc += 3; NEXT(); }
+	CASE(op) { T a = S(1).sfield; S(0).dfield = (expr); pc += 2; NEXT(); }
 /* fused compare-and-branch: register / immediate (JUMP: exec_ops.inc) */
 #define BR32(op, iop, cmp)                                                        \
-	CASE(op) { uint32_t a = S(1).u32, b = S(2).u32; if (cmp) JUMP(pc[3]); else pc += 4; NEXT(); } \
-	CASE(iop) { uint32_t a = S(1).u32, b = pc[2]; if (cmp) JUMP(pc[3]); else pc += 4; NEXT(); }
+	CASE(op) { uint32_t a = S(0).u32, b = S(1).u32; if (cmp) JUMP(pc[2]); else pc += 3; NEXT(); } \
+	CASE(iop) { uint32_t a = S(0).u32, b = pc[1]; if (cmp) JUMP(pc[2]); else pc += 3; NEXT(); }
 #define BR64(op, cmp)                                                             \
-	CASE(op) { uint64_t a = S(1).u64, b = S(2).u64; if (cmp) JUMP(pc[3]); else pc += 4; NEXT(); }
+	CASE(op) { uint64_t a = S(0).u64, b = S(1).u64; if (cmp) JUMP(pc[2]); else pc += 3; NEXT(); }
+#define BRF(op, nop, T, f, cmp)                                                   \
+	CASE(op) { T a = S(0).f, b = S(1).f; if (cmp) JUMP(pc[2]); else pc += 3; NEXT(); } \
+	CASE(nop) { T a = S(0).f, b = S(1).f; if (!(cmp)) JUMP(pc[2]); else pc += 3; NEXT(); }
 #define MEMCHECK(ea, n)                                                           \
 	if (UNLIKELY((ea) + (n) > memsize))                                       \
 		TRAP(RUNNER_TRAP_MEMORY_OOB, "out of bounds memory access")
 #define LOAD(op, T, n, dfield, conv)                                              \
 	CASE(op) {                                                                \
-		uint64_t ea = (uint64_t)S(2).u32 + pc[3];                         \
+		uint64_t ea = (uint64_t)S(1).u32 + pc[2];                         \
 		T v;                                                              \
 		MEMCHECK(ea, n);                                                  \
 		memcpy(&v, mem + ea, n);                                          \
-		S(1).dfield = conv(v);                                            \
-		pc += 4;                                                          \
+		S(0).dfield = conv(v);                                            \
+		pc += 3;                                                          \
 		NEXT();                                                           \
 	}
 #define STORE(op, T, n, sfield)                                                   \
 	CASE(op) {                                                                \
-		uint64_t ea = (uint64_t)S(1).u32 + pc[3];                         \
-		T v = (T)S(2).sfield;                                             \
+		uint64_t ea = (uint64_t)S(0).u32 + pc[2];                         \
+		T v = (T)S(1).sfield;                                             \
 		MEMCHECK(ea, n);                                                  \
 		memcpy(mem + ea, &v, n);                                          \
-		pc += 4;                                                          \
+		pc += 3;                                                          \
 		NEXT();                                                           \
 	}
 #define ID(x) (x)

@@ -2,10 +2,23 @@
  * internal.h - structures shared by the runner's stages (not an API).
  *
  * compile.c turns each validated function into `struct rcode`: a stream of
- * 32-bit words, each instruction an internal opcode followed by its
- * operands.  Operands name frame slots (64-bit cells relative to the frame
- * pointer: parameters, then locals, then operand-stack temporaries; a v128
- * takes two), so locals and constants are read in place instead of being
+ * 32-bit words.  Each instruction starts with an opcode word: the internal
+ * opcode (< IOP_COUNT) in its low half and, in its high half, the
+ * instruction's first frame-slot operand: its destination, or its first
+ * source when it has none (a store's address, a branch's condition, a
+ * call's argument base); 0 for instructions without one.  The other
+ * operands follow, one word each: further slots, immediates (64-bit ones
+ * in two words, low first), memory offsets, table/function/type indexes,
+ * branch offsets relative to the instruction's first word.  The layouts
+ * are listed with the opcodes below as "[op|packed] word word...".
+ * Packing the first slot saves a word on nearly every instruction (the
+ * internal code of a module stays under 3x its code section), and both
+ * halves are read with plain 16-bit loads, so dispatch costs what it did
+ * with a whole word per opcode.  The price is a limit: a frame has at
+ * most 65535 slots (RFRAME_MAX; the compiler refuses bigger ones).
+ * Slots are 64-bit cells relative to the frame pointer: parameters, then
+ * locals, then a small constant pool, then operand-stack temporaries; a
+ * v128 takes two.  Locals and constants are read in place instead of being
  * pushed.  exec.c runs that code with threaded dispatch; instance.c owns
  * linking, instantiation and the API of runner.h.
  */
@@ -29,57 +42,90 @@ typedef union slot {
 	void *ref;
 } slot_t;
 
-/* ---- internal opcodes (beyond the wasm op indices 0..0x2ff) ---- */
+/* ---- the opcode word ----
+ * Two 16-bit halves: the opcode (< IOP_COUNT) low, the packed slot high,
+ * so that each is read with one plain 16-bit load (no shift, no mask). */
+#define IOP_BITS 11
+#define RSLOT_SHIFT 16
+#define RFRAME_MAX 0xffffu /* most slots of a frame: indexes fit the packed half */
+
+static inline uint32_t riop_word(uint32_t op, uint32_t slot)
+{
+	return op | slot << RSLOT_SHIFT;
+}
+
+static inline uint32_t riop_op(uint32_t w)
+{
+	return w & 0xffffu;
+}
+
+static inline uint32_t riop_slot(uint32_t w)
+{
+	return w >> RSLOT_SHIFT;
+}
+
+/* ---- internal opcodes (beyond the wasm op indices 0..0x2ff) ----
+ * Wasm ops keep their index: [op|dst] a b (binary), [op|dst] a (unary),
+ * loads [op|dst] addr offset, stores [op|addr] value offset, SIMD as in
+ * exec_simd.inc; memory.size [op|dst], memory.grow [op|dst] delta,
+ * memory.copy/fill [op|d] s/val n. */
 enum {
-	IOP_MOV = 0x300,    /* dst src */
-	IOP_MOV2,           /* dst src (two slots: v128) */
-	IOP_CONST32,        /* dst imm */
-	IOP_CONST64,        /* dst lo hi */
-	IOP_CONST128,       /* dst w0 w1 w2 w3 */
-	IOP_BR,             /* off (relative to the instruction) */
-	IOP_BR_IF,          /* cond off */
-	IOP_BR_UNLESS,      /* cond off */
-	IOP_BR_TABLE,       /* idx n off0..offn */
-	IOP_RETURN,
-	IOP_CALL,           /* func base */
-	IOP_CALL_INDIRECT,  /* type table idx base */
-	IOP_UNREACHABLE,
-	IOP_LOOP_CHECK,     /* cost: fuel and interrupt check at a loop header */
-	IOP_SELECT,         /* dst a b cond */
-	IOP_SELECT128,      /* dst a b cond */
-	IOP_GLOBAL_GET,     /* dst idx */
-	IOP_GLOBAL_SET,     /* idx src */
-	IOP_GLOBAL_GET128,
-	IOP_GLOBAL_SET128,
-	IOP_TABLE_GET,      /* dst table idx */
-	IOP_TABLE_SET,      /* table idx val */
-	IOP_TABLE_SIZE,     /* dst table */
-	IOP_TABLE_GROW,     /* dst table val n */
-	IOP_TABLE_FILL,     /* table i val n */
-	IOP_TABLE_COPY,     /* dsttable srctable d s n */
-	IOP_TABLE_INIT,     /* table elem d s n */
-	IOP_ELEM_DROP,      /* elem */
-	IOP_MEMORY_INIT,    /* data d s n */
-	IOP_DATA_DROP,      /* data */
-	IOP_REF_NULL,       /* dst */
-	IOP_REF_IS_NULL,    /* dst a */
-	IOP_REF_FUNC,       /* dst func */
-	IOP_BR_EQZ64,       /* a off: jump when the i64 is zero */
-	IOP_BR_NEZ64,       /* a off */
-	IOP_RETURN1,        /* src: move one slot to fp[0] and return */
+	IOP_MOV = 0x300,    /* [op|dst] src */
+	IOP_MOV2,           /* [op|dst] src (two slots: v128) */
+	IOP_CONST32,        /* [op|dst] imm */
+	IOP_CONST64,        /* [op|dst] lo hi */
+	IOP_CONST128,       /* [op|dst] w0 w1 w2 w3 */
+	IOP_BR,             /* [op] off */
+	IOP_BR_IF,          /* [op|cond] off */
+	IOP_BR_UNLESS,      /* [op|cond] off */
+	IOP_BR_TABLE,       /* [op|idx] n off0..offn */
+	IOP_RETURN,         /* [op] */
+	IOP_CALL,           /* [op|base] func (arguments from base, results to base) */
+	IOP_CALL_INDIRECT,  /* [op|base] type table idx */
+	IOP_UNREACHABLE,    /* [op] */
+	IOP_LOOP_CHECK,     /* [op] cost: fuel and interrupt check at a loop header */
+	IOP_SELECT,         /* [op|dst] a b cond */
+	IOP_SELECT128,      /* [op|dst] a b cond */
+	IOP_GLOBAL_GET,     /* [op|dst] idx */
+	IOP_GLOBAL_SET,     /* [op|src] idx */
+	IOP_GLOBAL_GET128,  /* [op|dst] idx */
+	IOP_GLOBAL_SET128,  /* [op|src] idx */
+	IOP_TABLE_GET,      /* [op|dst] table idx */
+	IOP_TABLE_SET,      /* [op|idx] table val */
+	IOP_TABLE_SIZE,     /* [op|dst] table */
+	IOP_TABLE_GROW,     /* [op|dst] table val n */
+	IOP_TABLE_FILL,     /* [op|i] table val n */
+	IOP_TABLE_COPY,     /* [op|d] dsttable srctable s n */
+	IOP_TABLE_INIT,     /* [op|d] table elem s n */
+	IOP_ELEM_DROP,      /* [op] elem */
+	IOP_MEMORY_INIT,    /* [op|d] data s n */
+	IOP_DATA_DROP,      /* [op] data */
+	IOP_REF_NULL,       /* (unused: ref.null is a constant) */
+	IOP_REF_IS_NULL,    /* [op|dst] a */
+	IOP_REF_FUNC,       /* [op|dst] func */
+	IOP_BR_EQZ64,       /* [op|a] off: jump when the i64 is zero */
+	IOP_BR_NEZ64,       /* [op|a] off */
+	IOP_RETURN1,        /* [op|src]: move one slot to fp[0] and return */
 	/* fused compare + branch: base + (wasm compare op - first compare) */
-	IOP_BR_CMP32 = 0x330, /* a b off, ops 0x46..0x4f */
-	IOP_BR_CMP32I = 0x340, /* a imm off */
-	IOP_BR_CMP64 = 0x350, /* a b off, ops 0x51..0x5a */
-	IOP_LAST = 0x360,
-	IOP_IMM = 0x400,    /* + wasm binary op: second operand is an immediate;
-	                       + load/store op: address + constant folded in */
-	IOP_STORE_CONST = 0x700,   /* + store op: [addr value offset] */
-	IOP_STOREK_CONST = 0x740,  /* + store op: [addr k value offset] */
-	IOP_ADD2 = 0x780 - 0x28,        /* + load op: [dst a b offset], store op: [a b val offset] */
-	IOP_ADD2_CONST = 0x7c0 - 0x28,  /* + store op: [a b value offset] */
+	IOP_BR_CMP32 = 0x330, /* [op|a] b off, ops 0x46..0x4f */
+	IOP_BR_CMP32I = 0x340, /* [op|a] imm off */
+	IOP_BR_CMP64 = 0x350, /* [op|a] b off, ops 0x51..0x5a */
+	/* float compare + branch, ops 0x5b..0x66: taken when the compare holds,
+	 * or (NCMPF) when it does not: NaN makes both senses needed */
+	IOP_BR_CMPF = 0x360,  /* [op|a] b off */
+	IOP_BR_NCMPF = 0x370, /* [op|a] b off */
+	IOP_LAST = 0x380,
+	IOP_IMM = 0x400,    /* + wasm binary op: [op|dst] a imm (i64: two words);
+	                       + load op: [op|dst] addr k offset (address + constant folded in),
+	                       + store op: [op|addr] value k offset */
+	IOP_STORE_CONST = 0x700,   /* + store op: [op|addr] value offset */
+	IOP_STOREK_CONST = 0x740,  /* + store op: [op|addr] k value offset */
+	IOP_ADD2 = 0x780 - 0x28,        /* + load op: [op|dst] a b offset, store op: [op|a] b val offset */
+	IOP_ADD2_CONST = 0x7c0 - 0x28,  /* + store op: [op|a] b value offset */
 	IOP_COUNT = 0x800,
 };
+_Static_assert(IOP_COUNT == 1u << IOP_BITS && IOP_BITS <= RSLOT_SHIFT,
+	       "opcodes fit the low half of the opcode word");
 
 /* A compiled function.  ops is NULL until its first call compiles it
  * (then published atomically: see rcompile_func). */
