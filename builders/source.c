@@ -146,10 +146,12 @@ int source_facts_read(const char *dir, struct source_facts *f)
 	    git_config_get_string(&url, cfg, "remote.origin.url") == 0)
 		f->source_url = source_url_to_https(url);
 done:
-	git_config_free(cfg);
-	git_commit_free(commit);
-	git_reference_free(head);
-	git_repository_free(repo);
+	if (repo) { /* else nothing was opened, and libgit2 may not even be loaded */
+		git_config_free(cfg);
+		git_commit_free(commit);
+		git_reference_free(head);
+		git_repository_free(repo);
+	}
 	return err;
 }
 
