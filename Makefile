@@ -127,7 +127,7 @@ build/fuzz/runner_fuzz: tests/fuzz/runner_fuzz.c $(FUZZ_SRC) $(wildcard runner/*
 
 # The interpreter loop: GCC's global CSE merges the computed gotos of the
 # handlers into shared jumps, which costs branch prediction (~8% here).
-$(BUILD)/obj/runner/exec.o: CFLAGS += -fno-gcse
+$(BUILD)/obj/runner/exec.o: CFLAGS += -fno-gcse -ffp-contract=off
 
 # libFuzzer target over the WASI host calls: a generated guest calls every
 # import with fuzzed arguments; nothing outside a scratch preopen may change.

@@ -10,7 +10,11 @@
  * ("materialized") only when it must be: a local is about to be written,
  * a block boundary, a call's arguments, a branch's values.  Other tricks:
  *   - local.set after an op rewrites that op's destination to the local;
- *   - compare + br_if / if become one fused compare-and-branch;
+ *   - compare + br_if / if become one fused compare-and-branch, and an
+ *     i32.add (or i32.sub of a constant) just before it joins it too: a
+ *     loop's `i += step; if (i < n) continue` is one instruction;
+ *   - an f64 add/sub/mul and the f64 add/sub/mul reading its result are
+ *     one instruction;
  *   - binary ops with a constant right operand get an immediate form;
  *   - every branch target is resolved to a relative offset.
  * Fuel: a LOOP_CHECK at each loop header charges the loop body's
@@ -140,6 +144,43 @@ static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const stru
 	return 0;
 }
 
+/* An f64 add/sub/mul that reads the result of the f64 add/sub/mul just
+ * emitted (no label between) is emitted with it as one instruction
+ * (IOP_FF64): the first still writes its destination (a temporary, or a
+ * local it was tee'd to), the second takes the value from a register. */
+static int fuse_f64(struct comp *c, uint32_t op, const uint32_t *srcs, uint32_t dst)
+{
+	int64_t at = c->last_ins, ins;
+	uint32_t p, t, x, y, fop;
+
+	if (at < 0 || (uint32_t)at + 3 != c->len)
+		return 1;
+	p = riop_op(c->code[at]);
+	if (p < 0xa0 || p > 0xa2)
+		return 1;
+	t = riop_slot(c->code[at]);
+	if (srcs[0] != t && srcs[1] != t)
+		return 1;
+	fop = IOP_FF64 + (srcs[0] == t ? 0 : IOP_FF64_SECOND) + 3 * (p - 0xa0) + (op - 0xa0);
+	if (!rexec_supports(fop))
+		return 1;
+	x = c->code[at + 1];
+	y = c->code[at + 2];
+	c->len = (uint32_t)at;
+	c->last_ins = c->prev_ins;
+	if ((ins = rc_ins_begin(c, fop, dst, 5)) < 0)
+		return rc_oom();
+	rc_put(c, x);
+	rc_put(c, y);
+	rc_put(c, t);
+	rc_put(c, srcs[0] == t ? srcs[1] : srcs[0]);
+	rc_pop_entries(c, 2);
+	if (rc_push_entry(c, V_SLOT, WASM_F64, 0, 0) < 0)
+		return -1;
+	c->patch_ins = ins;
+	return 0;
+}
+
 static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
 {
 	uint32_t srcs[3], i, dst, nsrc, first = c->nvs - o->npop;
@@ -179,6 +220,11 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 		if ((err = rc_operand(c, first + i, &srcs[i])) < 0)
 			return err;
 	dst = o->npop ? c->vs[first].slot : rc_next_slot(c);
+	if (in->op >= 0xa0 && in->op <= 0xa2 && !imm) {
+		int err2 = fuse_f64(c, in->op, srcs, dst);
+		if (err2 <= 0)
+			return err2;
+	}
 	/* the first slot operand (the destination, else the first source)
 	 * shares the opcode word */
 	nsrc = o->npop - (uint32_t)imm;
@@ -218,12 +264,13 @@ static int emit_simple(struct comp *c, const struct wasm_instr *in, const struct
 	if ((err = rc_push_entry(c, V_SLOT, o->push, 0, 0)) < 0)
 		return err;
 	c->patch_ins = ins;
-	if ((in->op >= 0x45 && in->op <= 0x66) && !(imm && in->op >= 0x50)) {
+	if ((in->op >= 0x45 && in->op <= 0x66) && !(imm && in->op >= 0x5b)) {
 		c->cmp_ins = ins;
 		c->cmp_op = in->op;
 		c->cmp_imm = (uint8_t)imm;
 		c->cmp_a = c->code[ins + 1];
 		c->cmp_b = (in->op == 0x45 || in->op == 0x50) ? 0 : c->code[ins + 2];
+		c->cmp_bhi = imm && in->op > 0x50 ? c->code[ins + 3] : 0;
 	}
 	return 0;
 }
@@ -518,6 +565,7 @@ static int on_func_begin(void *ctx, uint32_t func, const uint8_t *locals, uint32
 	c->ncf = 0;
 	c->nlocal_refs = 0;
 	c->patch_ins = c->cmp_ins = -1;
+	c->last_ins = c->prev_ins = -1;
 	memset(&top, 0, sizeof(top));
 	top.op = 0x02;
 	top.bt_results = c->ft->results;

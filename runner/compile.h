@@ -73,7 +73,11 @@ struct comp {
 	int64_t cmp_ins;        /* last op was a fusable compare producing the top */
 	uint16_t cmp_op;
 	uint8_t cmp_imm;
-	uint32_t cmp_a, cmp_b;
+	uint32_t cmp_a, cmp_b, cmp_bhi; /* cmp_bhi: high word of an i64 immediate */
+	/* start of the last instruction emitted and of the one before it
+	 * (-1: none, or a label was bound after it): an i32.add followed by a
+	 * conditional branch becomes one instruction */
+	int64_t last_ins, prev_ins;
 	const struct wasm_functype *ft;
 	uint32_t func;          /* index of the function being compiled */
 	struct rcode *out;
@@ -90,7 +94,7 @@ struct condj {
 	int fused;
 	uint16_t op;
 	uint8_t imm;
-	uint32_t a, b;
+	uint32_t a, b, bhi;
 };
 
 int rc_oom(void);
@@ -120,7 +124,7 @@ int rc_link_label(struct comp *c, struct cframe *f, uint32_t ins, uint32_t word)
 int rc_needs_copies(struct comp *c, struct cframe *f, uint32_t skip);
 int rc_emit_br(struct comp *c, uint32_t depth);
 uint16_t rc_invert_cmp(uint16_t op);
-int64_t rc_emit_fused(struct comp *c, uint16_t op, int imm, uint32_t a, uint32_t b);
+int64_t rc_emit_fused(struct comp *c, uint16_t op, const struct condj *j);
 int rc_cond_take(struct comp *c, struct condj *j);
 int64_t rc_cond_emit(struct comp *c, const struct condj *j, int when);
 int64_t rc_emit_cond_jump(struct comp *c, int when);

@@ -165,28 +165,75 @@ uint16_t rc_invert_cmp(uint16_t op)
 	return 0x50;
 }
 
-/* Emit a conditional jump on the fused compare (already rewound): taken
- * when the compare `op` holds.  Returns the offset word position. */
-int64_t rc_emit_fused(struct comp *c, uint16_t op, int imm, uint32_t a, uint32_t b)
+/* Fuse the i32.add just emitted (register or immediate form; an i32.sub
+ * of a constant is an add of its negation) into the conditional branch
+ * `bop` being emitted: [bop|dst] a b|imm then the branch's operands
+ * (without its opcode word) and its offset.  The add still writes its
+ * destination first, so the branch may read it.  Returns the fused
+ * instruction's start, -2 when the last instruction is no such add, -1
+ * when out of memory. */
+static int64_t fuse_add(struct comp *c, uint32_t bop, uint32_t a, const uint32_t *w, uint32_t nw)
 {
+	int64_t at = c->last_ins;
+	uint32_t op, dst, x, y, i, base;
+
+	if (at < 0 || (uint32_t)at + 3 != c->len)
+		return -2;
+	op = riop_op(c->code[at]);
+	if (op != 0x6a && op != IOP_IMM + 0x6a && op != IOP_IMM + 0x6b)
+		return -2;
+	base = bop >= IOP_BR_CMP32I && bop < IOP_BR_CMP32I + 10 ? IOP_ADD_BR_CMP32I :
+	       bop >= IOP_BR_CMP32 && bop < IOP_BR_CMP32 + 10 ? IOP_ADD_BR_CMP32 :
+	       bop == IOP_BR_IF ? IOP_ADD_BR_IF : bop == IOP_BR_UNLESS ? IOP_ADD_BR_UNLESS : 0;
+	if (!base || !rexec_supports(base))
+		return -2;
+	dst = riop_slot(c->code[at]);
+	x = c->code[at + 1];
+	y = c->code[at + 2];
+	if (op == IOP_IMM + 0x6b)
+		y = 0u - y;
+	c->len = (uint32_t)at;
+	c->last_ins = c->prev_ins;
+	if (rc_ins_begin(c, base + (op == 0x6a ? 0 : IOP_ADD_IMM) +
+				    (base == IOP_ADD_BR_CMP32 || base == IOP_ADD_BR_CMP32I ?
+					     bop - (base == IOP_ADD_BR_CMP32 ? IOP_BR_CMP32 : IOP_BR_CMP32I) : 0),
+			 dst, 4 + nw) < 0)
+		return -1;
+	rc_put(c, x);
+	rc_put(c, y);
+	rc_put(c, a);
+	for (i = 0; i < nw; i++)
+		rc_put(c, w[i]);
+	return at;
+}
+
+/* Emit a conditional jump on the fused compare (already rewound): taken
+ * when the compare `op` holds, on the operands of j.  Returns the
+ * instruction start; the offset is its last word. */
+int64_t rc_emit_fused(struct comp *c, uint16_t op, const struct condj *j)
+{
+	uint32_t w[3], nw = 0, bop;
 	int64_t ins;
 
 	if (op == 0x45 || op == 0x145 || op == 0x50 || op == 0x150) {
-		uint32_t iop = op == 0x45 ? IOP_BR_UNLESS : op == 0x145 ? IOP_BR_IF :
-			       op == 0x50 ? IOP_BR_EQZ64 : IOP_BR_NEZ64;
-		if ((ins = rc_ins_begin(c, iop, a, 2)) < 0)
-			return -1;
-		rc_put(c, 0);
-		return ins;
+		bop = op == 0x45 ? IOP_BR_UNLESS : op == 0x145 ? IOP_BR_IF :
+		      op == 0x50 ? IOP_BR_EQZ64 : IOP_BR_NEZ64;
+	} else if (op <= 0x4f) {
+		bop = (j->imm ? IOP_BR_CMP32I : IOP_BR_CMP32) + (op - 0x46u);
+		w[nw++] = j->b;
+	} else {
+		bop = (j->imm ? IOP_BR_CMP64I : IOP_BR_CMP64) + (op - 0x51u);
+		w[nw++] = j->b;
+		if (j->imm)
+			w[nw++] = j->bhi;
 	}
-	if (op <= 0x4f)
-		ins = rc_ins_begin(c, (imm ? IOP_BR_CMP32I : IOP_BR_CMP32) + (op - 0x46u), a, 3);
-	else
-		ins = rc_ins_begin(c, IOP_BR_CMP64 + (op - 0x51u), a, 3);
-	if (ins < 0)
+	w[nw++] = 0; /* the offset */
+	if ((ins = fuse_add(c, bop, j->a, w, nw)) != -2)
+		return ins;
+	if ((ins = rc_ins_begin(c, bop, j->a, 1 + nw)) < 0)
 		return -1;
-	rc_put(c, b);
-	rc_put(c, 0);
+	for (uint32_t i = 0; i < nw; i++)
+		rc_put(c, w[i]);
 	return ins;
 }
 
@@ -209,8 +256,11 @@ int rc_cond_take(struct comp *c, struct condj *j)
 		j->imm = c->cmp_imm;
 		j->a = c->cmp_a;
 		j->b = c->cmp_b;
+		j->bhi = c->cmp_bhi;
 		c->len = (uint32_t)c->cmp_ins;
 		c->cmp_ins = c->patch_ins = -1;
+		c->last_ins = c->prev_ins; /* the compare is gone */
+		c->prev_ins = -1;
 	} else if ((err = rc_operand(c, c->nvs - 1, &j->a)) < 0) {
 		return err;
 	}
@@ -232,8 +282,8 @@ int64_t rc_cond_emit(struct comp *c, const struct condj *j, int when)
 		return ins;
 	}
 	if (j->fused)
-		return rc_emit_fused(c, when ? j->op : rc_invert_cmp(j->op), j->imm, j->a, j->b);
-	return rc_emit_fused(c, when ? 0x145 : 0x45, 0, j->a, 0);
+		return rc_emit_fused(c, when ? j->op : rc_invert_cmp(j->op), j);
+	return rc_emit_fused(c, when ? 0x145 : 0x45, j);
 }
 
 int64_t rc_emit_cond_jump(struct comp *c, int when)

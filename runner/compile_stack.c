@@ -41,6 +41,8 @@ int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t slot, uint32_t words)
 		return -1;
 	c->patch_ins = -1;
 	c->cmp_ins = -1;
+	c->prev_ins = c->last_ins;
+	c->last_ins = c->len;
 	c->code[c->len++] = riop_word(op, slot);
 	return c->len - 1;
 }
@@ -73,6 +75,7 @@ void rc_label_here(struct comp *c)
 {
 	c->patch_ins = -1;
 	c->cmp_ins = -1;
+	c->last_ins = c->prev_ins = -1;
 }
 
 /* ---- the virtual stack ---- */

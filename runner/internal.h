@@ -114,7 +114,23 @@ enum {
 	 * or (NCMPF) when it does not: NaN makes both senses needed */
 	IOP_BR_CMPF = 0x360,  /* [op|a] b off */
 	IOP_BR_NCMPF = 0x370, /* [op|a] b off */
-	IOP_LAST = 0x380,
+	/* i32.add fused with the conditional branch after it (the add is
+	 * done first): [op|dst] x y a b off (compare with b, ops 0x46..0x4f),
+	 * [op|dst] x y a imm off (compare with an immediate), [op|dst] x y a
+	 * off (br_if / br_unless on a); y is a slot, or with IOP_ADD_IMM
+	 * added to the opcode an immediate */
+	IOP_ADD_BR_CMP32 = 0x380,
+	IOP_ADD_BR_IF = 0x38a,
+	IOP_ADD_BR_UNLESS = 0x38b,
+	IOP_ADD_BR_CMP32I = 0x390,
+	IOP_ADD_IMM = 0x20,
+	IOP_BR_CMP64I = 0x3c0, /* [op|a] lo hi off, ops 0x51..0x5a */
+	/* an f64 add/sub/mul P, then an f64 add/sub/mul B reading its
+	 * result: [op|dst] x y t z is t = x P y, then dst = t B z, or with
+	 * IOP_FF64_SECOND dst = z B t; + 3 * (P - 0xa0) + (B - 0xa0) */
+	IOP_FF64 = 0x3d0,
+	IOP_FF64_SECOND = 0x10,
+	IOP_LAST = 0x3f0,
 	IOP_IMM = 0x400,    /* + wasm binary op: [op|dst] a imm (i64: two words);
 	                       + load op: [op|dst] addr k offset (address + constant folded in),
 	                       + store op: [op|addr] value k offset */
