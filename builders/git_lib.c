@@ -13,7 +13,7 @@
 #define WP_GIT2_SONAME "libgit2.so.1.5"
 #endif
 
-static struct wp_dynlib git2 = { WP_GIT2_SONAME, NULL, 0 };
+static struct wp_dynlib git2 = { WP_GIT2_SONAME, NULL, 0, NULL };
 
 #define FWD(ret, fail, name, params, args) WP_DYNLIB_FORWARD(git2, ret, fail, name, params, args)
 #define FWD_VOID(name, params, args) WP_DYNLIB_FORWARD_VOID(git2, name, params, args)

@@ -15,6 +15,7 @@
 #include "../common/fs.h"
 #include "../common/strv.h"
 #include "../oci/image.h"
+#include "../oci/layer.h"
 #include "../oci/publish.h"
 #include "../registry/reference.h"
 #include "../registry/registry.h"
@@ -490,6 +491,14 @@ int cmd_build(int argc, char **argv)
 	if (o.outputs.n == 0 && !o.push && wp_strv_add(&o.outputs, "oci:wasmpack-out") < 0)
 		goto report;
 
+	/* the tar layer of an image and the archives are written with
+	 * libarchive: load it while the module is read and checked */
+	if (o.format == OCI_FORMAT_IMAGE)
+		oci_layer_preload();
+	for (i = 0; i < o.outputs.n; i++)
+		if (!strncmp(o.outputs.v[i], "oci-archive:", 12) || !strncmp(o.outputs.v[i], "docker-archive:", 15))
+			oci_layer_preload();
+
 	/* 1. the module: prebuilt, or from a builder */
 	if (o.wasm) {
 		char *base = wp_path_basename(o.wasm);
@@ -511,7 +520,7 @@ int cmd_build(int argc, char **argv)
 		if (build_source_defaults(&o.src.config, &o.args, &o.env, &o.labels) < 0)
 			goto report;
 	}
-	if (load_module(br.wasm_path, &wasm, &mod) < 0 || oci_digest(wasm.data, wasm.len, wasm_digest) < 0)
+	if (load_module(br.wasm_path, &wasm, &mod) < 0)
 		goto report;
 
 	/* 2. names and outputs are checked before anything is written */
@@ -578,7 +587,9 @@ int cmd_build(int argc, char **argv)
 	}
 
 	if (o.json) {
-		json_t *s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
+		json_t *s = NULL;
+		if (oci_digest(wasm.data, wasm.len, wasm_digest) == 0)
+			s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
 		if (s && !o.wasm)
 			build_source_json(s, &br);
 		status = s ? cmd_print_json(s) : EXIT_FAIL;

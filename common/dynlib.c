@@ -3,6 +3,7 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dynlib.h"
@@ -18,13 +19,39 @@ int wp_dynlib_load(struct wp_dynlib *lib)
 	if (lib->state == 0) {
 		lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
 		lib->state = lib->handle ? 1 : -1;
-		if (!lib->handle)
-			err = wp_error_set(WP_ERROR, "cannot load %s: %s", lib->soname, dlerror());
-	} else if (lib->state < 0) {
-		err = wp_error_set(WP_ERROR, "cannot load %s", lib->soname);
+		if (!lib->handle) {
+			const char *why = dlerror();
+			lib->why = strdup(why ? why : "unknown error");
+		}
 	}
+	if (lib->state < 0)
+		err = wp_error_set(WP_ERROR, "cannot load %s: %s", lib->soname,
+				   lib->why ? lib->why : "out of memory");
 	pthread_mutex_unlock(&lock);
 	return err;
+}
+
+static void *preload_main(void *arg)
+{
+	wp_dynlib_load(arg);
+	return NULL;
+}
+
+void wp_dynlib_preload(struct wp_dynlib *lib)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int state;
+
+	pthread_mutex_lock(&lock);
+	state = lib->state;
+	pthread_mutex_unlock(&lock);
+	if (state != 0 || pthread_attr_init(&attr) != 0)
+		return;
+	/* detached: nothing waits for it but the lock in wp_dynlib_load */
+	if (pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0)
+		(void)pthread_create(&t, &attr, preload_main, lib);
+	pthread_attr_destroy(&attr);
 }
 
 int wp_dynlib_resolve(struct wp_dynlib *lib, const char *name, void *fnptr)

@@ -21,11 +21,18 @@ struct wp_dynlib {
 	const char *soname; /* "libcurl.so.4" */
 	void *handle;
 	int state;          /* 0 not tried, 1 loaded, -1 failed */
+	char *why;          /* dlerror() of the failed load */
 };
 
-/* Open the library once.  On failure the error slot names it; later calls
- * fail the same way without retrying. */
+/* Open the library once (thread-safe).  On failure the error slot names it;
+ * later calls fail the same way without retrying. */
 int wp_dynlib_load(struct wp_dynlib *lib);
+
+/* Start loading the library on a background thread, so that mapping and
+ * relocating it (~10 ms for libarchive and what it drags in) overlaps
+ * other work; the first call that needs it waits for the load to end.
+ * Without a thread it is simply loaded on first use. */
+void wp_dynlib_preload(struct wp_dynlib *lib);
 
 /* Resolve `name` into the function pointer at `fnptr` (of any function
  * pointer type), loading the library first. */

@@ -263,8 +263,7 @@ static int build_image_layer(const struct oci_build_opts *o, const uint8_t *wasm
 	if (asprintf(&file, "%s.wasm", o->name) < 0)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	if ((err = oci_layer_tar(file, wasm, len, o->created, &tar)) < 0 ||
-	    (err = oci_digest(tar.data, tar.len, diff_id)) < 0 ||
-	    (err = oci_layer_gzip(tar.data, tar.len, &gz)) < 0)
+	    (err = oci_layer_gzip(tar.data, tar.len, &gz, diff_id)) < 0)
 		goto done;
 	wp_buf_release(&tar);
 	{

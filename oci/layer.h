@@ -19,10 +19,17 @@
 int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtime,
 		  struct wp_buf *out);
 
-/* gzip (level 4, see gzip.c) with no file name and a zero mtime, like `gzip -n`,
+/* gzip (level 1, see gzip.c) with no file name and a zero mtime, like `gzip -n`,
  * compressed on every core in fixed chunks (gzip.c): the bytes do not
- * depend on the number of cores. */
-int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out);
+ * depend on the number of cores.  With `diff_id`, the calling thread also
+ * computes the SHA-256 digest of `data` (the layer's diff_id) while the
+ * other cores start compressing. */
+int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out, char *diff_id);
+
+/* Start loading libarchive in the background (see wp_dynlib_preload): a
+ * build that will write a tar layer or an archive calls it first, so the
+ * load overlaps reading and checking the module. */
+void oci_layer_preload(void);
 
 /*
  * Read the regular file `path` out of a tar layer (gzip or not, detected),

@@ -17,7 +17,7 @@
 #define WP_CURL_SONAME "libcurl.so.4"
 #endif
 
-static struct wp_dynlib curl = { WP_CURL_SONAME, NULL, 0 };
+static struct wp_dynlib curl = { WP_CURL_SONAME, NULL, 0, NULL };
 
 #define FWD(ret, fail, name, params, args) WP_DYNLIB_FORWARD(curl, ret, fail, name, params, args)
 #define FWD_VOID(name, params, args) WP_DYNLIB_FORWARD_VOID(curl, name, params, args)
