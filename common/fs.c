@@ -38,7 +38,14 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 	    (err = wp_buf_grow(out, (size_t)st.st_size)) < 0)
 		goto done;
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+		/* straight into the buffer while it has room (within its cap),
+		 * else through `chunk` (growing it, or finding the end) */
+		size_t room = out->cap > out->len + 1 ? out->cap - out->len - 1 : 0;
+		uint8_t *dst;
+		if (room > out->max - out->len)
+			room = out->max - out->len;
+		dst = room ? out->data + out->len : chunk;
+		n = read(fd, dst, room ? room : sizeof(chunk));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -52,7 +59,9 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 			err = wp_error_set(WP_ETOOBIG, "%s: larger than %zu bytes", path, max);
 			goto done;
 		}
-		if ((err = wp_buf_append(out, chunk, (size_t)n)) < 0)
+		if (dst != chunk)
+			out->len += (size_t)n;
+		else if ((err = wp_buf_append(out, chunk, (size_t)n)) < 0)
 			goto done;
 	}
 	if ((err = wp_buf_grow(out, 0)) < 0)
