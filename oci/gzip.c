@@ -47,12 +47,28 @@ struct chunk {
 	int err;
 };
 
-struct job {
+/*
+ * The input is either a caller's complete buffer, or (streaming) our own
+ * buffer of fixed capacity being appended to by oci_gzip_write() while
+ * the workers compress the chunks already complete.  A worker takes the
+ * next chunk number and waits until the bytes after that chunk exist (so
+ * it is not the last) or the input has ended.
+ */
+struct oci_gzip {
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	uint8_t *buf;        /* owned, when streaming */
 	const uint8_t *data;
+	size_t cap;
+	size_t avail;        /* bytes of input so far (under lock) */
+	int done;            /* no more input (under lock) */
 	struct chunk *chunks;
-	size_t n;
-	int level;
+	size_t maxchunks;
 	atomic_size_t next;
+	pthread_t threads[MAX_THREADS];
+	size_t started;
+	struct oci_hasher hash; /* of the streamed input: its diff_id */
+	int hashing, err;
 };
 
 /*
@@ -89,17 +105,37 @@ static int deflate_chunk(z_stream *z, const uint8_t *data, struct chunk *c, int 
 	return 0;
 }
 
+/* How many chunks `len` bytes make: an empty input is one empty chunk. */
+static size_t nchunks(size_t len)
+{
+	return len ? (len + CHUNK - 1) / CHUNK : 1;
+}
+
 static void *worker(void *arg)
 {
-	struct job *j = arg;
+	struct oci_gzip *g = arg;
 	z_stream z;
 	size_t i;
 	int ok;
 
 	memset(&z, 0, sizeof(z));
-	ok = deflateInit2(&z, j->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		j->chunks[i].err = ok ? deflate_chunk(&z, j->data, &j->chunks[i], i + 1 == j->n) : -1;
+	ok = deflateInit2(&z, LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+	while ((i = atomic_fetch_add(&g->next, 1)) < g->maxchunks) {
+		size_t start = i * CHUNK, avail;
+		int done;
+		pthread_mutex_lock(&g->lock);
+		while (!g->done && g->avail <= start + CHUNK)
+			pthread_cond_wait(&g->more, &g->lock);
+		avail = g->avail;
+		done = g->done;
+		pthread_mutex_unlock(&g->lock);
+		if (i >= nchunks(avail))
+			break; /* the input ended before this chunk */
+		g->chunks[i].in = g->data + start;
+		g->chunks[i].in_len = avail - start < CHUNK ? avail - start : CHUNK;
+		g->chunks[i].err = ok ? deflate_chunk(&z, g->data, &g->chunks[i],
+						      done && avail <= start + CHUNK) : -1;
+	}
 	if (ok)
 		deflateEnd(&z);
 	return NULL;
@@ -113,68 +149,163 @@ static void put_le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out, char *diff_id)
+/* Set up for `cap` bytes of input at `data` (`avail` of them there
+ * already, all of them if `done`), with the helper threads started (the
+ * caller's thread works too, in gzip_end). */
+static int gzip_begin(const uint8_t *data, size_t cap, size_t avail, int done,
+		      struct oci_gzip **out)
 {
-	/* ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=unix */
-	static const uint8_t header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
-	pthread_t threads[MAX_THREADS];
-	struct job j;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t i, nthreads, started = 0, total = 0;
-	uLong crc = crc32(0L, Z_NULL, 0);
-	uint8_t trailer[8];
-	int err = 0;
+	struct oci_gzip *g = calloc(1, sizeof(*g));
+	size_t i, nthreads;
 
-	memset(&j, 0, sizeof(j));
-	j.data = data;
-	j.level = LEVEL;
-	j.n = len ? (len + CHUNK - 1) / CHUNK : 1;
-	j.chunks = calloc(j.n, sizeof(*j.chunks));
-	if (!j.chunks)
+	*out = NULL;
+	if (!g)
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	for (i = 0; i < j.n; i++) {
-		j.chunks[i].in = data + i * CHUNK;
-		j.chunks[i].in_len = (i + 1 == j.n) ? len - i * CHUNK : CHUNK;
+	g->data = data;
+	g->cap = cap;
+	g->avail = avail;
+	g->done = done;
+	g->maxchunks = nchunks(cap);
+	g->chunks = calloc(g->maxchunks, sizeof(*g->chunks));
+	if (!g->chunks) {
+		free(g);
+		return wp_error_set(WP_ENOMEM, "out of memory");
 	}
-	atomic_init(&j.next, 0);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->more, NULL);
+	atomic_init(&g->next, 0);
 	nthreads = cpus > 1 ? (size_t)cpus : 1;
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;
-	if (nthreads > j.n)
-		nthreads = j.n;
-	/* this thread works too: start nthreads - 1 helpers */
+	if (nthreads > g->maxchunks)
+		nthreads = g->maxchunks;
 	for (i = 1; i < nthreads; i++)
-		if (pthread_create(&threads[started], NULL, worker, &j) == 0)
-			started++;
-	if (diff_id)
-		err = oci_digest(data, len, diff_id);
-	worker(&j);
-	for (i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+		if (pthread_create(&g->threads[g->started], NULL, worker, g) == 0)
+			g->started++;
+	*out = g;
+	return 0;
+}
+
+int oci_gzip_start(size_t cap, struct oci_gzip **out)
+{
+	uint8_t *buf = calloc(1, cap ? cap : 1); /* (fresh pages: no cost for the zeroes) */
+	int err;
+
+	*out = NULL;
+	if (!buf)
+		return wp_error_set(WP_ENOMEM, "out of memory (%zu bytes)", cap);
+	if ((err = gzip_begin(buf, cap, 0, 0, out)) < 0) {
+		free(buf);
+		return err;
+	}
+	(*out)->buf = buf;
+	if (oci_hasher_init(&(*out)->hash) < 0)
+		(*out)->err = -1;
+	else
+		(*out)->hashing = 1;
+	return 0;
+}
+
+int oci_gzip_write(struct oci_gzip *g, const void *data, size_t len)
+{
+	size_t at;
+
+	if (g->err)
+		return -1;
+	/* only this thread changes g->avail; workers read below it */
+	at = g->avail;
+	if (len > g->cap - at) {
+		g->err = -1;
+		return wp_error_set(WP_ETOOBIG, "layer larger than the %zu bytes expected", g->cap);
+	}
+	memcpy(g->buf + at, data, len);
+	if (oci_hasher_update(&g->hash, data, len) < 0)
+		g->err = -1;
+	pthread_mutex_lock(&g->lock);
+	g->avail = at + len;
+	if (at / CHUNK != (at + len) / CHUNK) /* a chunk is complete */
+		pthread_cond_broadcast(&g->more);
+	pthread_mutex_unlock(&g->lock);
+	return g->err;
+}
+
+/* End the input, compress with the helpers, write the gzip member to
+ * `out`, release everything. */
+static int gzip_end(struct oci_gzip *g, struct wp_buf *out)
+{
+	/* ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=unix */
+	static const uint8_t header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	uLong crc = crc32(0L, Z_NULL, 0);
+	uint8_t trailer[8];
+	size_t i, n, total = 0, len;
+	int err = g->err;
+
+	pthread_mutex_lock(&g->lock);
+	g->done = 1;
+	len = g->avail;
+	pthread_cond_broadcast(&g->more);
+	pthread_mutex_unlock(&g->lock);
+	worker(g);
+	for (i = 0; i < g->started; i++)
+		pthread_join(g->threads[i], NULL);
+	n = nchunks(len);
 	if (err < 0)
 		goto done;
-
-	for (i = 0; i < j.n; i++) {
-		if (j.chunks[i].err) {
+	for (i = 0; i < n; i++) {
+		if (g->chunks[i].err || (!g->chunks[i].out && len)) {
 			err = wp_error_set(WP_ENOMEM, "cannot compress the layer (zlib failed)");
 			goto done;
 		}
-		total += j.chunks[i].out_len;
+		total += g->chunks[i].out_len;
 	}
 	if ((err = wp_buf_grow(out, sizeof(header) + total + sizeof(trailer))) < 0 ||
 	    (err = wp_buf_append(out, header, sizeof(header))) < 0)
 		goto done;
-	for (i = 0; i < j.n; i++) {
-		if ((err = wp_buf_append(out, j.chunks[i].out, j.chunks[i].out_len)) < 0)
+	for (i = 0; i < n; i++) {
+		if ((err = wp_buf_append(out, g->chunks[i].out, g->chunks[i].out_len)) < 0)
 			goto done;
-		crc = crc32_combine(crc, j.chunks[i].crc, (z_off_t)j.chunks[i].in_len);
+		crc = crc32_combine(crc, g->chunks[i].crc, (z_off_t)g->chunks[i].in_len);
 	}
 	put_le32(trailer, (uint32_t)crc);
 	put_le32(trailer + 4, (uint32_t)len); /* ISIZE: the size modulo 2^32 */
 	err = wp_buf_append(out, trailer, sizeof(trailer));
 done:
-	for (i = 0; i < j.n; i++)
-		free(j.chunks[i].out);
-	free(j.chunks);
+	for (i = 0; i < g->maxchunks; i++)
+		free(g->chunks[i].out);
+	free(g->chunks);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->more);
 	return err;
+}
+
+int oci_gzip_finish(struct oci_gzip *g, struct wp_buf *out, char *diff_id)
+{
+	int err, herr = 0;
+
+	if (!g)
+		return -1;
+	if (g->hashing && diff_id)
+		herr = oci_hasher_final(&g->hash, diff_id);
+	else if (g->hashing)
+		oci_hasher_release(&g->hash);
+	err = gzip_end(g, out);
+	free(g->buf);
+	free(g);
+	return err < 0 ? err : herr;
+}
+
+int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out, char *diff_id)
+{
+	struct oci_gzip *g;
+	int err, herr = 0;
+
+	if ((err = gzip_begin(data, len, len, 1, &g)) < 0)
+		return err;
+	/* the helpers compress while this thread hashes */
+	if (diff_id)
+		herr = oci_digest(data, len, diff_id);
+	err = gzip_end(g, out);
+	free(g);
+	return err < 0 ? err : herr;
 }

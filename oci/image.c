@@ -251,28 +251,36 @@ static int blob_from_json(struct oci_blob *b, const char *mt, json_t *j)
 
 /* ---- building ---- */
 
+static int gzip_sink(void *g, const void *data, size_t len)
+{
+	return oci_gzip_write(g, data, len);
+}
+
+/* The tar is compressed while libarchive writes it: it is the module plus
+ * a 512-byte header, padding to 512 and two end blocks. */
 static int build_image_layer(const struct oci_build_opts *o, const uint8_t *wasm, size_t len,
 			     struct oci_blob *layer, char diff_id[OCI_DIGEST_SIZE])
 {
-	struct wp_buf tar = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	struct wp_buf gz = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct oci_gzip *g = NULL;
 	char *file = NULL;
 	size_t gzlen;
-	int err;
+	int err, ferr;
 
 	if (asprintf(&file, "%s.wasm", o->name) < 0)
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	if ((err = oci_layer_tar(file, wasm, len, o->created, &tar)) < 0 ||
-	    (err = oci_layer_gzip(tar.data, tar.len, &gz, diff_id)) < 0)
+	if ((err = oci_gzip_start(len + 4096, &g)) < 0)
 		goto done;
-	wp_buf_release(&tar);
+	err = oci_layer_tar_to(file, wasm, len, o->created, gzip_sink, g);
+	ferr = oci_gzip_finish(g, &gz, diff_id);
+	if (err < 0 || (err = ferr) < 0)
+		goto done;
 	{
 		uint8_t *data = wp_buf_detach(&gz, &gzlen);
 		err = oci_blob_set(layer, OCI_MT_LAYER_TAR_GZIP, data, gzlen);
 	}
 done:
 	free(file);
-	wp_buf_release(&tar);
 	wp_buf_release(&gz);
 	return err;
 }

@@ -14,13 +14,23 @@
 #include "../common/error.h"
 #include "layer.h"
 
-static la_ssize_t buf_write_cb(struct archive *a, void *ctx, const void *data, size_t len)
+struct sink {
+	int (*write)(void *ctx, const void *data, size_t len);
+	void *ctx;
+};
+
+static la_ssize_t sink_write_cb(struct archive *a, void *ctx, const void *data, size_t len)
 {
-	struct wp_buf *out = ctx;
+	struct sink *k = ctx;
 
 	(void)a;
 	/* on failure the error slot already says why (a size cap or memory) */
-	return wp_buf_append(out, data, len) < 0 ? -1 : (la_ssize_t)len;
+	return k->write(k->ctx, data, len) < 0 ? -1 : (la_ssize_t)len;
+}
+
+static int buf_write(void *ctx, const void *data, size_t len)
+{
+	return wp_buf_append(ctx, data, len);
 }
 
 static int archive_fail(struct archive *a, const char *what)
@@ -29,11 +39,12 @@ static int archive_fail(struct archive *a, const char *what)
 			    archive_error_string(a) ? archive_error_string(a) : "libarchive error");
 }
 
-int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtime,
-		  struct wp_buf *out)
+int oci_layer_tar_to(const char *name, const uint8_t *data, size_t len, time_t mtime,
+		     int (*write)(void *ctx, const void *data, size_t len), void *ctx)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
+	struct sink k = { write, ctx };
 	int err = 0;
 
 	if (!a || !e) {
@@ -42,7 +53,7 @@ int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtim
 	}
 	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, out, NULL, buf_write_cb, NULL) != ARCHIVE_OK) {
+	    archive_write_open(a, &k, NULL, sink_write_cb, NULL) != ARCHIVE_OK) {
 		err = archive_fail(a, "cannot create tar layer");
 		goto done;
 	}
@@ -67,6 +78,12 @@ done:
 	archive_entry_free(e);
 	archive_write_free(a);
 	return err;
+}
+
+int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtime,
+		  struct wp_buf *out)
+{
+	return oci_layer_tar_to(name, data, len, mtime, buf_write, out);
 }
 
 /* Strip "./" and "/" prefixes; NULL if the name climbs with "..". */

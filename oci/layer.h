@@ -26,6 +26,27 @@ int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtim
  * other cores start compressing. */
 int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out, char *diff_id);
 
+/*
+ * The same gzip, of a layer compressed while it is being written: start
+ * for at most `cap` bytes (the helper threads wait for input), write the
+ * layer in pieces (from one thread), then finish: the calling thread
+ * joins the compression, `out` receives the gzip, `diff_id` (if not NULL)
+ * the SHA-256 digest of all that was written, and `g` is freed.  Finish
+ * is called even after a failed write (it stops the helpers); it fails
+ * then too.
+ */
+struct oci_gzip;
+int oci_gzip_start(size_t cap, struct oci_gzip **g);
+int oci_gzip_write(struct oci_gzip *g, const void *data, size_t len);
+int oci_gzip_finish(struct oci_gzip *g, struct wp_buf *out, char *diff_id);
+
+/*
+ * oci_layer_tar, written through `write` (returning < 0 to stop) instead
+ * of into a buffer.
+ */
+int oci_layer_tar_to(const char *name, const uint8_t *data, size_t len, time_t mtime,
+		     int (*write)(void *ctx, const void *data, size_t len), void *ctx);
+
 /* Start loading libarchive in the background (see wp_dynlib_preload): a
  * build that will write a tar layer or an archive calls it first, so the
  * load overlaps reading and checking the module. */
