@@ -15,7 +15,6 @@
 #include "../common/fs.h"
 #include "../common/strv.h"
 #include "../oci/image.h"
-#include "../oci/layer.h"
 #include "../oci/publish.h"
 #include "../registry/reference.h"
 #include "../registry/registry.h"
@@ -490,14 +489,6 @@ int cmd_build(int argc, char **argv)
 	}
 	if (o.outputs.n == 0 && !o.push && wp_strv_add(&o.outputs, "oci:wasmpack-out") < 0)
 		goto report;
-
-	/* the tar layer of an image and the archives are written with
-	 * libarchive: load it while the module is read and checked */
-	if (o.format == OCI_FORMAT_IMAGE)
-		oci_layer_preload();
-	for (i = 0; i < o.outputs.n; i++)
-		if (!strncmp(o.outputs.v[i], "oci-archive:", 12) || !strncmp(o.outputs.v[i], "docker-archive:", 15))
-			oci_layer_preload();
 
 	/* 1. the module: prebuilt, or from a builder */
 	if (o.wasm) {

@@ -31,29 +31,6 @@ int wp_dynlib_load(struct wp_dynlib *lib)
 	return err;
 }
 
-static void *preload_main(void *arg)
-{
-	wp_dynlib_load(arg);
-	return NULL;
-}
-
-void wp_dynlib_preload(struct wp_dynlib *lib)
-{
-	pthread_attr_t attr;
-	pthread_t t;
-	int state;
-
-	pthread_mutex_lock(&lock);
-	state = lib->state;
-	pthread_mutex_unlock(&lock);
-	if (state != 0 || pthread_attr_init(&attr) != 0)
-		return;
-	/* detached: nothing waits for it but the lock in wp_dynlib_load */
-	if (pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0)
-		(void)pthread_create(&t, &attr, preload_main, lib);
-	pthread_attr_destroy(&attr);
-}
-
 int wp_dynlib_resolve(struct wp_dynlib *lib, const char *name, void *fnptr)
 {
 	void *sym;

@@ -28,12 +28,6 @@ struct wp_dynlib {
  * later calls fail the same way without retrying. */
 int wp_dynlib_load(struct wp_dynlib *lib);
 
-/* Start loading the library on a background thread, so that mapping and
- * relocating it (~10 ms for libarchive and what it drags in) overlaps
- * other work; the first call that needs it waits for the load to end.
- * Without a thread it is simply loaded on first use. */
-void wp_dynlib_preload(struct wp_dynlib *lib);
-
 /* Resolve `name` into the function pointer at `fnptr` (of any function
  * pointer type), loading the library first. */
 int wp_dynlib_resolve(struct wp_dynlib *lib, const char *name, void *fnptr);

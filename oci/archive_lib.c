@@ -11,18 +11,12 @@
 #include <archive_entry.h>
 
 #include "../common/dynlib.h"
-#include "layer.h"
 
 #ifndef WP_ARCHIVE_SONAME
 #define WP_ARCHIVE_SONAME "libarchive.so.13"
 #endif
 
 static struct wp_dynlib la = { WP_ARCHIVE_SONAME, NULL, 0, NULL };
-
-void oci_layer_preload(void)
-{
-	wp_dynlib_preload(&la);
-}
 
 #define FWD(ret, fail, name, params, args) WP_DYNLIB_FORWARD(la, ret, fail, name, params, args)
 #define FWD_VOID(name, params, args) WP_DYNLIB_FORWARD_VOID(la, name, params, args)

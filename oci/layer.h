@@ -47,11 +47,6 @@ int oci_gzip_finish(struct oci_gzip *g, struct wp_buf *out, char *diff_id);
 int oci_layer_tar_to(const char *name, const uint8_t *data, size_t len, time_t mtime,
 		     int (*write)(void *ctx, const void *data, size_t len), void *ctx);
 
-/* Start loading libarchive in the background (see wp_dynlib_preload): a
- * build that will write a tar layer or an archive calls it first, so the
- * load overlaps reading and checking the module. */
-void oci_layer_preload(void);
-
 /*
  * Read the regular file `path` out of a tar layer (gzip or not, detected),
  * into `out` (at most `max` bytes).  Entry names are compared after
