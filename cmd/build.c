@@ -511,7 +511,9 @@ int cmd_build(int argc, char **argv)
 		if (build_source_defaults(&o.src.config, &o.args, &o.env, &o.labels) < 0)
 			goto report;
 	}
-	if (load_module(br.wasm_path, &wasm, &mod) < 0)
+	/* the module's own digest is printed only by --json */
+	if (load_module(br.wasm_path, &wasm, &mod) < 0 ||
+	    (o.json && oci_digest(wasm.data, wasm.len, wasm_digest) < 0))
 		goto report;
 
 	/* 2. names and outputs are checked before anything is written */
@@ -578,9 +580,7 @@ int cmd_build(int argc, char **argv)
 	}
 
 	if (o.json) {
-		json_t *s = NULL;
-		if (oci_digest(wasm.data, wasm.len, wasm_digest) == 0)
-			s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
+		json_t *s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);
 		if (s && !o.wasm)
 			build_source_json(s, &br);
 		status = s ? cmd_print_json(s) : EXIT_FAIL;

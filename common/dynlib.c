@@ -3,7 +3,6 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dynlib.h"

@@ -68,7 +68,7 @@ struct oci_gzip {
 	pthread_t threads[MAX_THREADS];
 	size_t started;
 	struct oci_hasher hash; /* of the streamed input: its diff_id */
-	int hashing, err;
+	int err;
 };
 
 /*
@@ -201,9 +201,7 @@ int oci_gzip_start(size_t cap, struct oci_gzip **out)
 	}
 	(*out)->buf = buf;
 	if (oci_hasher_init(&(*out)->hash) < 0)
-		(*out)->err = -1;
-	else
-		(*out)->hashing = 1;
+		(*out)->err = -1; /* finish reports it */
 	return 0;
 }
 
@@ -253,7 +251,7 @@ static int gzip_end(struct oci_gzip *g, struct wp_buf *out)
 	if (err < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if (g->chunks[i].err || (!g->chunks[i].out && len)) {
+		if (g->chunks[i].err || !g->chunks[i].out) {
 			err = wp_error_set(WP_ENOMEM, "cannot compress the layer (zlib failed)");
 			goto done;
 		}
@@ -285,9 +283,9 @@ int oci_gzip_finish(struct oci_gzip *g, struct wp_buf *out, char *diff_id)
 
 	if (!g)
 		return -1;
-	if (g->hashing && diff_id)
+	if (diff_id && g->hash.ctx)
 		herr = oci_hasher_final(&g->hash, diff_id);
-	else if (g->hashing)
+	else
 		oci_hasher_release(&g->hash);
 	err = gzip_end(g, out);
 	free(g->buf);
@@ -295,17 +293,14 @@ int oci_gzip_finish(struct oci_gzip *g, struct wp_buf *out, char *diff_id)
 	return err < 0 ? err : herr;
 }
 
-int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out, char *diff_id)
+int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out)
 {
 	struct oci_gzip *g;
-	int err, herr = 0;
+	int err;
 
 	if ((err = gzip_begin(data, len, len, 1, &g)) < 0)
 		return err;
-	/* the helpers compress while this thread hashes */
-	if (diff_id)
-		herr = oci_digest(data, len, diff_id);
 	err = gzip_end(g, out);
 	free(g);
-	return err < 0 ? err : herr;
+	return err;
 }

@@ -21,10 +21,8 @@ int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtim
 
 /* gzip (level 1, see gzip.c) with no file name and a zero mtime, like `gzip -n`,
  * compressed on every core in fixed chunks (gzip.c): the bytes do not
- * depend on the number of cores.  With `diff_id`, the calling thread also
- * computes the SHA-256 digest of `data` (the layer's diff_id) while the
- * other cores start compressing. */
-int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out, char *diff_id);
+ * depend on the number of cores. */
+int oci_layer_gzip(const uint8_t *data, size_t len, struct wp_buf *out);
 
 /*
  * The same gzip, of a layer compressed while it is being written: start

@@ -150,10 +150,10 @@ static int emit_mem_addk(struct comp *c, const struct wasm_instr *in, const stru
  * local it was tee'd to), the second takes the value from a register. */
 static int fuse_f64(struct comp *c, uint32_t op, const uint32_t *srcs, uint32_t dst)
 {
-	int64_t at = c->last_ins, ins;
+	int64_t at = rc_last_ins(c, 3), ins;
 	uint32_t p, t, x, y, fop;
 
-	if (at < 0 || (uint32_t)at + 3 != c->len)
+	if (at < 0)
 		return 1;
 	p = riop_op(c->code[at]);
 	if (p < 0xa0 || p > 0xa2)
@@ -166,8 +166,7 @@ static int fuse_f64(struct comp *c, uint32_t op, const uint32_t *srcs, uint32_t 
 		return 1;
 	x = c->code[at + 1];
 	y = c->code[at + 2];
-	c->len = (uint32_t)at;
-	c->last_ins = c->prev_ins;
+	rc_drop_last(c);
 	if ((ins = rc_ins_begin(c, fop, dst, 5)) < 0)
 		return rc_oom();
 	rc_put(c, x);

@@ -101,6 +101,8 @@ int rc_oom(void);
 int rc_frame_check(struct comp *c);
 int rc_reserve(struct comp *c, uint32_t n);
 int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t slot, uint32_t words);
+int64_t rc_last_ins(struct comp *c, uint32_t words);
+void rc_drop_last(struct comp *c);
 void rc_put(struct comp *c, uint32_t w);
 void rc_put64(struct comp *c, uint64_t v);
 int rc_add_fixup(struct cframe *f, uint32_t ins, uint32_t word);

@@ -174,30 +174,31 @@ uint16_t rc_invert_cmp(uint16_t op)
  * when out of memory. */
 static int64_t fuse_add(struct comp *c, uint32_t bop, uint32_t a, const uint32_t *w, uint32_t nw)
 {
-	int64_t at = c->last_ins;
-	uint32_t op, dst, x, y, i, base;
+	int64_t at = rc_last_ins(c, 3);
+	uint32_t op, fop, dst, x, y, i;
 
-	if (at < 0 || (uint32_t)at + 3 != c->len)
+	if (at < 0)
 		return -2;
 	op = riop_op(c->code[at]);
 	if (op != 0x6a && op != IOP_IMM + 0x6a && op != IOP_IMM + 0x6b)
 		return -2;
-	base = bop >= IOP_BR_CMP32I && bop < IOP_BR_CMP32I + 10 ? IOP_ADD_BR_CMP32I :
-	       bop >= IOP_BR_CMP32 && bop < IOP_BR_CMP32 + 10 ? IOP_ADD_BR_CMP32 :
-	       bop == IOP_BR_IF ? IOP_ADD_BR_IF : bop == IOP_BR_UNLESS ? IOP_ADD_BR_UNLESS : 0;
-	if (!base || !rexec_supports(base))
+	if (bop >= IOP_BR_CMP32 && bop < IOP_BR_CMP32 + 10)
+		fop = IOP_ADD_BR_CMP32 + (bop - IOP_BR_CMP32);
+	else if (bop >= IOP_BR_CMP32I && bop < IOP_BR_CMP32I + 10)
+		fop = IOP_ADD_BR_CMP32I + (bop - IOP_BR_CMP32I);
+	else if (bop == IOP_BR_IF || bop == IOP_BR_UNLESS)
+		fop = bop == IOP_BR_IF ? IOP_ADD_BR_IF : IOP_ADD_BR_UNLESS;
+	else
+		return -2;
+	if (op != 0x6a)
+		fop += IOP_ADD_IMM;
+	if (!rexec_supports(fop))
 		return -2;
 	dst = riop_slot(c->code[at]);
 	x = c->code[at + 1];
-	y = c->code[at + 2];
-	if (op == IOP_IMM + 0x6b)
-		y = 0u - y;
-	c->len = (uint32_t)at;
-	c->last_ins = c->prev_ins;
-	if (rc_ins_begin(c, base + (op == 0x6a ? 0 : IOP_ADD_IMM) +
-				    (base == IOP_ADD_BR_CMP32 || base == IOP_ADD_BR_CMP32I ?
-					     bop - (base == IOP_ADD_BR_CMP32 ? IOP_BR_CMP32 : IOP_BR_CMP32I) : 0),
-			 dst, 4 + nw) < 0)
+	y = op == IOP_IMM + 0x6b ? 0u - c->code[at + 2] : c->code[at + 2];
+	rc_drop_last(c);
+	if (rc_ins_begin(c, fop, dst, 4 + nw) < 0)
 		return -1;
 	rc_put(c, x);
 	rc_put(c, y);
@@ -257,10 +258,7 @@ int rc_cond_take(struct comp *c, struct condj *j)
 		j->a = c->cmp_a;
 		j->b = c->cmp_b;
 		j->bhi = c->cmp_bhi;
-		c->len = (uint32_t)c->cmp_ins;
-		c->cmp_ins = c->patch_ins = -1;
-		c->last_ins = c->prev_ins; /* the compare is gone */
-		c->prev_ins = -1;
+		rc_drop_last(c); /* the compare: cmp_ins is the last instruction */
 	} else if ((err = rc_operand(c, c->nvs - 1, &j->a)) < 0) {
 		return err;
 	}

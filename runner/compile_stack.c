@@ -47,6 +47,22 @@ int64_t rc_ins_begin(struct comp *c, uint32_t op, uint32_t slot, uint32_t words)
 	return c->len - 1;
 }
 
+/* The start of the last instruction, when it is `words` long and nothing
+ * was emitted or bound as a label after it; else -1. */
+int64_t rc_last_ins(struct comp *c, uint32_t words)
+{
+	return c->last_ins >= 0 && (uint64_t)c->last_ins + words == c->len ? c->last_ins : -1;
+}
+
+/* Take back the last instruction (to emit it again, fused with the next). */
+void rc_drop_last(struct comp *c)
+{
+	c->len = (uint32_t)c->last_ins;
+	c->last_ins = c->prev_ins;
+	c->prev_ins = -1;
+	c->patch_ins = c->cmp_ins = -1;
+}
+
 void rc_put(struct comp *c, uint32_t w)
 {
 	c->code[c->len++] = w;

@@ -65,11 +65,10 @@ static void test_stream_matches_whole(void **state)
 		size_t len = sizes[s];
 		uint8_t *in = input(len);
 		struct wp_buf whole = WP_BUF_INIT(WP_BUF_UNLIMITED);
-		char d1[OCI_DIGEST_SIZE], d2[OCI_DIGEST_SIZE], d3[OCI_DIGEST_SIZE];
+		char d1[OCI_DIGEST_SIZE], d2[OCI_DIGEST_SIZE];
 
-		assert_int_equal(oci_layer_gzip(in, len, &whole, d1), 0);
-		assert_int_equal(oci_digest(in, len, d3), 0);
-		assert_string_equal(d1, d3);
+		assert_int_equal(oci_layer_gzip(in, len, &whole), 0);
+		assert_int_equal(oci_digest(in, len, d1), 0);
 		gunzip_equals(&whole, in, len);
 		for (k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
 			struct wp_buf part = WP_BUF_INIT(WP_BUF_UNLIMITED);
