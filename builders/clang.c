@@ -99,7 +99,7 @@ static int debian_clang(struct bctx *c, struct toolchain *t, int v, const char *
 	int found = 0;
 
 	snprintf(p, sizeof(p), "/usr/lib/llvm-%d/bin/wasm-ld", v);
-	if (!file_ok(p))
+	if (!tc_is_exec(p))
 		return asprintf(missing, "lld-%d", v) < 0 ? -1 : 0;
 	if (!file_ok("/usr/lib/wasm32-wasi/libc.a") || !file_ok("/usr/include/wasm32-wasi/stdio.h"))
 		return asprintf(missing, "wasi-libc") < 0 ? -1 : 0;
@@ -126,6 +126,14 @@ static int debian_clang(struct bctx *c, struct toolchain *t, int v, const char *
 	tool = tc_which(p);
 	snprintf(p, sizeof(p), "/usr/lib/llvm-%d/bin/llvm-ranlib", v);
 	t->ranlib = tool ? tool : strdup(p);
+	if (!t->cc || !t->cxx || !t->ar || !t->ranlib)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	/* every program a build runs is there before any of them runs:
+	 * llvm-ar-N and llvm-ranlib-N are in llvm-N, not clang-N or lld-N */
+	if (!tc_is_exec(t->ar) || !tc_is_exec(t->ranlib))
+		return asprintf(missing, "llvm-%d", v) < 0 ? -1 : 0;
+	if (cxx && !tc_is_exec(t->cxx))
+		return asprintf(missing, "clang-%d", v) < 0 ? -1 : 0;
 	found = finish(c, t, "/usr/lib/wasm32-wasi/libc.a", cxx ? "wasi-libc, libc++" : "wasi-libc");
 	return found < 0 ? -1 : 1;
 }
@@ -190,7 +198,7 @@ static int clang_toolchain(struct bctx *c, struct toolchain *t, int cxx)
 			r = wp_error_set(WP_ENOTFOUND, "no WASI %s toolchain: clang-%d is installed but %s is missing (apt-get install %s, or set WASI_SDK_PATH to a wasi-sdk)",
 					 cxx ? "C++" : "C", newest, missing, missing);
 		else
-			r = wp_error_set(WP_ENOTFOUND, "no WASI %s toolchain: install one with apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32%s, or set WASI_SDK_PATH to a wasi-sdk",
+			r = wp_error_set(WP_ENOTFOUND, "no WASI %s toolchain: install one with apt-get install clang-16 lld-16 llvm-16 wasi-libc libclang-rt-16-dev-wasm32%s, or set WASI_SDK_PATH to a wasi-sdk",
 					 cxx ? "C++" : "C", cxx ? " libc++-16-dev-wasm32 libc++abi-16-dev-wasm32" : "");
 		free(missing);
 		return r;

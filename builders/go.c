@@ -2,20 +2,26 @@
  * go.c - the `go` and `tinygo` builders for a go.mod project.
  *
  * Go >= 1.21 builds WASI commands itself (GOOS=wasip1 GOARCH=wasm); older
- * Go cannot (Debian bookworm ships 1.19), so detection falls through to
+ * Go cannot (Debian bookworm ships 1.19; its backports have golang-1.2x-go
+ * under /usr/lib/go-1.2x, used when go on PATH is too old), so detection
+ * falls through to
  * TinyGo (tinygo build -target=wasip1) when it is installed, and
  * otherwise says in one line what to install.  GOTOOLCHAIN=local keeps a
  * new Go from downloading another toolchain behind the user's back.
  */
+#include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/error.h"
 #include "../common/fs.h"
 #include "internal.h"
 
-#define GO_HINT "install Go >= 1.21 (GOOS=wasip1) or TinyGo (tinygo build -target=wasip1)"
+#define GO_HINT \
+	"install Go >= 1.21 (GOOS=wasip1; on Debian bookworm: golang-1.23-go from bookworm-backports) or TinyGo (tinygo build -target=wasip1)"
 
 static int go_detect(struct bctx *c, char **reason)
 {
@@ -35,36 +41,89 @@ static int go_version_ok(const char *v, int *major, int *minor)
 	return *major > 1 || (*major == 1 && *minor >= 21);
 }
 
-/* The go binary and its version (malloc'ed), or NULL when absent. */
-static char *find_go(struct bctx *c, char **version, struct wp_buf *m)
+/* Debian installs each Go as golang-1.N-go under /usr/lib/go-1.N without
+ * putting it on PATH (bookworm-backports has 1.21 to 1.23): the newest
+ * one that targets WASI, or NULL.  WASMPACK_GO_LIBDIR names another
+ * directory to look in (tests). */
+static char *debian_go(void)
 {
-	char *go = tc_which("go"), *out = NULL;
-	char *argv[] = { go, "env", "GOVERSION", NULL };
-	const char *root = getenv("GOROOT");
+	const char *libdir = getenv("WASMPACK_GO_LIBDIR");
+	char pattern[PATH_MAX];
+	glob_t g;
+	char *best = NULL;
+	int best_minor = 0;
+	size_t i, skip;
 
-	*version = NULL;
-	if (!go)
+	if (!libdir || !*libdir)
+		libdir = "/usr/lib";
+	if (snprintf(pattern, sizeof(pattern), "%s/go-1.*/bin/go", libdir) >= (int)sizeof(pattern) ||
+	    glob(pattern, 0, NULL, &g) != 0)
 		return NULL;
+	skip = strlen(libdir) + strlen("/go-1.");
+	for (i = 0; i < g.gl_pathc; i++) {
+		int minor;
+		if (sscanf(g.gl_pathv[i] + skip, "%d/", &minor) == 1 && minor >= 21 && minor > best_minor &&
+		    access(g.gl_pathv[i], X_OK) == 0) {
+			free(best);
+			best = strdup(g.gl_pathv[i]);
+			best_minor = minor;
+		}
+	}
+	globfree(&g);
+	return best;
+}
+
+/* GO's version ("go1.23.5"; malloc'ed), asked once per binary (the answer
+ * is cached under its fingerprint, added to M).  GOTOOLCHAIN=local: a
+ * go.mod naming a newer Go must not make the probe download one. */
+static char *go_version(struct bctx *c, const char *go, struct wp_buf *m)
+{
+	char *argv[] = { "/usr/bin/env", "GOTOOLCHAIN=local", (char *)go, "env", "GOVERSION", NULL };
+	const char *root = getenv("GOROOT");
+	char *out = NULL, *version;
+
 	tc_fingerprint(m, go);
 	wp_buf_printf(m, "GOROOT=%s;", root ? root : "");
 	if (tc_probe(wp_buf_cstr(m), c->dir, argv, &out) < 0) {
 		wp_error_clear();
-		*version = strdup("unknown");
+		version = strdup("unknown");
 	} else {
-		*version = tc_first_line(out);
+		version = tc_first_line(out);
 	}
 	free(out);
-	return go;
+	return version;
 }
 
 static int go_toolchain(struct bctx *c, struct toolchain *t)
 {
 	struct wp_buf m = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	char *version = NULL, *go = find_go(c, &version, &m), *tinygo = tc_which("tinygo");
+	char *version = NULL, *go = tc_which("go"), *tinygo = tc_which("tinygo");
 	int major, minor, err = 0;
 
+	if (go)
+		version = go_version(c, go, &m);
+	/* go on PATH absent or too old: a newer Debian Go beside it */
+	if (!go || !version || !go_version_ok(version, &major, &minor)) {
+		char *alt = debian_go(), *alt_version = NULL;
+		struct wp_buf am = WP_BUF_INIT(WP_BUF_UNLIMITED);
+
+		if (alt && (alt_version = go_version(c, alt, &am)) && go_version_ok(alt_version, &major, &minor)) {
+			free(go);
+			free(version);
+			go = alt;
+			version = alt_version;
+			wp_buf_release(&m);
+			m = am;
+		} else {
+			free(alt);
+			free(alt_version);
+			wp_buf_release(&am);
+		}
+	}
 	if (!go) {
 		err = wp_error_set(WP_ENOTFOUND, "no Go toolchain that targets WASI: %s", GO_HINT);
+	} else if (!version) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
 	} else if (!go_version_ok(version, &major, &minor)) {
 		err = wp_error_set(WP_ENOTFOUND, "no Go toolchain that targets WASI: %s at %s cannot build GOOS=wasip1 (needs Go >= 1.21)%s; %s",
 				   version, go, tinygo ? "" : " and TinyGo is not installed", GO_HINT);

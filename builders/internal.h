@@ -96,6 +96,8 @@ void bctx_note(struct bctx *c, const char *fmt, ...) __attribute__((format(print
 /* The full path of `name` found on PATH (or `name` itself when it holds a
  * '/' and is executable), malloc'ed; NULL when absent. */
 char *tc_which(const char *name);
+/* Whether P is a regular file we may execute. */
+int tc_is_exec(const char *p);
 /* Append "path:size:mtime;" of a file (after resolving symlinks) to b. */
 int tc_fingerprint(struct wp_buf *b, const char *path);
 /* The stdout of a probe command (argv, run in cwd), cached under the build

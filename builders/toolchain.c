@@ -40,7 +40,7 @@ void toolchain_release(struct toolchain *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int is_exec(const char *p)
+int tc_is_exec(const char *p)
 {
 	struct stat st;
 
@@ -53,7 +53,7 @@ char *tc_which(const char *name)
 	char buf[PATH_MAX];
 
 	if (strchr(name, '/'))
-		return is_exec(name) ? strdup(name) : NULL;
+		return tc_is_exec(name) ? strdup(name) : NULL;
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path; *p; p = *end ? end + 1 : end) {
@@ -65,7 +65,7 @@ char *tc_which(const char *name)
 		if (len == 0 || len + strlen(name) + 2 > sizeof(buf))
 			continue;
 		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, p, name);
-		if (is_exec(buf))
+		if (tc_is_exec(buf))
 			return strdup(buf);
 	}
 	return NULL;

@@ -88,8 +88,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 		echo "deps: adding bookworm-backports ($mirror) to apt's sources for $GO_PACKAGE" >&2
 		echo "deb $mirror bookworm-backports main" | as_root tee "$list" >/dev/null
 	fi
-	as_root apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-	as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2
+	# apt's and dpkg's chatter goes to a log, shown when something fails
+	log=$(mktemp "${TMPDIR:-/tmp}/wasmpack-deps.XXXXXX")
+	if ! { as_root apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+		as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		echo "deps: apt-get failed (whole log: $log)" >&2
+		exit 1
+	fi
+	rm -f "$log"
+	echo "deps: installed ${#missing[@]} packages" >&2
 fi
 
 # The pinned node, project-local.

@@ -6,7 +6,7 @@
 . "$WASMPACK_ROOT/tests/builders_lib.sh"
 
 if ! have clang-16 && ! have clang; then
-	skip "builders_c" "no clang (make deps installs clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32)"
+	skip "builders_c" "no clang (make deps installs clang-16 lld-16 llvm-16 wasi-libc libclang-rt-16-dev-wasm32)"
 	exit 0
 fi
 cd "$T_TMP"
@@ -113,7 +113,28 @@ check_match "--optimize without wasm-opt says so" "wasm-opt \(binaryen\) is not 
 # no compiler at all: one line saying what to install
 mkdir -p "$T_TMP/nothing"
 expect_error "no WASI C toolchain: one line naming the packages" 1 \
-	"^wasmpack: no WASI C toolchain: install one with apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32, or set WASI_SDK_PATH to a wasi-sdk$" \
+	"^wasmpack: no WASI C toolchain: install one with apt-get install clang-16 lld-16 llvm-16 wasi-libc libclang-rt-16-dev-wasm32, or set WASI_SDK_PATH to a wasi-sdk$" \
 	env PATH="$T_TMP/nothing" "$WASMPACK" build "$(sample c-plain)" -o "oci:$T_TMP/nocc.oci"
 check "no WASI C toolchain: no image" test ! -e "$T_TMP/nocc.oci"
+
+# clang-16 and lld-16 without llvm-16 (no llvm-ar-16 / llvm-ranlib-16): the
+# probe names the package before any build command runs.  llvm-16's
+# programs are hidden in a private mount namespace (needs root, as CI is).
+v=$(readlink -f "$(command -v clang-16 || command -v clang)" | sed -n 's|.*/llvm-\([0-9]*\)/.*|\1|p')
+if [ "$(id -u)" -eq 0 ] && have unshare && [ -n "$v" ]; then
+	hide=""
+	for t in "/usr/lib/llvm-$v/bin/llvm-ar" "/usr/lib/llvm-$v/bin/llvm-ranlib" \
+		"$(command -v "llvm-ar-$v")" "$(command -v "llvm-ranlib-$v")"; do
+		[ -n "$t" ] && [ -e "$t" ] && hide+=" mount --bind /dev/null $(readlink -f "$t");"
+	done
+	mkdir -p "$T_TMP/noar-proj"
+	cp -r "$(sample c-cmake)/." "$T_TMP/noar-proj/"
+	# (one line on stderr and nothing else: cmake never ran)
+	expect_error "no llvm-ar-$v: one line naming llvm-$v before anything runs" 1 \
+		"^wasmpack: no WASI C toolchain: clang-$v is installed but llvm-$v is missing \(apt-get install llvm-$v" \
+		unshare -m sh -c "$hide exec \"\$@\"" sh "$WASMPACK" build "$T_TMP/noar-proj" --builder c --no-cache -o "oci:$T_TMP/noar.oci"
+	check "no llvm-ar: no image" test ! -e "$T_TMP/noar.oci"
+else
+	skip "missing llvm-ar probe" "needs root and unshare to hide llvm-$v's programs"
+fi
 exit $T_FAILED

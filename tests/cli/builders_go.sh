@@ -11,6 +11,8 @@ cd "$T_TMP"
 dir=$(sample go)
 empty="$T_TMP/empty-path"
 mkdir -p "$empty"
+# no Debian Go trees either, unless a test makes some
+export WASMPACK_GO_LIBDIR="$T_TMP/no-go-lib"
 
 # --- no Go toolchain at all
 run env PATH="$empty" "$WASMPACK" detect "$dir"
@@ -21,7 +23,7 @@ run env PATH="$empty" "$WASMPACK" detect "$dir" --json
 check_eq "detect --json: verdicts" "go true false go.mod found" \
 	"$(jq -r '.selected + " " + ([.builders[] | select(.name == "go") | .pass, .toolchainFound, .reason] | map(tostring) | join(" "))' <<<"$T_OUT")"
 expect_error "build without Go: one line saying what to install" 1 \
-	"^wasmpack: no Go toolchain that targets WASI: install Go >= 1.21 \(GOOS=wasip1\) or TinyGo \(tinygo build -target=wasip1\)$" \
+	"^wasmpack: no Go toolchain that targets WASI: install Go >= 1.21 \(GOOS=wasip1; on Debian bookworm: golang-1.23-go from bookworm-backports\) or TinyGo \(tinygo build -target=wasip1\)$" \
 	env PATH="$empty" "$WASMPACK" build "$dir" -o "oci:$T_TMP/nogo.oci"
 check "build without Go: no image" test ! -e "$T_TMP/nogo.oci"
 
@@ -75,10 +77,28 @@ check_match "Go too old but TinyGo present: tinygo build -target=wasip1" \
 	"^ARGS=build -target=wasip1 -opt=2 -o .*/go-hello.wasm \.$" "$(cat "$T_TMP/tinygo-called" 2>/dev/null)"
 check_match "tinygo: the builder is reported" "tinygo builder \(tinygo 0\.31\.2 \(wasip1\)\)" "$B_ERR"
 
-# --- the real compile, where a Go that targets WASI exists
+# --- go on PATH too old: the newest Debian go-1.N (N >= 21) beside it
+lib="$T_TMP/go-lib"
+mkdir -p "$lib/go-1.19/bin" "$lib/go-1.21/bin" "$lib/go-1.22/bin"
+cp "$old/go" "$lib/go-1.19/bin/go"
+sed 's/go1\.22\.4/go1.21.9/' "$fake/go" >"$lib/go-1.21/bin/go"
+cp "$fake/go" "$lib/go-1.22/bin/go"
+chmod +x "$lib"/go-1.*/bin/go
+rm -f "$T_TMP/go-called"
+WASMPACK_GO_LIBDIR="$lib" PATH="$old:$PATH" build_ok debian-go "$dir" --no-cache
+check_match "go 1.19 on PATH: Debian's newest go-1.N is used" "go builder \(go1\.22\.4 \(GOOS=wasip1\)\)" "$B_ERR"
+check "Debian's go-1.22 ran the build" test -s "$T_TMP/go-called"
+run env WASMPACK_GO_LIBDIR="$lib" PATH="$empty" "$WASMPACK" detect "$dir"
+check_match "no go on PATH at all: Debian's go-1.22 is found" "selected: go \(project go-hello\)" "$T_OUT"
+
+# --- the real compile: the Go that make deps installs (golang-1.23-go from
+# bookworm-backports, /usr/lib/go-1.23), or one on PATH, or TinyGo
+unset WASMPACK_GO_LIBDIR
 real=""
-if have go && [[ "$(go env GOVERSION 2>/dev/null)" =~ ^go1\.(2[1-9]|[3-9][0-9]) ]]; then
+if have go && [[ "$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null)" =~ ^go1\.(2[1-9]|[3-9][0-9]) ]]; then
 	real=go
+elif compgen -G "/usr/lib/go-1.2[1-9]/bin/go" >/dev/null; then
+	real="Debian go-1.2x"
 elif have tinygo; then
 	real=tinygo
 fi
@@ -87,6 +107,6 @@ if [ -n "$real" ]; then
 		runs_as "go (real $real)" "$T_TMP/go-real.wasm" "WHO=gopher" $'upper: A B\nwho: gopher' 2 a b
 	fi
 else
-	skip "go-hello real compile" "no Go >= 1.21 and no TinyGo on this machine (bookworm ships Go 1.19)"
+	not_ok "go-hello real compile" "no Go >= 1.21 (make deps installs golang-1.23-go from bookworm-backports) and no TinyGo"
 fi
 exit $T_FAILED
