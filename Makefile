@@ -12,6 +12,7 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
+NPROC     := $(shell nproc 2>/dev/null || echo 2)
 PKG_CONFIG ?= pkg-config
 PKGS      := libarchive openssl jansson libcurl libgit2 zlib
 
@@ -80,17 +81,17 @@ deps:
 # Everything the tests need is installed first, then built, then run; the
 # last line printed is "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all unit tools
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit tools
 	@scripts/run-tests.sh $(BUILD)
 
 check: test
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@scripts/demo.sh $(BUILD)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@for b in bench/*.sh; do echo "== $$b"; WASMPACK=$(abspath $(BIN)) bash $$b || exit 1; done
 
 install: $(BIN)
