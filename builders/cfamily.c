@@ -458,6 +458,26 @@ done:
 	return err;
 }
 
+int cfamily_require_tools(struct bctx *c)
+{
+	struct cscan s;
+	const char *tool = NULL;
+	char *path = NULL;
+	int err;
+
+	if ((err = cfamily_scan(c, &s)) < 0)
+		return err;
+	if (s.kind == CPROJ_CMAKE)
+		tool = "cmake";
+	else if (s.kind == CPROJ_MAKE)
+		tool = "make";
+	if (tool && !(path = tc_which(tool)))
+		err = wp_error_set(WP_ENOTFOUND, "%s needs %s, which is not installed (apt-get install %s)", s.file, tool, tool);
+	free(path);
+	cscan_release(&s);
+	return err;
+}
+
 int cfamily_build(struct bctx *c, int emscripten)
 {
 	struct cscan s;

@@ -229,12 +229,14 @@ static int c_toolchain(struct bctx *c, struct toolchain *t)
 		return err;
 	err = clang_toolchain(c, t, s.cxx);
 	cscan_release(&s);
-	return err;
+	return err < 0 ? err : cfamily_require_tools(c);
 }
 
 static int cpp_toolchain(struct bctx *c, struct toolchain *t)
 {
-	return clang_toolchain(c, t, 1);
+	int err = clang_toolchain(c, t, 1);
+
+	return err < 0 ? err : cfamily_require_tools(c);
 }
 
 static int c_build(struct bctx *c)

@@ -65,7 +65,6 @@ static int em_toolchain(struct bctx *c, struct toolchain *t)
 	char *ver = NULL;
 	int err = 0;
 
-	(void)c;
 	if (!(t->cc = tc_which("emcc"))) {
 		return wp_error_set(WP_ENOTFOUND,
 				    "emscripten is not installed (apt-get install emscripten)");
@@ -75,6 +74,8 @@ static int em_toolchain(struct bctx *c, struct toolchain *t)
 	t->ranlib = tc_which("emranlib");
 	if (!t->cxx || !t->ar || !t->ranlib)
 		return wp_error_set(WP_ENOTFOUND, "emscripten is incomplete: em++, emar or emranlib is missing (apt-get install emscripten)");
+	if ((err = cfamily_require_tools(c)) < 0)
+		return err;
 	tc_fingerprint(&m, t->cc);
 	ver = em_version(t->cc, &m);
 	if (!m.data || !ver || asprintf(&t->display, "emscripten %s", ver) < 0 ||

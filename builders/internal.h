@@ -124,6 +124,9 @@ int cfamily_detect(struct bctx *c, int want_cxx, char **reason);
 /* Build a C/C++ project with the drivers in c->tc.  emscripten selects
  * emcc's flags. */
 int cfamily_build(struct bctx *c, int emscripten);
+/* The build system the project's shape needs (cmake, make) is installed:
+ * part of the toolchain probe, before any build command runs. */
+int cfamily_require_tools(struct bctx *c);
 /* CMake's project(NAME VERSION x) from CMakeLists.txt, when present. */
 int cfamily_facts(struct bctx *c);
 

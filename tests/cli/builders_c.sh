@@ -117,6 +117,16 @@ expect_error "no WASI C toolchain: one line naming the packages" 1 \
 	env PATH="$T_TMP/nothing" "$WASMPACK" build "$(sample c-plain)" -o "oci:$T_TMP/nocc.oci"
 check "no WASI C toolchain: no image" test ! -e "$T_TMP/nocc.oci"
 
+# a CMake or Makefile project on a machine without cmake/make: the probe
+# says so in one line before anything runs
+for shape in c-cmake:CMakeLists.txt:cmake c-make:Makefile:make; do
+	IFS=: read -r sname file tool <<<"$shape"
+	expect_error "$sname without $tool: one line naming the package" 1 \
+		"^wasmpack: $file needs $tool, which is not installed \(apt-get install $tool\)$" \
+		env PATH="$T_TMP/nobin" "$WASMPACK" build "$(sample "$sname")" --no-cache -o "oci:$T_TMP/no$tool.oci"
+	check "$sname without $tool: no image" test ! -e "$T_TMP/no$tool.oci"
+done
+
 # clang-16 and lld-16 without llvm-16 (no llvm-ar-16 / llvm-ranlib-16): the
 # probe names the package before any build command runs.  llvm-16's
 # programs are hidden in a private mount namespace (needs root, as CI is).
