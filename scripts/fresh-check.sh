@@ -147,6 +147,9 @@ say "make demo exited $demo_rc after $(($(date +%s) - start)) s"
 say "make test (log: $logs/test.log)"
 test_rc=0
 in_root 'cd /root/wasmpack && make test' >"$logs/test.log" 2>&1 || test_rc=$?
+# what the fresh machine received, for the record
+in_root "dpkg-query -W -f='\${Package} \${Version}\n'" >"$logs/packages.txt" 2>/dev/null || true
+chroot "$base" dpkg-query -W -f='${Package}\n' 2>/dev/null | sort >"$logs/packages-base.txt" || true
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/test.log" | tail -n1 || true)
 missing=$(grep -E '^ +SKIP .*(not installed|is missing|not found|no .* on this machine)' "$logs/test.log" || true)
 say "make test exited $test_rc: ${summary:-no summary line} after $(($(date +%s) - start)) s"
@@ -157,6 +160,7 @@ fail=0
 [ "$test_rc" -eq 0 ] || { say "FAILED: make test exited $test_rc"; fail=1; }
 [[ "$summary" =~ ^[0-9]+\ passed,\ 0\ failed ]] || { say "FAILED: make test did not end with 0 failed"; fail=1; }
 [ -z "$missing" ] || { say "FAILED: suites skipped for a missing tool:"; echo "$missing" >&2; fail=1; }
+say "packages: $(wc -l <"$logs/packages-base.txt") in the minimal root, $(wc -l <"$logs/packages.txt") after make deps ($logs/packages.txt)"
 if [ "$fail" -eq 0 ]; then
 	say "passed: make demo and make test ($summary) on a fresh $suite"
 fi
