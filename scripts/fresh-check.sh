@@ -90,6 +90,11 @@ trap 'exit 130' INT TERM HUP
 say "copying the cached root"
 cp -a "$base" "$fresh"
 mnt() { mount "$@" && mounts+=("${!#}"); }
+# the root is a mount point of its own, private, as a machine's root is:
+# tests that make a mount namespace (unshare -m) need that, and nothing
+# mounted inside it reaches the host
+mnt --bind "$fresh" "$fresh"
+mount --make-private "$fresh"
 mnt -t proc proc "$fresh/proc"
 mnt --rbind /sys "$fresh/sys"
 mnt --make-rslave "$fresh/sys"
