@@ -360,6 +360,7 @@ static int set_name(struct bctx *c, struct builder_result *r)
 static int from_cache(struct bctx *c, const char *key, struct builder_result *r, int *hit)
 {
 	struct wp_buf meta = WP_BUF_INIT(WP_BUF_UNLIMITED), wasm = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char digest[OCI_DIGEST_SIZE];
 	json_t *j = NULL;
 	char *path = NULL;
 	int err = 0;
@@ -370,8 +371,15 @@ static int from_cache(struct bctx *c, const char *key, struct builder_result *r,
 		goto done;
 	}
 	j = json_loadb((const char *)meta.data, meta.len, 0, NULL);
-	if (!j || !json_is_string(json_object_get(j, "name")))
-		goto done; /* a damaged entry is a miss */
+	/* a damaged or altered entry (its module does not have the digest
+	 * recorded when it was stored) is a miss: built again, stored anew */
+	if (!j || !json_is_string(json_object_get(j, "name")) ||
+	    !json_is_string(json_object_get(j, "digest")) || oci_digest(wasm.data, wasm.len, digest) < 0 ||
+	    strcmp(digest, json_string_value(json_object_get(j, "digest"))) != 0) {
+		wp_error_clear();
+		bctx_note(c, "build cache entry damaged (its module does not match the digest recorded when it was stored): building again");
+		goto done;
+	}
 	free(c->name);
 	free(c->version);
 	c->name = strdup(json_string_value(json_object_get(j, "name")));
@@ -458,19 +466,22 @@ done:
 static int store(struct bctx *c, const char *key, const struct builder_result *r)
 {
 	struct wp_buf wasm = WP_BUF_INIT(MODULE_MAX);
-	json_t *j = json_pack("{s:s, s:s?, s:s?, s:s, s:I}", "name", c->name ? c->name : c->dirname,
-			      "version", c->version, "toolchain", r->toolchain, "builder", r->builder,
-			      "sizeBuilt", (json_int_t)r->size_built);
-	char *text = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	char digest[OCI_DIGEST_SIZE];
+	json_t *j = NULL;
+	char *text = NULL;
 	uint64_t max;
 	int err;
 
-	if (!text) {
+	if ((err = wp_fs_read_file(r->wasm_path, MODULE_MAX, &wasm)) < 0 ||
+	    (err = oci_digest(wasm.data, wasm.len, digest)) < 0)
+		goto done;
+	j = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:s}", "name", c->name ? c->name : c->dirname, "version",
+		      c->version, "toolchain", r->toolchain, "builder", r->builder, "sizeBuilt",
+		      (json_int_t)r->size_built, "digest", digest);
+	if (!j || !(text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT))) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = wp_fs_read_file(r->wasm_path, MODULE_MAX, &wasm)) < 0)
-		goto done;
 	if ((err = cache_max(&max)) < 0)
 		goto done;
 	/* a cache that cannot be written is not a failed build */
@@ -559,6 +570,16 @@ int builder_build(const struct builder_opts *o, struct builder_result *r)
 		goto done;
 	r->tmp_dir = c.out_dir;
 	use_cache = !o->no_cache && !o->dry_run && c.ops != &builder_prebuilt;
+	if (use_cache) {
+		char *root = NULL;
+		/* a cache another user could have written is not used at all */
+		if (cache_root(&root) < 0) {
+			bctx_note(&c, "build cache not used: %s", wp_error_last());
+			wp_error_clear();
+			use_cache = 0;
+		}
+		free(root);
+	}
 	if (use_cache) {
 		uint64_t max;
 		if ((err = cache_max(&max)) < 0 || (err = cache_key(&c, key)) < 0 || (err = from_cache(&c, oci_digest_hex(key), r, &hit)) < 0)

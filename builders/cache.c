@@ -20,6 +20,26 @@
 #define WASM_MAX (1024ULL * 1024 * 1024)
 #define TMP_GRACE 3600 /* seconds before an orphaned temporary file is removed */
 
+/* Only a directory of our own, which no one else may write, is trusted
+ * (ccache and Go's build cache refuse others' too): a module or a build
+ * tree planted in it would be packaged or run as ours. */
+static int check_private(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return wp_error_errno(WP_EIO, "%s", dir);
+	if (!S_ISDIR(st.st_mode))
+		return wp_error_set(WP_EINVALID, "%s is not a directory", dir);
+	if (st.st_uid != geteuid())
+		return wp_error_set(WP_EINVALID, "%s is owned by uid %u, not by this user (uid %u)", dir,
+				    (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return wp_error_set(WP_EINVALID, "%s is writable by %s (mode %04o)", dir,
+				    st.st_mode & S_IWOTH ? "everyone" : "its group", (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
 int cache_root(char **out)
 {
 	const char *over = getenv("WASMPACK_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
@@ -38,7 +58,7 @@ int cache_root(char **out)
 		return wp_error_set(WP_ENOTFOUND, "no cache directory: neither XDG_CACHE_HOME nor HOME is set");
 	if (!p)
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	if ((err = wp_fs_mkdirs(p, 0755, NULL)) < 0) {
+	if ((err = wp_fs_mkdirs(p, 0755, NULL)) < 0 || (err = check_private(p)) < 0) {
 		free(p);
 		return err;
 	}
@@ -57,7 +77,7 @@ int cache_subdir(const char *sub, char **out)
 	free(root);
 	if (!p)
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	if ((err = wp_fs_mkdirs(p, 0755, NULL)) < 0) {
+	if ((err = wp_fs_mkdirs(p, 0755, NULL)) < 0 || (err = check_private(p)) < 0) {
 		free(p);
 		return err;
 	}

@@ -398,9 +398,69 @@ static int work_dir(struct bctx *c, char **out)
 	return *out ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
 }
 
+/* What a reused CMake build tree was left as: the configure command, the
+ * toolchain file and CMakeCache.txt, hashed into WORK/tree.sha256 after a
+ * build.  A tree whose state differs (a launcher or compiler planted in
+ * its cache, another configuration) is never reused: it is removed and
+ * configured afresh. */
+static int tree_state(const char *bdir, const char *tcfile, const struct wp_strv *argv, char out[OCI_DIGEST_SIZE])
+{
+	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char *cache = wp_path_join(bdir, "CMakeCache.txt");
+	size_t i;
+	int err;
+
+	if (!cache)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < argv->n; i++)
+		wp_buf_printf(&b, "%s\n", argv->v[i]);
+	wp_buf_printf(&b, "--\n");
+	if ((err = wp_fs_read_file(tcfile, 1 << 20, &b)) == WP_ENOTFOUND)
+		err = 0, wp_error_clear();
+	if (err == 0 && (err = wp_buf_printf(&b, "\n--\n")) == 0 && (err = wp_fs_read_file(cache, 64 << 20, &b)) == 0)
+		err = oci_digest(b.data, b.len, out);
+	free(cache);
+	wp_buf_release(&b);
+	return err;
+}
+
+static int tree_check(const char *work, const char *bdir, const char *tcfile, const struct wp_strv *argv)
+{
+	char want[OCI_DIGEST_SIZE], *rec = wp_path_join(work, "tree.sha256");
+	struct wp_buf have = WP_BUF_INIT(OCI_DIGEST_SIZE);
+	int keep, err = 0;
+
+	if (!rec)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	keep = wp_fs_read_file(rec, OCI_DIGEST_SIZE, &have) == 0 && tree_state(bdir, tcfile, argv, want) == 0 &&
+	       have.len == strlen(want) && memcmp(have.data, want, have.len) == 0;
+	wp_error_clear();
+	if (!keep) {
+		unlink(rec);
+		if ((err = wp_fs_remove_tree(bdir)) == 0)
+			err = wp_fs_mkdirs(bdir, 0755, NULL);
+	}
+	free(rec);
+	wp_buf_release(&have);
+	return err;
+}
+
+static int tree_record(const char *work, const char *bdir, const char *tcfile, const struct wp_strv *argv)
+{
+	char state[OCI_DIGEST_SIZE], *rec = wp_path_join(work, "tree.sha256");
+	int err;
+
+	if (!rec)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	if ((err = tree_state(bdir, tcfile, argv, state)) == 0)
+		err = wp_fs_write_atomic(rec, state, strlen(state), 0644);
+	free(rec);
+	return err;
+}
+
 static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 {
-	struct wp_strv argv = { NULL, 0 };
+	struct wp_strv argv = { NULL, 0 }, configure = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
 	char *work = NULL, *bdir = NULL, *tcfile = NULL;
 	int err, i, lock = -1;
@@ -415,8 +475,6 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 		if ((err = wp_fs_mkdirs(bdir, 0755, NULL)) < 0 || (lock = err = wp_fs_lock_dir(work)) < 0)
 			goto done;
 		if (!emscripten && (err = write_cmake_toolchain(c, tcfile, f)) < 0)
-			goto done;
-		if ((err = stamps_take(bdir, NULL, &old)) < 0)
 			goto done;
 	}
 	if (emscripten && (err = wp_strv_add(&argv, "emcmake")) < 0)
@@ -433,11 +491,15 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 		err = wp_strv_addf(&argv, "-DCMAKE_TOOLCHAIN_FILE=%s", tcfile);
 	if (err < 0 || (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
+	if (!c->o->dry_run && ((err = tree_check(work, bdir, tcfile, &argv)) < 0 ||
+			       (err = stamps_take(bdir, NULL, &old)) < 0))
+		goto done;
 	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
 		goto done;
 	}
-	wp_strv_release(&argv);
+	configure = argv;
+	argv = (struct wp_strv){ NULL, 0 };
 	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "--build")) < 0 ||
 	    (err = wp_strv_add(&argv, bdir)) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0)
 		goto done;
@@ -445,12 +507,14 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 		err = i < 0 ? i : err;
 		goto done;
 	}
-	if (!c->o->dry_run)
-		err = artifact_find(c, bdir, "CMakeFiles", &old, &c->artifact);
+	if (!c->o->dry_run && (err = artifact_find(c, bdir, "CMakeFiles", &old, &c->artifact)) == 0 &&
+	    tree_record(work, bdir, tcfile, &configure) < 0)
+		wp_error_clear(); /* not recorded: the next build configures afresh */
 done:
 	if (lock >= 0)
 		wp_fs_unlock(lock);
 	wp_strv_release(&argv);
+	wp_strv_release(&configure);
 	stamps_release(&old);
 	free(work);
 	free(bdir);

@@ -112,4 +112,65 @@ image_module "$T_TMP/c2.oci" "$T_TMP/c2.wasm"
 check "concurrent builds give the same module" cmp "$T_TMP/c1.wasm" "$T_TMP/c2.wasm"
 check_eq "concurrent builds leave one complete entry and no temporary files" "1 1 0" \
 	"$(ls "$WASMPACK_CACHE_DIR/modules" | grep -c '\.json$') $(ls "$WASMPACK_CACHE_DIR/modules" | grep -c '\.wasm$') $(ls "$WASMPACK_CACHE_DIR/modules" | grep -c 'tmp')"
+
+# --- a damaged or altered cache (issue 11, items 24 and 25)
+export WASMPACK_CACHE_DIR="$T_TMP/cache3"
+dir=$(sample c-plain)
+build_ok good "$dir"
+image_module "$T_TMP/good.oci" "$T_TMP/good.wasm"
+entry=$(ls "$WASMPACK_CACHE_DIR"/modules/*.wasm)
+for damage in empty garbage swapped; do
+	case $damage in
+	empty) : >"$entry" ;;
+	garbage) head -c 5000 /dev/urandom >"$entry" ;;
+	swapped) cp "$TESTDATA/hello/hello.wasm" "$entry" ;;
+	esac
+	build_ok "damaged-$damage" "$dir"
+	check_match "a $damage cache entry is noticed and the project built again" \
+		"build cache entry damaged.*built c-plain with the c builder" "$(tr '\n' ' ' <<<"$B_ERR")"
+	check "a $damage cache entry: the image holds the real module" cmp "$T_TMP/good.wasm" "$T_TMP/damaged-$damage.wasm"
+	build_ok "repaired-$damage" "$dir"
+	check_match "a $damage cache entry is repaired: the next build hits" "compile skipped" "$B_ERR"
+done
+
+# a compiler launcher planted in a reused CMake build tree never runs
+dir=$(sample c-cmake)
+build_ok cmake1 "$dir"
+tree=$(dirname "$(ls "$WASMPACK_CACHE_DIR"/work/*/build/CMakeCache.txt)")
+printf '#!/bin/sh\ntouch %s/planted-ran\nexec "$@"\n' "$T_TMP" >"$T_TMP/launcher"
+chmod +x "$T_TMP/launcher"
+printf 'CMAKE_C_COMPILER_LAUNCHER:STRING=%s\n' "$T_TMP/launcher" >>"$tree/CMakeCache.txt"
+echo '/* touched */' >>"$dir/main.c"
+build_ok cmake2 "$dir"
+check "a launcher planted in CMakeCache.txt of a reused build tree did not run" test ! -e "$T_TMP/planted-ran"
+check "... and the tree was configured afresh" sh -c "! grep -q planted '$tree/CMakeCache.txt' && ! grep -q launcher '$tree/CMakeCache.txt'"
+echo '/* touched again */' >>"$dir/main.c"
+build_ok cmake3 "$dir"
+check_match "an untouched build tree is still reused (incremental)" "Building C object CMakeFiles/calc.dir/main.c.o" "$B_ERR"
+if grep -q 'Building C object CMakeFiles/ops' <<<"$B_ERR"; then
+	not_ok "an untouched build tree is reused: ops.c is not compiled again" "$B_ERR"
+else
+	ok "an untouched build tree is reused: ops.c is not compiled again"
+fi
+
+# a cache directory someone else could write is not used at all
+dir=$(sample c-plain)
+for bad in others group; do
+	c="$T_TMP/cache-$bad"
+	mkdir -p "$c"
+	case $bad in others) chmod 0777 "$c" ;; group) chmod 0775 "$c" ;; esac
+	WASMPACK_CACHE_DIR="$c" build_ok "shared-$bad" "$dir"
+	check_match "a cache directory writable by $bad is not used, and the build says so" \
+		"build cache not used: $c is writable by" "$B_ERR"
+	check "a cache directory writable by $bad: nothing was stored in it" test -z "$(ls -A "$c")"
+done
+if [ "$(id -u)" -eq 0 ]; then
+	c="$T_TMP/cache-owned"
+	mkdir -p "$c/modules" && chown -R nobody "$c"
+	WASMPACK_CACHE_DIR="$c" build_ok shared-owner "$dir"
+	check_match "a cache directory owned by another user is not used" \
+		"build cache not used: $c is owned by uid [0-9]+, not by this user" "$B_ERR"
+else
+	skip "cache owned by another user" "needs root to chown the directory"
+fi
 exit $T_FAILED
