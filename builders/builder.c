@@ -32,7 +32,7 @@
 #include "inputs.h"
 #include "internal.h"
 
-#define CACHE_FORMAT "wasmpack-build-cache 1"
+#define CACHE_FORMAT "wasmpack-build-cache 2"
 #define MODULE_MAX (1024UL * 1024 * 1024)
 
 static const struct builder_ops *const order[BUILDER_COUNT] = {
@@ -325,6 +325,8 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 		      c->o->debug ? "debug" : "release", c->o->keep_debug, c->bin ? c->bin : "-",
 		      c->wasm ? c->wasm : "-", c->dirname,
 		      c->o->config && c->o->config->name ? c->o->config->name : "-");
+	wp_buf_printf(&k, "strict-wasi %d\nstack %llu\n", c->o->strict_wasi,
+		      (unsigned long long)c->o->stack_size);
 	wp_buf_printf(&k, "optimize %d ", c->o->optimize);
 	if (c->o->optimize && wasm_opt_path(&opt))
 		tc_fingerprint(&k, opt);

@@ -20,12 +20,18 @@
 #define BUILDERS_BUILDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
 /* The detection order, documented for users (README, `wasmpack detect`). */
 #define BUILDER_ORDER "rust, go, tinygo, assemblyscript, cpp, c, emscripten, prebuilt"
 #define BUILDER_COUNT 8
+
+/* The stack C-family modules are linked with: wasi-sdk's and emscripten's
+ * 64 KiB default overflow in real CLIs (rapidjson's pretty); 1 MiB ran
+ * every program tried. */
+#define BUILDER_STACK_SIZE (1024 * 1024)
 
 /* Receives compiler output (as it happens) and wasmpack's own notes
  * (whole lines starting with "wasmpack: note: "). */
@@ -37,6 +43,8 @@ struct builder_opts {
 	int debug;              /* debug profile instead of release */
 	int keep_debug;         /* keep DWARF and the name section */
 	int optimize;           /* run wasm-opt -O2 when installed */
+	int strict_wasi;        /* no WASI emulation libraries, no compat shims */
+	uint64_t stack_size;    /* linked stack size in bytes; 0: BUILDER_STACK_SIZE */
 	int no_cache;           /* neither read nor write the build cache */
 	int dry_run;            /* plan only: run nothing that writes */
 	const char *bin;        /* the binary to build (Rust) or NULL */

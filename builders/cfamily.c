@@ -197,31 +197,47 @@ static void flags_release(struct flags *f)
 	free(f->ldflags);
 }
 
+/* The drivers as CC/CXX (with the target, sysroot and header search) and
+ * the flags, for make and plain builds; CMake gets the same through its
+ * toolchain file. */
 static int make_flags(struct bctx *c, int emscripten, struct flags *f)
 {
 	const struct toolchain *t = &c->tc;
-	const char *opt = c->o->debug ? "-O0 -g" : "-O2";
-	int r = 0;
+	struct wp_buf cc = WP_BUF_INIT(WP_BUF_UNLIMITED), cxx = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_buf cf = WP_BUF_INIT(WP_BUF_UNLIMITED), ld = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	int err = 0;
 
 	memset(f, 0, sizeof(*f));
+	wp_buf_puts(&cc, t->cc);
+	wp_buf_puts(&cxx, t->cxx);
+	wp_buf_puts(&cf, c->o->debug ? "-O0 -g" : "-O2");
 	if (emscripten) {
-		r |= asprintf(&f->cc, "%s", t->cc) < 0;
-		r |= asprintf(&f->cxx, "%s", t->cxx) < 0;
-		r |= asprintf(&f->cflags, "%s", opt) < 0;
-		r |= asprintf(&f->cxxflags, "%s", opt) < 0;
-		r |= asprintf(&f->ldflags, "-sSTANDALONE_WASM --oformat=wasm") < 0;
+		wp_buf_puts(&ld, "-sSTANDALONE_WASM --oformat=wasm");
 	} else {
-		char sys[PATH_MAX + 16] = "";
-		if (t->sysroot)
-			snprintf(sys, sizeof(sys), " --sysroot=%s", t->sysroot);
-		r |= asprintf(&f->cc, "%s --target=%s%s", t->cc, t->target, sys) < 0;
-		r |= asprintf(&f->cxx, "%s --target=%s%s%s%s", t->cxx, t->target, sys, t->cxxinc ? " -isystem " : "",
-			      t->cxxinc ? t->cxxinc : "") < 0;
-		r |= asprintf(&f->cflags, "%s", opt) < 0;
-		r |= asprintf(&f->cxxflags, "%s -fno-exceptions", opt) < 0;
-		r |= asprintf(&f->ldflags, "%s", "") < 0;
+		if (t->sysroot) {
+			wp_buf_printf(&cc, " --target=%s --sysroot=%s", t->target, t->sysroot);
+			wp_buf_printf(&cxx, " --target=%s --sysroot=%s", t->target, t->sysroot);
+		} else {
+			wp_buf_printf(&cc, " --target=%s", t->target);
+			wp_buf_printf(&cxx, " --target=%s", t->target);
+		}
+		if ((err = cwasi_includes(t, 0, &cc)) < 0 || (err = cwasi_includes(t, 1, &cxx)) < 0 ||
+		    (err = cwasi_cflags(c, &cf)) < 0)
+			goto done;
 	}
-	return r ? wp_error_set(WP_ENOMEM, "out of memory") : 0;
+	if ((err = cwasi_ldflags(c, emscripten, &ld)) < 0)
+		goto done;
+	if (!(f->cc = strdup(wp_buf_cstr(&cc))) || !(f->cxx = strdup(wp_buf_cstr(&cxx))) ||
+	    !(f->cflags = strdup(wp_buf_cstr(&cf))) ||
+	    asprintf(&f->cxxflags, "%s%s", wp_buf_cstr(&cf), emscripten ? "" : " -fno-exceptions") < 0 ||
+	    !(f->ldflags = strdup(wp_buf_cstr(&ld) + (*wp_buf_cstr(&ld) == ' '))))
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+done:
+	wp_buf_release(&cc);
+	wp_buf_release(&cxx);
+	wp_buf_release(&cf);
+	wp_buf_release(&ld);
+	return err;
 }
 
 /* Split "a b c" on spaces into argv (our own strings only: no quoting). */
@@ -243,17 +259,46 @@ static int add_words(struct wp_strv *v, const char *s)
 	return err;
 }
 
-/* Run a step, explaining a failure on `throw` under -fno-exceptions. */
+/* What a header WASI lacks usually means. */
+static const char *header_hint(const char *h)
+{
+	static const struct { const char *header, *hint; } hints[] = {
+		{ "setjmp.h", "setjmp/longjmp need the WebAssembly exception-handling instructions, which this toolchain does not emit for WASI" },
+		{ "pthread.h", "WASI preview1 has no threads" },
+		{ "sys/socket.h", "WASI preview1 has no sockets API" },
+		{ "netdb.h", "WASI preview1 has no sockets API" },
+		{ "sys/wait.h", "WASI has no processes (fork, exec, wait)" },
+		{ "spawn.h", "WASI has no processes (fork, exec, wait)" },
+		{ "termios.h", "WASI has no terminals" },
+		{ "dlfcn.h", "WASI has no dynamic loading" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (!strcmp(h, hints[i].header))
+			return hints[i].hint;
+	return NULL;
+}
+
+/* Run a step, explaining a failure on `throw` under -fno-exceptions and a
+ * header that WASI does not have. */
 static int run_step(struct bctx *c, int i, int emscripten)
 {
 	struct wp_buf tail = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char *header = NULL, *from = NULL;
 	int err = bctx_run(c, i, &tail);
 
 	if (err < 0 && !emscripten && strstr(wp_buf_cstr(&tail), "with exceptions disabled")) {
 		char msg[2048];
 		snprintf(msg, sizeof(msg), "%s", wp_error_last());
 		err = wp_error_set(err, "%s (%s)", msg, THROW_HINT);
+	} else if (err < 0 && !emscripten && c->tc.clanginc && cwasi_missing_header(wp_buf_cstr(&tail), &header, &from) > 0) {
+		const char *hint = header_hint(header);
+		err = wp_error_set(err, "%s is not available in WASI (wasi-libc): included from %s%s%s", header, from,
+				   hint ? "; " : "", hint ? hint : "");
 	}
+	free(header);
+	free(from);
 	wp_buf_release(&tail);
 	return err;
 }
@@ -286,7 +331,7 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct flags
 	wp_strv_release(&argv);
 	if ((err = add_words(&argv, s->cxxsrc.n ? f->cxx : f->cc)) < 0 ||
 	    (err = add_words(&argv, s->cxxsrc.n ? f->cxxflags : f->cflags)) < 0 ||
-	    (emscripten && (err = wp_strv_add(&argv, "-sSTANDALONE_WASM")) < 0) ||
+	    (err = add_words(&argv, f->ldflags)) < 0 ||
 	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	if (mixed)
@@ -347,30 +392,43 @@ done:
 	return err;
 }
 
-static int write_cmake_toolchain(struct bctx *c, const char *path, const struct flags *f)
+/* The toolchain file: compilers, archiver, flags, and our WASI platform
+ * (cwasi.c) on CMAKE_MODULE_PATH, as wasi-sdk's toolchain file does. */
+static int write_cmake_toolchain(struct bctx *c, const char *path, const char *modules)
 {
-	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED), cinc = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_buf cxxinc = WP_BUF_INIT(WP_BUF_UNLIMITED), cf = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_buf ld = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	const struct toolchain *t = &c->tc;
 	int err;
 
+	if ((err = cwasi_includes(t, 0, &cinc)) < 0 || (err = cwasi_includes(t, 1, &cxxinc)) < 0 ||
+	    (err = cwasi_cflags(c, &cf)) < 0 || (err = cwasi_ldflags(c, 0, &ld)) < 0)
+		goto done;
 	wp_buf_printf(&b, "# written by wasmpack: a WASI (wasm32) cross build\n"
+			  "list(APPEND CMAKE_MODULE_PATH \"%s\")\n"
 			  "set(CMAKE_SYSTEM_NAME WASI)\nset(CMAKE_SYSTEM_VERSION 1)\n"
 			  "set(CMAKE_SYSTEM_PROCESSOR wasm32)\n"
 			  "set(CMAKE_C_COMPILER \"%s\")\nset(CMAKE_CXX_COMPILER \"%s\")\n"
 			  "set(CMAKE_C_COMPILER_TARGET %s)\nset(CMAKE_CXX_COMPILER_TARGET %s)\n"
 			  "set(CMAKE_AR \"%s\" CACHE FILEPATH \"\")\nset(CMAKE_RANLIB \"%s\" CACHE FILEPATH \"\")\n"
-			  "set(CMAKE_EXECUTABLE_SUFFIX \".wasm\")\n"
+			  "set(CMAKE_C_FLAGS_INIT \"%s%s\")\n"
 			  "set(CMAKE_CXX_FLAGS_INIT \"-fno-exceptions%s%s\")\n"
+			  "set(CMAKE_EXE_LINKER_FLAGS_INIT \"%s\")\n"
 			  "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n"
 			  "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)\n"
 			  "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)\n",
-		      t->cc, t->cxx, t->target, t->target, t->ar, t->ranlib, t->cxxinc ? " -isystem " : "",
-		      t->cxxinc ? t->cxxinc : "");
+		      modules, t->cc, t->cxx, t->target, t->target, t->ar, t->ranlib, wp_buf_cstr(&cinc),
+		      wp_buf_cstr(&cf), wp_buf_cstr(&cxxinc), wp_buf_cstr(&cf), wp_buf_cstr(&ld) + 1);
 	if (t->sysroot)
 		wp_buf_printf(&b, "set(CMAKE_SYSROOT \"%s\")\n", t->sysroot);
-	(void)f;
 	err = b.data ? wp_fs_write_atomic(path, b.data, b.len, 0644) : wp_error_set(WP_ENOMEM, "out of memory");
+done:
 	wp_buf_release(&b);
+	wp_buf_release(&cinc);
+	wp_buf_release(&cxxinc);
+	wp_buf_release(&cf);
+	wp_buf_release(&ld);
 	return err;
 }
 
@@ -462,7 +520,7 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 {
 	struct wp_strv argv = { NULL, 0 }, configure = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
-	char *work = NULL, *bdir = NULL, *tcfile = NULL;
+	char *work = NULL, *bdir = NULL, *tcfile = NULL, *modules = NULL;
 	int err, i, lock = -1;
 
 	if ((err = work_dir(c, &work)) < 0)
@@ -474,7 +532,8 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 	if (!c->o->dry_run) {
 		if ((err = wp_fs_mkdirs(bdir, 0755, NULL)) < 0 || (lock = err = wp_fs_lock_dir(work)) < 0)
 			goto done;
-		if (!emscripten && (err = write_cmake_toolchain(c, tcfile, f)) < 0)
+		if (!emscripten && ((err = cwasi_cmake_platform(work, &modules)) < 0 ||
+				    (err = write_cmake_toolchain(c, tcfile, modules)) < 0))
 			goto done;
 	}
 	if (emscripten && (err = wp_strv_add(&argv, "emcmake")) < 0)
@@ -482,8 +541,18 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "-S")) < 0 ||
 	    (err = wp_strv_add(&argv, c->dir)) < 0 || (err = wp_strv_add(&argv, "-B")) < 0 ||
 	    (err = wp_strv_add(&argv, bdir)) < 0 ||
-	    (err = wp_strv_addf(&argv, "-DCMAKE_BUILD_TYPE=%s", c->o->debug ? "Debug" : "Release")) < 0)
+	    (err = wp_strv_addf(&argv, "-DCMAKE_BUILD_TYPE=%s", c->o->debug ? "Debug" : "Release")) < 0 ||
+	    /* a module is one program: no shared libraries, no test targets */
+	    (err = wp_strv_add(&argv, "-DBUILD_SHARED_LIBS=OFF")) < 0 ||
+	    (err = wp_strv_add(&argv, "-DBUILD_TESTING=OFF")) < 0)
 		goto done;
+	if (!emscripten && c->tc.sysroot) {
+		/* projects test it (wasm3): a real wasi-sdk's root */
+		const char *end = strstr(c->tc.sysroot, "/share/wasi-sysroot");
+		if (end && (err = wp_strv_addf(&argv, "-DWASI_SDK_PREFIX=%.*s", (int)(end - c->tc.sysroot),
+					       c->tc.sysroot)) < 0)
+			goto done;
+	}
 	if (emscripten)
 		err = wp_strv_add(&argv, "-DCMAKE_EXECUTABLE_SUFFIX=.wasm") < 0 ||
 		      wp_strv_addf(&argv, "-DCMAKE_EXE_LINKER_FLAGS=%s", f->ldflags) < 0 ? WP_ENOMEM : 0;
@@ -519,6 +588,7 @@ done:
 	free(work);
 	free(bdir);
 	free(tcfile);
+	free(modules);
 	return err;
 }
 

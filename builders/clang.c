@@ -112,6 +112,9 @@ static int debian_clang(struct bctx *c, struct toolchain *t, int v, const char *
 		return asprintf(missing, "libc++-%d-dev-wasm32 libc++abi-%d-dev-wasm32", v, v) < 0 ? -1 : 0;
 	if (file_ok(p))
 		t->cxxinc = strdup(p);
+	snprintf(p, sizeof(p), "/usr/lib/llvm-%d/lib/clang/%d/include", v, v);
+	if (file_ok(p) && (!(t->clanginc = strdup(p)) || !(t->libcinc = strdup("/usr/include/wasm32-wasi"))))
+		return wp_error_set(WP_ENOMEM, "out of memory");
 	/* the resolved driver finds wasm-ld beside it, whatever PATH holds */
 	t->cc = realpath(cc, NULL);
 	if (!t->cc)

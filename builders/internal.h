@@ -23,6 +23,8 @@ struct toolchain {
 	char *target;   /* --target / rust triple / GOOS value */
 	char *sysroot;  /* --sysroot for a wasi-sdk layout */
 	char *cxxinc;   /* Debian's wasm32 libc++ include directory */
+	char *clanginc; /* Debian: clang's own headers (stddef.h ...), searched */
+	char *libcinc;  /* ... with wasi-libc's and nothing else (-nostdinc) */
 	char *tool;     /* rustc, go, tinygo, node */
 	char *tool2;    /* cargo, npm */
 };
@@ -124,6 +126,24 @@ int cfamily_detect(struct bctx *c, int want_cxx, char **reason);
 /* Build a C/C++ project with the drivers in c->tc.  emscripten selects
  * emcc's flags. */
 int cfamily_build(struct bctx *c, int emscripten);
+/* --- C for WASI (cwasi.c) --- */
+
+/* The stack size modules are linked with (--stack-size or the default). */
+uint64_t cwasi_stack_size(const struct bctx *c);
+/* Append (each with a leading space) the compile flags that enable
+ * wasi-libc's emulations (none with --strict-wasi). */
+int cwasi_cflags(const struct bctx *c, struct wp_buf *b);
+/* Append the link flags: the stack size, the emulation libraries. */
+int cwasi_ldflags(const struct bctx *c, int emscripten, struct wp_buf *b);
+/* Append the header search: wasi-libc's (and libc++'s) headers only. */
+int cwasi_includes(const struct toolchain *t, int cxx, struct wp_buf *b);
+/* Write WORK/cmake-modules/Platform/WASI.cmake; *module_dir (malloc'ed)
+ * goes on CMAKE_MODULE_PATH. */
+int cwasi_cmake_platform(const char *work, char **module_dir);
+/* Whether compiler output OUT says a header was not found: 1 with the
+ * header and the file including it (malloc'ed), 0 when not. */
+int cwasi_missing_header(const char *out, char **header, char **from);
+
 /* The build system the project's shape needs (cmake, make) is installed:
  * part of the toolchain probe, before any build command runs. */
 int cfamily_require_tools(struct bctx *c);

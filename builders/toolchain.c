@@ -35,6 +35,8 @@ void toolchain_release(struct toolchain *t)
 	free(t->target);
 	free(t->sysroot);
 	free(t->cxxinc);
+	free(t->clanginc);
+	free(t->libcinc);
 	free(t->tool);
 	free(t->tool2);
 	memset(t, 0, sizeof(*t));

@@ -13,6 +13,7 @@
 #include "../builders/source.h"
 #include "../common/error.h"
 #include "../common/fs.h"
+#include "../common/size.h"
 #include "../common/strv.h"
 #include "../oci/image.h"
 #include "../oci/publish.h"
@@ -57,6 +58,9 @@ const char cmd_build_usage[] =
 	"  --optimize           run wasm-opt -O2 on the module (binaryen)\n"
 	"  --bin NAME           the binary to build when the project has several (Rust)\n"
 	"  --no-cache           neither use nor fill the build cache\n"
+	"  --stack-size BYTES   C/C++ stack size (K, M suffixes; default 1M)\n"
+	"  --strict-wasi        no WASI emulation libraries (signal, clocks, getpid,\n"
+	"                       mman): code needing them fails to build\n"
 	"  --dry-run            print the commands the build would run, build nothing\n"
 	"\n"
 	"wasmpack.json in DIR may set builder, wasm, bin, buildArgs, name, args, env\n"
@@ -121,7 +125,8 @@ static int parse_platform(struct build_opts *o, const char *s)
 
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
-       OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN };
+       OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
+       OPT_STRICT_WASI, OPT_STACK_SIZE };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -144,6 +149,8 @@ static const struct option build_options[] = {
 	{ "optimize", no_argument, NULL, OPT_OPTIMIZE },
 	{ "bin", required_argument, NULL, OPT_BIN },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "strict-wasi", no_argument, NULL, OPT_STRICT_WASI },
+	{ "stack-size", required_argument, NULL, OPT_STACK_SIZE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -223,6 +230,16 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_BIN:
 			o->src.bin = optarg;
+			break;
+		case OPT_STRICT_WASI:
+			o->src.strict_wasi = 1;
+			break;
+		case OPT_STACK_SIZE:
+			/* a multiple of 16 (the stack pointer's alignment), at most 1 GiB */
+			if (wp_parse_size(optarg, &o->src.stack_size) < 0 || o->src.stack_size % 16 ||
+			    o->src.stack_size > (1u << 30))
+				return cmd_usage_error("build", "--stack-size needs a size in bytes, a multiple of 16 up to 1G (K, M suffixes), not '%s'",
+						       optarg);
 			break;
 		case OPT_NO_CACHE:
 			o->src.no_cache = 1;
@@ -426,6 +443,8 @@ static int build_from_source(struct build_opts *o, struct builder_result *br)
 		.debug = o->src.debug,
 		.keep_debug = o->src.keep_debug,
 		.optimize = o->src.optimize,
+		.strict_wasi = o->src.strict_wasi,
+		.stack_size = o->src.stack_size,
 		.no_cache = o->src.no_cache,
 		.dry_run = o->src.dry_run,
 		.bin = o->src.bin,

@@ -32,6 +32,10 @@ const char *build_source_conflict(const struct build_source *s)
 		return "--bin";
 	if (s->dry_run)
 		return "--dry-run";
+	if (s->strict_wasi)
+		return "--strict-wasi";
+	if (s->stack_size)
+		return "--stack-size";
 	return NULL;
 }
 

@@ -15,7 +15,8 @@
 
 struct build_source {
 	const char *builder;
-	int debug, keep_debug, optimize, no_cache, dry_run;
+	int debug, keep_debug, optimize, no_cache, dry_run, strict_wasi;
+	uint64_t stack_size;
 	const char *bin;
 	struct builder_config config;
 };

@@ -88,10 +88,10 @@ check "failed compile: no image written" test ! -e "$T_TMP/broken.oci"
 dir=$(sample c-make)
 run "$WASMPACK" build "$dir" --dry-run -o "oci:$T_TMP/dry.oci"
 check_eq "--dry-run exits 0" 0 "$T_RC"
-check_match "--dry-run prints the make command" "^cd .*src && make -j[0-9]+ 'CC=.*--target=wasm32-wasi' .* CFLAGS=-O2 " "$T_OUT"
+check_match "--dry-run prints the make command" "^cd .*src && make -j[0-9]+ 'CC=.*--target=wasm32-wasi[^']*' .* 'CFLAGS=-O2 -D_WASI_EMULATED_SIGNAL" "$T_OUT"
 check "--dry-run writes no image" test ! -e "$T_TMP/dry.oci"
 run "$WASMPACK" build "$dir" --dry-run --debug
-check_match "--debug builds without optimisation, with -g" "'CFLAGS=-O0 -g'" "$T_OUT"
+check_match "--debug builds without optimisation, with -g" "'CFLAGS=-O0 -g -D_WASI_EMULATED_" "$T_OUT"
 
 # --- --optimize: wasm-opt when installed, else a note
 dir=$(sample c-plain)

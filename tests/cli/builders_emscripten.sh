@@ -43,7 +43,7 @@ if have cmake && build_ok em-cmake "$(sample c-cmake)" --builder emscripten; the
 	check_match "emscripten CMake: emcmake configured it" "emcmake|Emscripten|calc" "$B_ERR"
 fi
 run "$WASMPACK" build "$dir" --builder emscripten --dry-run
-check_match "--dry-run with --builder emscripten: emcc -sSTANDALONE_WASM" "emcc -O2 .*-sSTANDALONE_WASM src/greet.c src/main.c -o " "$T_OUT"
+check_match "--dry-run with --builder emscripten: emcc -sSTANDALONE_WASM" "emcc -O2 .*-sSTANDALONE_WASM .*-sTOTAL_STACK=1048576 src/greet.c src/main.c -o " "$T_OUT"
 
 # no WASI clang on PATH: detection picks emscripten
 mkdir -p "$T_TMP/emonly"

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# What a C build for WASI needs beyond the compiler (issue 12), on sample
+# projects shaped like real ones, built with no flags and run under node's
+# WASI and `wasmpack run` with the same output:
+#   c-wasi-cmake  a shared library, a test target that uses setjmp, a
+#                 program testing the WASI platform variable (CMake)
+#   c-posix       signal, clock, times, getpid, mmap (wasi-libc emulations)
+#   c-stack       needs ~200 KiB of stack
+#   c-setjmp      includes a header WASI lacks: one honest line
+. "$(dirname "$0")/../lib.sh"
+. "$WASMPACK_ROOT/tests/builders_lib.sh"
+
+if ! have clang-16 && ! have clang; then
+	skip "builders_wasi" "no clang (make deps installs clang-16 lld-16 llvm-16 wasi-libc libclang-rt-16-dev-wasm32)"
+	exit 0
+fi
+cd "$T_TMP"
+
+# --- CMake: our WASI platform (Platform/WASI.cmake), no shared libraries,
+# no test targets
+dir=$(sample c-wasi-cmake)
+if build_ok wasi-cmake "$dir"; then
+	runs_as "cmake project with WASI platform" "$T_TMP/wasi-cmake.wasm" "" \
+		$'platform: wasi\nrect 3 4: 12\ntri 3 4: 6' 0 rect 3 4 tri 3 4
+	check_match "add_library(SHARED) becomes static, with CMake's own warning" \
+		"ADD_LIBRARY called with SHARED option but the target platform does not" "$B_ERR"
+	check_match "the test target (setjmp) is not built: BUILD_TESTING=OFF" "built shapes with the c builder" "$B_ERR"
+	check_eq "the project name comes from project()" "shapes" \
+		"$(annotation "$T_TMP/wasi-cmake.oci" org.opencontainers.image.title)"
+fi
+
+# --- wasi-libc's emulations are on by default; --strict-wasi turns them off
+dir=$(sample c-posix)
+if build_ok posix "$dir"; then
+	runs_as "signal/clock/times/getpid/mmap through wasi-libc's emulations" "$T_TMP/posix.wasm" "" \
+		$'signal: installed\nclock: ok\ntimes: ok\ngetpid: positive\nmmap: mapped' 0
+fi
+run "$WASMPACK" build "$dir" --strict-wasi --no-cache -o "oci:$T_TMP/strict.oci"
+check_eq "--strict-wasi: the emulated calls do not build" 1 "$T_RC"
+check_match "--strict-wasi: wasi-libc says what is missing" "_WASI_EMULATED_SIGNAL" "$T_ERR"
+check "--strict-wasi: no image" test ! -e "$T_TMP/strict.oci"
+
+# --- a 1 MiB stack by default; --stack-size overrides it
+dir=$(sample c-stack)
+if build_ok stack "$dir"; then
+	runs_as "a program needing 200 KiB of stack runs" "$T_TMP/stack.wasm" "" "sum: 1275" 0
+fi
+build_ok stack64 "$dir" --stack-size 64K
+run "$WASMPACK" build "$dir" --stack-size 64K --dry-run
+check_match "--stack-size 64K is passed to the linker" "-Wl,-z,stack-size=65536 " "$T_OUT"
+run "$WASMPACK" run "$T_TMP/stack64.wasm"
+check_match "with a 64 KiB stack the same program traps (the default is what makes it run)" \
+	"out of bounds memory access" "$T_ERR"
+build_ok stack2m "$dir" --stack-size 2M
+check_match "another --stack-size is another cache entry" "built c-stack" "$B_ERR"
+expect_error "--stack-size that is not a size: a usage error" 2 "^wasmpack build: --stack-size needs a size in bytes" \
+	"$WASMPACK" build "$dir" --stack-size lots
+expect_error "--stack-size not a multiple of 16: a usage error" 2 "^wasmpack build: --stack-size needs a size in bytes, a multiple of 16" \
+	"$WASMPACK" build "$dir" --stack-size 1001
+
+# --- a header WASI does not have: the last line says which, from where, why
+dir=$(sample c-setjmp)
+run "$WASMPACK" build "$dir" --no-cache -o "oci:$T_TMP/setjmp.oci"
+check_eq "setjmp.h: the build fails" 1 "$T_RC"
+check_eq "setjmp.h: the last line names the header, the file and the WASI limit" \
+	"wasmpack: setjmp.h is not available in WASI (wasi-libc): included from src/main.c; setjmp/longjmp need the WebAssembly exception-handling instructions, which this toolchain does not emit for WASI" \
+	"$(tail -n1 <<<"$T_ERR")"
+check "setjmp.h: glibc's headers were never searched" sh -c "! grep -q 'bits/' <<EOT
+$T_ERR
+EOT"
+check "setjmp.h: no image" test ! -e "$T_TMP/setjmp.oci"
+exit $T_FAILED
