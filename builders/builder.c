@@ -115,9 +115,12 @@ static int bctx_init(struct bctx *c, const struct builder_opts *o)
 	if (!(c->dir = strdup(real)) || !(c->dirname = wp_path_basename(real)))
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	c->bin = o->bin;
+	c->target = o->target;
 	if (o->config) {
 		if (!c->bin)
 			c->bin = o->config->bin;
+		if (!c->target)
+			c->target = o->config->target;
 		c->wasm = o->config->wasm;
 		c->build_args = o->config->build_args;
 		c->nbuild_args = o->config->nbuild_args;
@@ -325,8 +328,8 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 		      c->o->debug ? "debug" : "release", c->o->keep_debug, c->bin ? c->bin : "-",
 		      c->wasm ? c->wasm : "-", c->dirname,
 		      c->o->config && c->o->config->name ? c->o->config->name : "-");
-	wp_buf_printf(&k, "strict-wasi %d\nstack %llu\n", c->o->strict_wasi,
-		      (unsigned long long)c->o->stack_size);
+	wp_buf_printf(&k, "strict-wasi %d\nstack %llu\ntarget %s\n", c->o->strict_wasi,
+		      (unsigned long long)c->o->stack_size, c->target ? c->target : "-");
 	wp_buf_printf(&k, "optimize %d ", c->o->optimize);
 	if (c->o->optimize && wasm_opt_path(&opt))
 		tc_fingerprint(&k, opt);

@@ -48,6 +48,7 @@ struct builder_opts {
 	int no_cache;           /* neither read nor write the build cache */
 	int dry_run;            /* plan only: run nothing that writes */
 	const char *bin;        /* the binary to build (Rust) or NULL */
+	const char *target;     /* the CMake/make target to build, or NULL */
 	const struct builder_config *config; /* wasmpack.json, or NULL */
 	const char *const *exclude; /* paths that are never inputs (outputs) */
 	size_t nexclude;

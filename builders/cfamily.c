@@ -373,7 +373,8 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	    (err = wp_strv_addf(&argv, "CFLAGS=%s", f->cflags)) < 0 ||
 	    (err = wp_strv_addf(&argv, "CXXFLAGS=%s", f->cxxflags)) < 0 ||
 	    (err = wp_strv_addf(&argv, "LDFLAGS=%s", f->ldflags)) < 0 ||
-	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
+	    (c->target && (err = wp_strv_add(&argv, c->target)) < 0))
 		goto done;
 	(void)s;
 	if ((i = bctx_step(c, copy, NULL, argv.v)) < 0) {
@@ -520,7 +521,7 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 {
 	struct wp_strv argv = { NULL, 0 }, configure = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
-	char *work = NULL, *bdir = NULL, *tcfile = NULL, *modules = NULL;
+	char *work = NULL, *bdir = NULL, *tcfile = NULL, *modules = NULL, *target = NULL;
 	int err, i, lock = -1;
 
 	if ((err = work_dir(c, &work)) < 0)
@@ -561,7 +562,7 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 	if (err < 0 || (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	if (!c->o->dry_run && ((err = tree_check(work, bdir, tcfile, &argv)) < 0 ||
-			       (err = stamps_take(bdir, NULL, &old)) < 0))
+			       (err = stamps_take(bdir, NULL, &old)) < 0 || (err = cmake_api_query(bdir)) < 0))
 		goto done;
 	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
@@ -569,8 +570,14 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 	}
 	configure = argv;
 	argv = (struct wp_strv){ NULL, 0 };
+	/* only the program: not the tests, benchmarks, examples beside it */
+	if (!c->o->dry_run && (err = cmake_api_pick(c, bdir, &target)) < 0)
+		goto done;
 	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "--build")) < 0 ||
 	    (err = wp_strv_add(&argv, bdir)) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0)
+		goto done;
+	if ((target || c->target) &&
+	    ((err = wp_strv_add(&argv, "--target")) < 0 || (err = wp_strv_add(&argv, target ? target : c->target)) < 0))
 		goto done;
 	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
@@ -589,6 +596,7 @@ done:
 	free(bdir);
 	free(tcfile);
 	free(modules);
+	free(target);
 	return err;
 }
 

@@ -101,6 +101,8 @@ static int parse(struct builder_config *c, json_t *root)
 			err = dup_string(c, v, k, &c->wasm);
 		} else if (!strcmp(k, "bin")) {
 			err = dup_string(c, v, k, &c->bin);
+		} else if (!strcmp(k, "target")) {
+			err = dup_string(c, v, k, &c->target);
 		} else if (!strcmp(k, "name")) {
 			err = dup_string(c, v, k, &c->name);
 		} else if (!strcmp(k, "buildArgs")) {
@@ -113,7 +115,7 @@ static int parse(struct builder_config *c, json_t *root)
 			err = dup_map(c, v, k, &c->labels, &c->nlabels);
 		} else {
 			return wp_error_set(WP_EINVALID,
-					    "%s: unknown key \"%s\" (known: builder, wasm, bin, buildArgs, name, args, env, labels)",
+					    "%s: unknown key \"%s\" (known: builder, wasm, bin, target, buildArgs, name, args, env, labels)",
 					    c->path, k);
 		}
 		if (err < 0)
@@ -183,6 +185,7 @@ void builder_config_release(struct builder_config *c)
 	free(c->builder);
 	free(c->wasm);
 	free(c->bin);
+	free(c->target);
 	free(c->name);
 	free_strings(c->build_args, c->nbuild_args);
 	free_strings(c->args, c->nargs);

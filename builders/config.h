@@ -7,6 +7,7 @@
  *                                     build's output root (the project, or
  *                                     CMake's build directory)
  *     "bin": "server",                the binary to build (Rust)
+ *     "target": "app",                the CMake/make target to build (C, C++)
  *     "buildArgs": ["-DX=1"],         extra arguments for the build command
  *     "name": "app",                  module / image name
  *     "args": ["--port", "80"],       default arguments (image Cmd)
@@ -36,6 +37,7 @@ struct builder_config {
 	char *builder;
 	char *wasm;
 	char *bin;
+	char *target;   /* the build system's target to build (CMake, make) */
 	char *name;
 	char **build_args;
 	size_t nbuild_args;

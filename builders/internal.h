@@ -58,6 +58,7 @@ struct bctx {
 	char *dirname;      /* its last component */
 	struct toolchain tc;
 	const char *bin;     /* opts->bin, else wasmpack.json's */
+	const char *target;  /* opts->target, else wasmpack.json's */
 	const char *wasm;    /* wasmpack.json's "wasm" */
 	char *const *build_args;
 	size_t nbuild_args;
@@ -126,6 +127,14 @@ int cfamily_detect(struct bctx *c, int want_cxx, char **reason);
 /* Build a C/C++ project with the drivers in c->tc.  emscripten selects
  * emcc's flags. */
 int cfamily_build(struct bctx *c, int emscripten);
+/* --- CMake's File API (cmake_api.c) --- */
+
+/* Ask CMake (before configuring BDIR) to describe its targets. */
+int cmake_api_query(const char *bdir);
+/* After configuring: the one executable target to build (malloc'ed), as
+ * cmake_api.c explains; an error lists the candidates. */
+int cmake_api_pick(struct bctx *c, const char *bdir, char **target);
+
 /* --- C for WASI (cwasi.c) --- */
 
 /* The stack size modules are linked with (--stack-size or the default). */

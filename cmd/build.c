@@ -57,14 +57,15 @@ const char cmd_build_usage[] =
 	"  --keep-debug         keep DWARF and the name section (stripped by default)\n"
 	"  --optimize           run wasm-opt -O2 on the module (binaryen)\n"
 	"  --bin NAME           the binary to build when the project has several (Rust)\n"
+	"  --target NAME        the CMake or make target to build (C, C++)\n"
 	"  --no-cache           neither use nor fill the build cache\n"
 	"  --stack-size BYTES   C/C++ stack size (K, M suffixes; default 1M)\n"
 	"  --strict-wasi        no WASI emulation libraries (signal, clocks, getpid,\n"
 	"                       mman): code needing them fails to build\n"
 	"  --dry-run            print the commands the build would run, build nothing\n"
 	"\n"
-	"wasmpack.json in DIR may set builder, wasm, bin, buildArgs, name, args, env\n"
-	"and labels; the command line wins.  The build cache lives in\n"
+	"wasmpack.json in DIR may set builder, wasm, bin, target, buildArgs, name, args,\n"
+	"env and labels; the command line wins.  The build cache lives in\n"
 	"$XDG_CACHE_HOME/wasmpack (WASMPACK_CACHE_MAX bounds its size).\n"
 	"\n"
 	"Timestamps come from SOURCE_DATE_EPOCH, else the commit time of HEAD,\n"
@@ -126,7 +127,7 @@ static int parse_platform(struct build_opts *o, const char *s)
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
-       OPT_STRICT_WASI, OPT_STACK_SIZE };
+       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -151,6 +152,7 @@ static const struct option build_options[] = {
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "strict-wasi", no_argument, NULL, OPT_STRICT_WASI },
 	{ "stack-size", required_argument, NULL, OPT_STACK_SIZE },
+	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -230,6 +232,9 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_BIN:
 			o->src.bin = optarg;
+			break;
+		case OPT_TARGET:
+			o->src.target = optarg;
 			break;
 		case OPT_STRICT_WASI:
 			o->src.strict_wasi = 1;
@@ -448,6 +453,7 @@ static int build_from_source(struct build_opts *o, struct builder_result *br)
 		.no_cache = o->src.no_cache,
 		.dry_run = o->src.dry_run,
 		.bin = o->src.bin,
+		.target = o->src.target,
 		.config = &o->src.config,
 		.exclude = (const char *const *)excl,
 		.nexclude = excl ? o->outputs.n : 0,

@@ -30,6 +30,8 @@ const char *build_source_conflict(const struct build_source *s)
 		return "--optimize";
 	if (s->bin)
 		return "--bin";
+	if (s->target)
+		return "--target";
 	if (s->dry_run)
 		return "--dry-run";
 	if (s->strict_wasi)

@@ -18,6 +18,7 @@ struct build_source {
 	int debug, keep_debug, optimize, no_cache, dry_run, strict_wasi;
 	uint64_t stack_size;
 	const char *bin;
+	const char *target;
 	struct builder_config config;
 };
 

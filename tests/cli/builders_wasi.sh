@@ -29,6 +29,29 @@ if build_ok wasi-cmake "$dir"; then
 		"$(annotation "$T_TMP/wasi-cmake.oci" org.opencontainers.image.title)"
 fi
 
+# --- one target: the program, chosen through CMake's File API
+check_match "only the program is built: the benchmark (threads) is not, and the build says which" \
+	"building target shapes-cli \(of 2 executables: shapes-bench \(\.\), shapes-cli \(\.\)" "$B_ERR"
+printf 'add_executable(shapes-gen main.c)\ntarget_link_libraries(shapes-gen shapes)\n' >>"$dir/CMakeLists.txt"
+run "$WASMPACK" build "$dir" -o "oci:$T_TMP/ambiguous.oci"
+check_eq "two programs: an error listing the executables" \
+	'wasmpack: the project has 3 executable targets: shapes-bench (.), shapes-cli (.), shapes-gen (.); choose one with --target NAME (or "target" in wasmpack.json)' \
+	"$(tail -n1 <<<"$T_ERR")"
+check "two programs: no image" test ! -e "$T_TMP/ambiguous.oci"
+build_ok target-flag "$dir" --target shapes-gen
+run "$WASMPACK" build "$dir" --target shapes-gen --dry-run
+check_match "--target NAME builds that target" "cmake --build .* --target shapes-gen" "$T_OUT"
+check_match "--target NAME: the module is that target's" "Linking C executable shapes-gen" "$B_ERR"
+echo '{"target": "shapes-cli"}' >"$dir/wasmpack.json"
+build_ok target-json "$dir"
+check_match "\"target\" in wasmpack.json picks the target" "Linking C executable shapes-cli" "$B_ERR"
+run "$WASMPACK" build "$dir" --target nope -o "oci:$T_TMP/nope.oci"
+check_eq "--target naming no executable: the error lists them" \
+	"wasmpack: the project has no executable target 'nope' (it has: shapes-bench (.), shapes-cli (.), shapes-gen (.))" \
+	"$(tail -n1 <<<"$T_ERR")"
+run "$WASMPACK" build "$(sample c-make)" --target calc --dry-run
+check_match "make: --target NAME is the make goal" "^cd .* && make -j[0-9]+ .* calc$" "$T_OUT"
+
 # --- wasi-libc's emulations are on by default; --strict-wasi turns them off
 dir=$(sample c-posix)
 if build_ok posix "$dir"; then
