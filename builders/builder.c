@@ -337,6 +337,8 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 	wp_buf_puts(&k, "\n");
 	for (i = 0; i < c->nbuild_args; i++)
 		wp_buf_printf(&k, "arg %s\n", c->build_args[i]);
+	for (i = 0; i < c->o->nallow_imports; i++)
+		wp_buf_printf(&k, "allow-import %s\n", c->o->allow_imports[i]);
 	if (!k.data) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
@@ -410,6 +412,47 @@ done:
 	return err;
 }
 
+static int import_allowed(const struct builder_opts *o, const struct wasm_import *im)
+{
+	size_t i, n = im->module_len;
+
+	for (i = 0; i < o->nallow_imports; i++) {
+		const char *a = o->allow_imports[i];
+		if (strlen(a) > n && !strncmp(a, im->module, n) && a[n] == '.' &&
+		    (!strcmp(a + n + 1, "*") || !strcmp(a + n + 1, im->name)))
+			return 1;
+	}
+	return 0;
+}
+
+/* A module that imports what no WASI runtime provides (an emscripten
+ * env.* function, a host function of some embedder) would be pushed as
+ * an image nobody can run: say so, naming the imports. */
+static int check_imports(struct bctx *c, const struct wasm_module *m)
+{
+	struct wp_buf bad = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	uint32_t i, n = 0;
+	int err = 0;
+
+	if (m->kind != WASM_KIND_MODULE || c->ops == &builder_prebuilt)
+		return 0;
+	for (i = 0; i < m->nimports; i++) {
+		const struct wasm_import *im = &m->imports[i];
+		if ((im->kind == WASM_EXTERN_FUNC && wasm_wasi_p1_provides(im->module, im->name)) ||
+		    import_allowed(c->o, im))
+			continue;
+		if (n++ < 8)
+			wp_buf_printf(&bad, "%s%s.%s", n > 1 ? ", " : "", im->module, im->name);
+	}
+	if (n > 8)
+		wp_buf_printf(&bad, " and %u more", n - 8);
+	if (n)
+		err = wp_error_set(WP_EINVALID, "the module imports what no WASI runtime provides: %s (define %s in the program, or package it anyway with --allow-import MODULE.NAME)",
+				   wp_buf_cstr(&bad), n == 1 ? "it" : "them");
+	wp_buf_release(&bad);
+	return err;
+}
+
 /* Strip and optimize the built module into r->wasm_path. */
 static int postprocess(struct bctx *c, struct builder_result *r)
 {
@@ -425,6 +468,8 @@ static int postprocess(struct bctx *c, struct builder_result *r)
 		err = wp_error_wrap(WP_EINVALID, "the build produced %s, which is not a usable module", c->artifact);
 		goto done;
 	}
+	if ((err = check_imports(c, m)) < 0)
+		goto done;
 	r->size_built = in.len;
 	if (c->o->keep_debug) {
 		err = wp_buf_append(&out, in.data, in.len);

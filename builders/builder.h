@@ -49,6 +49,8 @@ struct builder_opts {
 	int dry_run;            /* plan only: run nothing that writes */
 	const char *bin;        /* the binary to build (Rust) or NULL */
 	const char *target;     /* the CMake/make target to build, or NULL */
+	const char *const *allow_imports; /* "MODULE.NAME" / "MODULE.*" beyond WASI */
+	size_t nallow_imports;
 	const struct builder_config *config; /* wasmpack.json, or NULL */
 	const char *const *exclude; /* paths that are never inputs (outputs) */
 	size_t nexclude;

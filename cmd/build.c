@@ -60,6 +60,8 @@ const char cmd_build_usage[] =
 	"  --target NAME        the CMake or make target to build (C, C++)\n"
 	"  --no-cache           neither use nor fill the build cache\n"
 	"  --stack-size BYTES   C/C++ stack size (K, M suffixes; default 1M)\n"
+	"  --allow-import M.N   package a module importing M.N (or M.*) although no\n"
+	"                       WASI runtime provides it; repeatable\n"
 	"  --strict-wasi        no WASI emulation libraries (signal, clocks, getpid,\n"
 	"                       mman): code needing them fails to build\n"
 	"  --dry-run            print the commands the build would run, build nothing\n"
@@ -96,6 +98,7 @@ static void build_opts_release(struct build_opts *o)
 	free(o->os);
 	free(o->arch);
 	builder_config_release(&o->src.config);
+	wp_strv_release(&o->src.allow_imports);
 }
 
 static int parse_platform(struct build_opts *o, const char *s)
@@ -127,7 +130,7 @@ static int parse_platform(struct build_opts *o, const char *s)
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
-       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET };
+       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -153,6 +156,7 @@ static const struct option build_options[] = {
 	{ "strict-wasi", no_argument, NULL, OPT_STRICT_WASI },
 	{ "stack-size", required_argument, NULL, OPT_STACK_SIZE },
 	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "allow-import", required_argument, NULL, OPT_ALLOW_IMPORT },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -232,6 +236,11 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_BIN:
 			o->src.bin = optarg;
+			break;
+		case OPT_ALLOW_IMPORT:
+			if (!strchr(optarg, '.') || optarg[0] == '.')
+				return cmd_usage_error("build", "--allow-import needs MODULE.NAME or MODULE.*, not '%s'", optarg);
+			err = wp_strv_add(&o->src.allow_imports, optarg);
 			break;
 		case OPT_TARGET:
 			o->src.target = optarg;
@@ -454,6 +463,8 @@ static int build_from_source(struct build_opts *o, struct builder_result *br)
 		.dry_run = o->src.dry_run,
 		.bin = o->src.bin,
 		.target = o->src.target,
+		.allow_imports = (const char *const *)o->src.allow_imports.v,
+		.nallow_imports = o->src.allow_imports.n,
 		.config = &o->src.config,
 		.exclude = (const char *const *)excl,
 		.nexclude = excl ? o->outputs.n : 0,

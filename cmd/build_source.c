@@ -32,6 +32,8 @@ const char *build_source_conflict(const struct build_source *s)
 		return "--bin";
 	if (s->target)
 		return "--target";
+	if (s->allow_imports.n)
+		return "--allow-import";
 	if (s->dry_run)
 		return "--dry-run";
 	if (s->strict_wasi)

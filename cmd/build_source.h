@@ -19,6 +19,7 @@ struct build_source {
 	uint64_t stack_size;
 	const char *bin;
 	const char *target;
+	struct wp_strv allow_imports;
 	struct builder_config config;
 };
 

@@ -233,6 +233,9 @@ void wasm_module_free(struct wasm_module *m);
 int wasm_is_binary(const uint8_t *data, size_t len); /* "\0asm" magic */
 
 /* Names for display. */
+/* Whether MODULE.NAME is a function WASI preview1 defines (wasi_p1.c). */
+int wasm_wasi_p1_provides(const char *module, const char *name);
+
 const char *wasm_kind_name(int kind);       /* "module" | "component" */
 const char *wasm_wasi_name(int wasi);       /* "preview1" | "preview2" | "none" */
 const char *wasm_extern_kind_name(int kind); /* "func" | "table" ... */

@@ -7,6 +7,7 @@
 #   c-posix       signal, clock, times, getpid, mmap (wasi-libc emulations)
 #   c-stack       needs ~200 KiB of stack
 #   c-setjmp      includes a header WASI lacks: one honest line
+#   c-import      imports a host function no WASI runtime provides
 . "$(dirname "$0")/../lib.sh"
 . "$WASMPACK_ROOT/tests/builders_lib.sh"
 
@@ -92,4 +93,18 @@ check "setjmp.h: glibc's headers were never searched" sh -c "! grep -q 'bits/' <
 $T_ERR
 EOT"
 check "setjmp.h: no image" test ! -e "$T_TMP/setjmp.oci"
+# --- a module importing what no WASI runtime provides is not packaged
+dir=$(sample c-import)
+run "$WASMPACK" build "$dir" --no-cache -o "oci:$T_TMP/import.oci"
+check_eq "an import outside WASI: exit 1" 1 "$T_RC"
+check_eq "an import outside WASI: the last line names it" \
+	"wasmpack: the module imports what no WASI runtime provides: env.host_log (define it in the program, or package it anyway with --allow-import MODULE.NAME)" \
+	"$(tail -n1 <<<"$T_ERR")"
+check "an import outside WASI: no image" test ! -e "$T_TMP/import.oci"
+build_ok import-allowed "$dir" --allow-import env.host_log
+check "--allow-import MODULE.NAME packages it anyway" test -s "$T_TMP/import-allowed.wasm"
+build_ok import-star "$dir" --allow-import 'env.*'
+check "--allow-import MODULE.* packages it too" test -s "$T_TMP/import-star.wasm"
+expect_error "--allow-import without a dot: a usage error" 2 "^wasmpack build: --allow-import needs MODULE.NAME or MODULE.\*" \
+	"$WASMPACK" build "$dir" --allow-import env
 exit $T_FAILED
