@@ -9,6 +9,7 @@
  * otherwise says in one line what to install.  GOTOOLCHAIN=local keeps a
  * new Go from downloading another toolchain behind the user's back.
  */
+#include <dirent.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
@@ -208,6 +209,104 @@ done:
 	return err;
 }
 
+/* Whether directory REL of the project holds a `package main` .go file
+ * (tests aside). */
+static int has_main(struct bctx *c, const char *rel)
+{
+	char *path = wp_path_join(c->dir, rel);
+	DIR *d = path ? opendir(path) : NULL;
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		struct wp_buf b = WP_BUF_INIT(1 << 20);
+		char *file;
+		if (n < 4 || strcmp(e->d_name + n - 3, ".go") || (n > 8 && !strcmp(e->d_name + n - 8, "_test.go")))
+			continue;
+		if ((file = wp_path_join(path, e->d_name)) && wp_fs_read_file(file, 1 << 20, &b) == 0) {
+			const char *s = wp_buf_cstr(&b), *p = s;
+			/* the package clause starts a line */
+			while ((p = strstr(p, "package main")) && !(p == s || p[-1] == '\n'))
+				p++;
+			found = p && (p[12] == '\n' || p[12] == '\r' || p[12] == ' ' || p[12] == '\t' || p[12] == '\0');
+		}
+		wp_error_clear();
+		free(file);
+		wp_buf_release(&b);
+	}
+	if (d)
+		closedir(d);
+	free(path);
+	return found;
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The package to build: --target (a path, or a name under cmd/), else the
+ * root when it is package main, else the one command under cmd/ (or the
+ * one named like the module), as ko builds ./cmd/NAME. */
+static int go_package(struct bctx *c, char **pkg)
+{
+	struct wp_buf list = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_strv cmds = { NULL, 0 };
+	char *cmd = NULL;
+	const char *only = NULL;
+	DIR *d;
+	struct dirent *e;
+	size_t i;
+	int n = 0, err = 0;
+
+	*pkg = NULL;
+	if (c->target) {
+		if (strchr(c->target, '/'))
+			*pkg = strdup(c->target);
+		else if (asprintf(pkg, "./cmd/%s", c->target) < 0)
+			*pkg = NULL;
+		return *pkg ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	if (has_main(c, ".") || !(cmd = wp_path_join(c->dir, "cmd")) || !(d = opendir(cmd))) {
+		free(cmd);
+		return (*pkg = strdup(".")) ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	while ((e = readdir(d))) {
+		char rel[512];
+		snprintf(rel, sizeof(rel), "cmd/%s", e->d_name);
+		if (e->d_name[0] != '.' && has_main(c, rel) && (err = wp_strv_add(&cmds, e->d_name)) < 0)
+			break;
+	}
+	closedir(d);
+	/* readdir's order is the file system's: sort, for stable messages */
+	if (err < 0)
+		goto done;
+	if (cmds.n > 1)
+		qsort(cmds.v, cmds.n, sizeof(*cmds.v), by_string);
+	for (i = 0; i < cmds.n; i++) {
+		wp_buf_printf(&list, "%s./cmd/%s", i ? ", " : "", cmds.v[i]);
+		if (i == 0 || (c->name && !strcmp(cmds.v[i], c->name)))
+			only = cmds.v[i];
+	}
+	n = (int)cmds.n;
+	if (n == 0)
+		*pkg = strdup(".");
+	else if (n == 1 || (c->name && only && !strcmp(only, c->name))) {
+		if (asprintf(pkg, "./cmd/%s", only) < 0)
+			*pkg = NULL;
+	} else
+		err = wp_error_set(WP_EINVALID, "the module has %d commands: %s; choose one with --target NAME (or \"target\" in wasmpack.json)",
+				   n, wp_buf_cstr(&list));
+	if (err == 0 && !*pkg)
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+done:
+	free(cmd);
+	wp_strv_release(&cmds);
+	wp_buf_release(&list);
+	return err;
+}
+
 static int out_path(struct bctx *c)
 {
 	if (asprintf(&c->artifact, "%s/%s.wasm", c->out_dir, c->name ? c->name : c->dirname) < 0) {
@@ -221,18 +320,22 @@ static int go_build(struct bctx *c)
 {
 	char *env[] = { "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", NULL };
 	struct wp_strv argv = { NULL, 0 };
+	char *pkg = NULL;
 	int err;
 
-	if ((err = out_path(c)) < 0)
+	if ((err = go_package(c, &pkg)) < 0 || (err = out_path(c)) < 0) {
+		free(pkg);
 		return err;
+	}
 	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "go")) < 0 || (err = wp_strv_add(&argv, "build")) < 0 ||
 	    (err = wp_strv_add(&argv, "-trimpath")) < 0 ||
 	    (c->o->debug && (err = wp_strv_add(&argv, "-gcflags=all=-N -l")) < 0) ||
 	    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0 ||
-	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = wp_strv_add(&argv, ".")) < 0)
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = wp_strv_add(&argv, pkg)) < 0)
 		goto done;
 	err = bctx_exec(c, c->dir, env, argv.v);
 done:
+	free(pkg);
 	wp_strv_release(&argv);
 	return err;
 }
@@ -240,17 +343,21 @@ done:
 static int tinygo_build(struct bctx *c)
 {
 	struct wp_strv argv = { NULL, 0 };
+	char *pkg = NULL;
 	int err;
 
-	if ((err = out_path(c)) < 0)
+	if ((err = go_package(c, &pkg)) < 0 || (err = out_path(c)) < 0) {
+		free(pkg);
 		return err;
+	}
 	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "tinygo")) < 0 || (err = wp_strv_add(&argv, "build")) < 0 ||
 	    (err = wp_strv_add(&argv, "-target=wasip1")) < 0 || (err = wp_strv_add(&argv, c->o->debug ? "-opt=1" : "-opt=2")) < 0 ||
 	    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0 ||
-	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = wp_strv_add(&argv, ".")) < 0)
+	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 || (err = wp_strv_add(&argv, pkg)) < 0)
 		goto done;
 	err = bctx_exec(c, c->dir, NULL, argv.v);
 done:
+	free(pkg);
 	wp_strv_release(&argv);
 	return err;
 }

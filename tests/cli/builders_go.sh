@@ -106,6 +106,21 @@ if [ -n "$real" ]; then
 	if build_ok go-real "$(sample go)"; then
 		runs_as "go (real $real)" "$T_TMP/go-real.wasm" "WHO=gopher" $'upper: A B\nwho: gopher' 2 a b
 	fi
+	# a library at the root, its command under cmd/NAME (as ko builds)
+	cmdmod=$(sample go-cmd)
+	if build_ok go-cmd "$cmdmod"; then
+		runs_as "go: the one command under cmd/ is built" "$T_TMP/go-cmd.wasm" "" "words: 3" 0 a b c
+	fi
+	mkdir -p "$cmdmod/cmd/linecount"
+	sed 's/Words(/Words(/' "$cmdmod/cmd/wordcount/main.go" >"$cmdmod/cmd/linecount/main.go"
+	run "$WASMPACK" build "$cmdmod" -o "oci:$T_TMP/go-two.oci"
+	check_eq "go: two commands under cmd/: an error listing them" \
+		'wasmpack: the module has 2 commands: ./cmd/linecount, ./cmd/wordcount; choose one with --target NAME (or "target" in wasmpack.json)' \
+		"$(tail -n1 <<<"$T_ERR")"
+	build_ok go-target "$cmdmod" --target wordcount
+	check_match "go: --target NAME builds ./cmd/NAME" "built textstat with the go builder" "$B_ERR"
+	run "$WASMPACK" build "$cmdmod" --target ./cmd/linecount --dry-run
+	check_match "go: --target ./PATH is the package path" "go build -trimpath -o .* \./cmd/linecount$" "$T_OUT"
 else
 	not_ok "go-hello real compile" "no Go >= 1.21 (make deps installs golang-1.23-go from bookworm-backports) and no TinyGo"
 fi

@@ -1,0 +1,3 @@
+module example.com/wasmpack/textstat
+
+go 1.21
