@@ -70,6 +70,41 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The one subdirectory holding a CMakeLists.txt (else the one holding a
+ * Makefile), when the project's own directory has no build file. */
+static int scan_subdirs(struct bctx *c, struct cscan *s)
+{
+	static const char *const kinds[] = { "CMakeLists.txt", "Makefile", "GNUmakefile" };
+	DIR *d = opendir(c->dir);
+	struct dirent *e;
+	size_t k;
+
+	if (!d)
+		return 0;
+	for (k = 0; k < 3 && !s->kind; k++) {
+		char found[256] = "";
+		int n = 0;
+		rewinddir(d);
+		while ((e = readdir(d))) {
+			char rel[512];
+			if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules") || !strcmp(e->d_name, "build") ||
+			    strlen(e->d_name) >= sizeof(found))
+				continue;
+			snprintf(rel, sizeof(rel), "%s/%s", e->d_name, kinds[k]);
+			if (bctx_file_exists(c, rel) && n++ == 0)
+				snprintf(found, sizeof(found), "%s", e->d_name);
+		}
+		if (n == 1) {
+			s->kind = k == 0 ? CPROJ_CMAKE : CPROJ_MAKE;
+			snprintf(s->sub, sizeof(s->sub), "%s", found);
+			snprintf(s->subfile, sizeof(s->subfile), "%s/%s", found, kinds[k]);
+			s->file = s->subfile;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
 int cfamily_scan(struct bctx *c, struct cscan *s)
 {
 	static const char *makefiles[] = { "GNUmakefile", "makefile", "Makefile" };
@@ -97,6 +132,9 @@ int cfamily_scan(struct bctx *c, struct cscan *s)
 	}
 	if (!s->kind && (s->csrc.n || s->cxxsrc.n))
 		s->kind = CPROJ_PLAIN;
+	/* a project kept one directory down (expat/ in its repository) */
+	if (!s->kind && (err = scan_subdirs(c, s)) < 0)
+		return err;
 	/* a build file that names C++ makes it a C++ project */
 	if (s->kind == CPROJ_CMAKE || s->kind == CPROJ_MAKE) {
 		if (bctx_read(c, s->file, &text) == 0 &&
@@ -146,9 +184,15 @@ int cfamily_detect(struct bctx *c, int want_cxx, char **reason)
 int cfamily_facts(struct bctx *c)
 {
 	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct cscan scan;
 	const char *s, *p;
+	int err;
 
-	if (bctx_read(c, "CMakeLists.txt", &text) < 0) {
+	if ((err = cfamily_scan(c, &scan)) < 0)
+		return err;
+	err = scan.kind == CPROJ_CMAKE ? bctx_read(c, scan.file, &text) : WP_ENOTFOUND;
+	cscan_release(&scan);
+	if (err < 0) {
 		wp_error_clear();
 		wp_buf_release(&text);
 		return 0;
@@ -353,7 +397,7 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	struct inputs in;
 	struct wp_strv argv = { NULL, 0 }, rel = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
-	char *copy = wp_path_join(c->out_dir, "src");
+	char *copy = wp_path_join(c->out_dir, "src"), *sub = NULL;
 	int err, i;
 
 	memset(&in, 0, sizeof(in));
@@ -376,8 +420,11 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
 	    (c->target && (err = wp_strv_add(&argv, c->target)) < 0))
 		goto done;
-	(void)s;
-	if ((i = bctx_step(c, copy, NULL, argv.v)) < 0) {
+	if (*s->sub && !(sub = wp_path_join(copy, s->sub))) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((i = bctx_step(c, sub ? sub : copy, NULL, argv.v)) < 0) {
 		err = i;
 		goto done;
 	}
@@ -386,6 +433,7 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	err = artifact_find(c, copy, NULL, &old, &c->artifact);
 done:
 	free(copy);
+	free(sub);
 	wp_strv_release(&argv);
 	wp_strv_release(&rel);
 	stamps_release(&old);
@@ -517,7 +565,7 @@ static int tree_record(const char *work, const char *bdir, const char *tcfile, c
 	return err;
 }
 
-static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
+static int build_cmake(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
 {
 	struct wp_strv argv = { NULL, 0 }, configure = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
@@ -540,7 +588,8 @@ static int build_cmake(struct bctx *c, const struct flags *f, int emscripten)
 	if (emscripten && (err = wp_strv_add(&argv, "emcmake")) < 0)
 		goto done;
 	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "-S")) < 0 ||
-	    (err = wp_strv_add(&argv, c->dir)) < 0 || (err = wp_strv_add(&argv, "-B")) < 0 ||
+	    (err = (*s->sub ? wp_strv_addf(&argv, "%s/%s", c->dir, s->sub) : wp_strv_add(&argv, c->dir))) < 0 ||
+	    (err = wp_strv_add(&argv, "-B")) < 0 ||
 	    (err = wp_strv_add(&argv, bdir)) < 0 ||
 	    (err = wp_strv_addf(&argv, "-DCMAKE_BUILD_TYPE=%s", c->o->debug ? "Debug" : "Release")) < 0 ||
 	    /* a module is one program: no shared libraries, no test targets */
@@ -633,7 +682,7 @@ int cfamily_build(struct bctx *c, int emscripten)
 		goto done;
 	switch (s.kind) {
 	case CPROJ_CMAKE:
-		err = build_cmake(c, &f, emscripten);
+		err = build_cmake(c, &s, &f, emscripten);
 		break;
 	case CPROJ_MAKE:
 		err = build_make(c, &s, &f, emscripten);

@@ -117,7 +117,9 @@ char *tc_first_line(const char *s);
 enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_MAKE, CPROJ_PLAIN };
 struct cscan {
 	enum cproj kind;
-	const char *file; /* CMakeLists.txt / Makefile name */
+	const char *file; /* CMakeLists.txt / Makefile name (under sub) */
+	char sub[256];    /* the build file's directory ("" for the project's) */
+	char subfile[512];
 	struct wp_strv csrc, cxxsrc; /* plain sources, relative to the project */
 	int cxx;          /* C++ is involved */
 };

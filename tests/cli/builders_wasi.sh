@@ -93,6 +93,26 @@ check "setjmp.h: glibc's headers were never searched" sh -c "! grep -q 'bits/' <
 $T_ERR
 EOT"
 check "setjmp.h: no image" test ! -e "$T_TMP/setjmp.oci"
+# --- a project kept one directory down (expat/ in expat's repository)
+repo="$T_TMP/repo-with-subdir"
+mkdir -p "$repo"
+cp -r "$TESTDATA/c-wasi-cmake" "$repo/shapes"
+echo "# the repository's readme" >"$repo/README.md"
+run "$WASMPACK" detect "$repo"
+check_match "a CMake project one directory down is detected" "c +pass  shapes/CMakeLists.txt found" "$T_OUT"
+if build_ok subdir-cmake "$repo"; then
+	runs_as "the CMake project one directory down builds and runs" "$T_TMP/subdir-cmake.wasm" "" \
+		$'platform: wasi\nrect 2 5: 10' 0 rect 2 5
+	check_eq "its name comes from its own project()" "shapes" \
+		"$(annotation "$T_TMP/subdir-cmake.oci" org.opencontainers.image.title)"
+fi
+repo="$T_TMP/repo-with-make"
+mkdir -p "$repo"
+cp -r "$TESTDATA/c-make" "$repo/tool"
+run "$WASMPACK" build "$repo" --dry-run
+check_match "a Makefile one directory down runs make there" "^cd .*/src/tool && make " "$T_OUT"
+build_ok subdir-make "$repo"
+
 # --- a module importing what no WASI runtime provides is not packaged
 dir=$(sample c-import)
 run "$WASMPACK" build "$dir" --no-cache -o "oci:$T_TMP/import.oci"
