@@ -156,16 +156,86 @@ static int install(struct bctx *c)
 	return bctx_exec(c, c->dir, NULL, argv);
 }
 
+/* asc's options that name an output: the build names its own. */
+static int output_option(const char *w, int *takes_value)
+{
+	static const char *const with_value[] = { "-o", "--outFile", "-b", "--binaryFile", "-t", "--textFile",
+						  "-d", "--tsdFile", "-j", "--jsFile", NULL };
+	const char *const *o;
+
+	*takes_value = 0;
+	for (o = with_value; *o; o++) {
+		size_t n = strlen(*o);
+		if (!strcmp(w, *o))
+			return *takes_value = 1;
+		if (!strncmp(w, *o, n) && w[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* The asc command of an npm script ("build", "asbuild", else the first
+ * that runs asc), as words without its output options: the entry files
+ * and options (--config of the wasi-shim, say) the project builds with,
+ * when asconfig.json names no entries.  0 when no script runs asc. */
+static int script_args(struct bctx *c, struct wp_strv *out, int *profile_given)
+{
+	json_t *pkg = read_json(c, "package.json"), *scripts = json_object_get(pkg, "scripts"), *v;
+	static const char *const preferred[] = { "build", "asbuild", "asbuild:release", NULL };
+	const char *cmd = NULL, *key, *p;
+	const char *const *k;
+	int err = 0, found = 0, skip_value = 0;
+
+	*profile_given = 0;
+	for (k = preferred; *k && !cmd; k++)
+		if ((p = json_string_value(json_object_get(scripts, *k))) && strstr(p, "asc "))
+			cmd = p;
+	json_object_foreach(scripts, key, v)
+		if (!cmd && (p = json_string_value(v)) && strstr(p, "asc "))
+			cmd = p;
+	if (cmd && (p = strstr(cmd, "asc "))) {
+		p += 4;
+		while (*p && err == 0) {
+			size_t n;
+			char *w;
+			int takes;
+			p += strspn(p, " \t");
+			n = strcspn(p, " \t");
+			if (!n || !strncmp(p, "&&", 2) || *p == ';' || *p == '|')
+				break;
+			if (!(w = strndup(p, n))) {
+				err = wp_error_set(WP_ENOMEM, "out of memory");
+				break;
+			}
+			if (skip_value)
+				skip_value = 0;
+			else if (output_option(w, &takes))
+				skip_value = takes;
+			else {
+				if (!strncmp(w, "-O", 2) || !strcmp(w, "--target") || !strncmp(w, "--optimize", 10))
+					*profile_given = 1;
+				err = wp_strv_add(out, w);
+				found = 1;
+			}
+			free(w);
+			p += n;
+		}
+	}
+	json_decref(pkg);
+	return err < 0 ? err : found;
+}
+
 static int as_build(struct bctx *c)
 {
 	json_t *cfg = read_json(c, "asconfig.json"), *targets;
 	struct wp_strv argv = { NULL, 0 };
 	const char *profile = c->o->debug ? "debug" : "release";
 	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	int err;
+	int err, script_profile = 0;
 
-	if (bctx_read(c, "asconfig.json", &text) < 0 || !strstr(wp_buf_cstr(&text), "wasi-shim"))
-		bctx_note(c, "asconfig.json does not extend @assemblyscript/wasi-shim: the module will not be a WASI command");
+	if ((bctx_read(c, "asconfig.json", &text) < 0 || !strstr(wp_buf_cstr(&text), "wasi-shim")) &&
+	    (wp_buf_reset(&text), bctx_read(c, "package.json", &text) < 0 || !strstr(wp_buf_cstr(&text), "wasi-shim/asconfig")))
+		bctx_note(c, "neither asconfig.json nor the build script uses @assemblyscript/wasi-shim's config: the module will not be a WASI command");
 	wp_error_clear();
 	if ((err = install(c)) < 0)
 		goto done;
@@ -188,16 +258,19 @@ static int as_build(struct bctx *c)
 	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "node")) < 0 || (err = wp_strv_add(&argv, ASC)) < 0)
 		goto done;
 	if (!json_is_array(json_object_get(cfg, "entries"))) {
-		if (!bctx_file_exists(c, "assembly/index.ts")) {
-			err = wp_error_set(WP_ENOTFOUND, "%s: no \"entries\" in asconfig.json and no assembly/index.ts",
+		if (bctx_file_exists(c, "assembly/index.ts")) {
+			err = wp_strv_add(&argv, "assembly/index.ts");
+		} else if ((err = script_args(c, &argv, &script_profile)) == 0) {
+			err = wp_error_set(WP_ENOTFOUND, "%s: no \"entries\" in asconfig.json, no assembly/index.ts and no npm script running asc",
 					   c->dir);
-			goto done;
 		}
-		if ((err = wp_strv_add(&argv, "assembly/index.ts")) < 0)
+		if (err < 0)
 			goto done;
 	}
 	targets = json_object_get(cfg, "targets");
-	if (json_object_get(targets, profile))
+	if (script_profile)
+		err = 0; /* the script's own optimisation options stand */
+	else if (json_object_get(targets, profile))
 		err = wp_strv_add(&argv, "--target") < 0 || wp_strv_add(&argv, profile) < 0 ? WP_ENOMEM : 0;
 	else
 		err = wp_strv_add(&argv, c->o->debug ? "--debug" : "-O3");

@@ -43,6 +43,23 @@ if build_ok as "$dir"; then
 	fi
 fi
 
+# the entry named only in the npm build script (no asconfig.json), as in
+# wasmtime's docs: asc gets the script's entry and --config, wasmpack's
+# own output file instead of the script's -o/-t
+sdir=$(sample as-npm-script)
+if [ -d "$dir/node_modules/assemblyscript" ]; then
+	cp -a "$dir/node_modules" "$sdir/node_modules"
+	touch "$sdir/node_modules/.package-lock.json"
+fi
+if build_ok as-script "$sdir"; then
+	runs_as "assemblyscript entry from the npm script" "$T_TMP/as-script.wasm" "LANG=C" \
+		$'hello, ada\nhello, bob\ngreeted: 2' 0 ada bob
+	run "$WASMPACK" build "$sdir" --dry-run
+	check_match "the script's entry and --config are used, its outputs are not" \
+		"asc\.js wasi-hello\.ts --config \./node_modules/@assemblyscript/wasi-shim/asconfig\.json -O3 --outFile [^ ]*/wasi-hello\.wasm$" "$T_OUT"
+	check "the script's own -o/-t outputs were not written" test ! -e "$sdir/build"
+fi
+
 # a compile error in the entry: exit 1, the asc command named
 echo 'let x: i32 = "not a number";' >>"$dir/assembly/index.ts"
 run "$WASMPACK" build "$dir" -o "oci:$T_TMP/broken.oci"
