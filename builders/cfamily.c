@@ -123,6 +123,11 @@ int cfamily_scan(struct bctx *c, struct cscan *s)
 	if (bctx_file_exists(c, "CMakeLists.txt")) {
 		s->kind = CPROJ_CMAKE;
 		s->file = "CMakeLists.txt";
+	} else if (bctx_file_exists(c, "configure.ac") || bctx_file_exists(c, "configure.in") ||
+		   bctx_file_exists(c, "configure")) {
+		s->kind = CPROJ_AUTOTOOLS;
+		s->file = bctx_file_exists(c, "configure") ? "configure"
+			  : bctx_file_exists(c, "configure.ac") ? "configure.ac" : "configure.in";
 	} else {
 		for (i = 0; i < 3 && !s->kind; i++)
 			if (bctx_file_exists(c, makefiles[i])) {
@@ -136,7 +141,7 @@ int cfamily_scan(struct bctx *c, struct cscan *s)
 	if (!s->kind && (err = scan_subdirs(c, s)) < 0)
 		return err;
 	/* a build file that names C++ makes it a C++ project */
-	if (s->kind == CPROJ_CMAKE || s->kind == CPROJ_MAKE) {
+	if (s->kind == CPROJ_CMAKE || s->kind == CPROJ_MAKE || s->kind == CPROJ_AUTOTOOLS) {
 		if (bctx_read(c, s->file, &text) == 0 &&
 		    (strstr(wp_buf_cstr(&text), "CXX") || strstr(wp_buf_cstr(&text), ".cpp")))
 			s->cxx = 1;
@@ -190,6 +195,11 @@ int cfamily_facts(struct bctx *c)
 
 	if ((err = cfamily_scan(c, &scan)) < 0)
 		return err;
+	if (scan.kind == CPROJ_AUTOTOOLS && strcmp(scan.file, "configure")) {
+		err = autotools_facts(c, scan.file);
+		cscan_release(&scan);
+		return err;
+	}
 	err = scan.kind == CPROJ_CMAKE ? bctx_read(c, scan.file, &text) : WP_ENOTFOUND;
 	cscan_release(&scan);
 	if (err < 0) {
@@ -227,12 +237,7 @@ int cfamily_facts(struct bctx *c)
 
 /* --- building --- */
 
-struct flags {
-	char *cc, *cxx;        /* driver + target (+ sysroot, libc++ include) */
-	char *cflags, *cxxflags, *ldflags;
-};
-
-static void flags_release(struct flags *f)
+static void flags_release(struct cflags *f)
 {
 	free(f->cc);
 	free(f->cxx);
@@ -244,7 +249,7 @@ static void flags_release(struct flags *f)
 /* The drivers as CC/CXX (with the target, sysroot and header search) and
  * the flags, for make and plain builds; CMake gets the same through its
  * toolchain file. */
-static int make_flags(struct bctx *c, int emscripten, struct flags *f)
+static int make_flags(struct bctx *c, int emscripten, struct cflags *f)
 {
 	const struct toolchain *t = &c->tc;
 	struct wp_buf cc = WP_BUF_INIT(WP_BUF_UNLIMITED), cxx = WP_BUF_INIT(WP_BUF_UNLIMITED);
@@ -347,7 +352,7 @@ static int run_step(struct bctx *c, int i, int emscripten)
 	return err;
 }
 
-static int build_plain(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
+static int build_plain(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten)
 {
 	struct wp_strv argv = { NULL, 0 }, objs = { NULL, 0 };
 	int err = 0, mixed = s->csrc.n && s->cxxsrc.n, i;
@@ -392,7 +397,7 @@ done:
 	return err;
 }
 
-static int build_make(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
+static int build_make(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten)
 {
 	struct inputs in;
 	struct wp_strv argv = { NULL, 0 }, rel = { NULL, 0 };
@@ -411,7 +416,17 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 		    (err = stamps_take(copy, &rel, &old)) < 0)
 			goto done;
 	}
-	if ((err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
+	if (*s->sub && !(sub = wp_path_join(copy, s->sub))) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (s->kind == CPROJ_AUTOTOOLS) {
+		/* configure bakes the drivers and flags into the Makefiles */
+		if ((err = autotools_configure(c, copy, !strcmp(s->file, "configure") ? s->file : NULL, f)) < 0 ||
+		    (err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
+		    (c->target && (err = wp_strv_add(&argv, c->target)) < 0))
+			goto done;
+	} else if ((err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
 	    (err = wp_strv_addf(&argv, "CC=%s", f->cc)) < 0 || (err = wp_strv_addf(&argv, "CXX=%s", f->cxx)) < 0 ||
 	    (err = wp_strv_addf(&argv, "AR=%s", c->tc.ar)) < 0 || (err = wp_strv_addf(&argv, "RANLIB=%s", c->tc.ranlib)) < 0 ||
 	    (err = wp_strv_addf(&argv, "CFLAGS=%s", f->cflags)) < 0 ||
@@ -420,10 +435,6 @@ static int build_make(struct bctx *c, const struct cscan *s, const struct flags 
 	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
 	    (c->target && (err = wp_strv_add(&argv, c->target)) < 0))
 		goto done;
-	if (*s->sub && !(sub = wp_path_join(copy, s->sub))) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-		goto done;
-	}
 	if ((i = bctx_step(c, sub ? sub : copy, NULL, argv.v)) < 0) {
 		err = i;
 		goto done;
@@ -565,7 +576,7 @@ static int tree_record(const char *work, const char *bdir, const char *tcfile, c
 	return err;
 }
 
-static int build_cmake(struct bctx *c, const struct cscan *s, const struct flags *f, int emscripten)
+static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten)
 {
 	struct wp_strv argv = { NULL, 0 }, configure = { NULL, 0 };
 	struct stamps old = { NULL, 0 };
@@ -651,20 +662,33 @@ done:
 
 int cfamily_require_tools(struct bctx *c)
 {
+	/* the programs each shape runs, and the Debian packages with them */
+	static const char *const need[][3] = {
+		{ "cmake", "cmake", "cmake" },
+		{ "make", "make", "make" },
+		{ "autoreconf", "autoconf", "autoconf automake libtool" },
+		{ "automake", "automake", "autoconf automake libtool" },
+		{ "libtoolize", "libtool", "autoconf automake libtool" },
+	};
 	struct cscan s;
-	const char *tool = NULL;
-	char *path = NULL;
+	size_t i, from = 0, to = 0;
 	int err;
 
 	if ((err = cfamily_scan(c, &s)) < 0)
 		return err;
 	if (s.kind == CPROJ_CMAKE)
-		tool = "cmake";
-	else if (s.kind == CPROJ_MAKE)
-		tool = "make";
-	if (tool && !(path = tc_which(tool)))
-		err = wp_error_set(WP_ENOTFOUND, "%s needs %s, which is not installed (apt-get install %s)", s.file, tool, tool);
-	free(path);
+		from = 0, to = 1;
+	else if (s.kind == CPROJ_MAKE || (s.kind == CPROJ_AUTOTOOLS && !strcmp(s.file, "configure")))
+		from = 1, to = 2;
+	else if (s.kind == CPROJ_AUTOTOOLS)
+		from = 1, to = 5;
+	for (i = from; i < to && err == 0; i++) {
+		char *path = tc_which(need[i][0]);
+		if (!path)
+			err = wp_error_set(WP_ENOTFOUND, "%s needs %s, which is not installed (apt-get install %s)", s.file,
+					   need[i][0], need[i][2]);
+		free(path);
+	}
 	cscan_release(&s);
 	return err;
 }
@@ -672,7 +696,7 @@ int cfamily_require_tools(struct bctx *c)
 int cfamily_build(struct bctx *c, int emscripten)
 {
 	struct cscan s;
-	struct flags f;
+	struct cflags f;
 	int err;
 
 	memset(&f, 0, sizeof(f));
@@ -685,6 +709,7 @@ int cfamily_build(struct bctx *c, int emscripten)
 		err = build_cmake(c, &s, &f, emscripten);
 		break;
 	case CPROJ_MAKE:
+	case CPROJ_AUTOTOOLS:
 		err = build_make(c, &s, &f, emscripten);
 		break;
 	case CPROJ_PLAIN:

@@ -422,6 +422,13 @@ int inputs_copy(const char *dir, const struct inputs *in, const char *dest)
 				return wp_error_errno(WP_EIO, "cannot write %s", to);
 		} else if ((err = copy_file(from, to, st.st_mode)) < 0) {
 			return err;
+		} else {
+			/* the copy keeps the times, as cp -p: make (an autotools
+			 * tree above all) must not see sources newer than the
+			 * files generated from them */
+			struct timespec times[2] = { st.st_atim, st.st_mtim };
+			if (utimensat(AT_FDCWD, to, times, 0) < 0)
+				return wp_error_errno(WP_EIO, "cannot set the times of %s", to);
 		}
 	}
 	return 0;

@@ -114,7 +114,7 @@ char *tc_first_line(const char *s);
 /* --- the C family (cfamily.c), used by clang.c and emscripten.c --- */
 
 /* Which shape the C/C++ project has. */
-enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_MAKE, CPROJ_PLAIN };
+enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_AUTOTOOLS, CPROJ_MAKE, CPROJ_PLAIN };
 struct cscan {
 	enum cproj kind;
 	const char *file; /* CMakeLists.txt / Makefile name (under sub) */
@@ -129,6 +129,20 @@ int cfamily_detect(struct bctx *c, int want_cxx, char **reason);
 /* Build a C/C++ project with the drivers in c->tc.  emscripten selects
  * emcc's flags. */
 int cfamily_build(struct bctx *c, int emscripten);
+/* The drivers and flags of a C-family build (cfamily.c). */
+struct cflags {
+	char *cc, *cxx; /* driver + target (+ sysroot, header search) */
+	char *cflags, *cxxflags, *ldflags;
+};
+
+/* --- autotools (autotools.c) --- */
+
+/* In DIR (a private copy): autoreconf -fi unless HAS_CONFIGURE, then
+ * ./configure --host=wasm32-wasi with the drivers and flags of F. */
+int autotools_configure(struct bctx *c, const char *dir, const char *has_configure, const struct cflags *f);
+/* The name and version of AC_INIT([NAME], [VERSION]) in FILE. */
+int autotools_facts(struct bctx *c, const char *file);
+
 /* --- CMake's File API (cmake_api.c) --- */
 
 /* Ask CMake (before configuring BDIR) to describe its targets. */

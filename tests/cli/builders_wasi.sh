@@ -8,6 +8,7 @@
 #   c-stack       needs ~200 KiB of stack
 #   c-setjmp      includes a header WASI lacks: one honest line
 #   c-import      imports a host function no WASI runtime provides
+#   c-autotools   configure.ac and Makefile.am, no generated configure
 . "$(dirname "$0")/../lib.sh"
 . "$WASMPACK_ROOT/tests/builders_lib.sh"
 
@@ -112,6 +113,29 @@ cp -r "$TESTDATA/c-make" "$repo/tool"
 run "$WASMPACK" build "$repo" --dry-run
 check_match "a Makefile one directory down runs make there" "^cd .*/src/tool && make " "$T_OUT"
 build_ok subdir-make "$repo"
+
+# --- autotools: autoreconf when there is no configure, then a cross
+# configure (--host=wasm32-wasi) and make, in a private copy
+dir=$(sample c-autotools)
+run "$WASMPACK" detect "$dir"
+check_match "autotools: configure.ac is detected, AC_INIT names the project" \
+	"c +pass  configure.ac found.*selected: c \(project wordfreq 2\.1\.0\)" "$(tr '\n' ' ' <<<"$T_OUT")"
+run "$WASMPACK" build "$dir" --dry-run
+check_match "autotools: the plan is autoreconf, configure --host=wasm32-wasi, make" \
+	"autoreconf -fi .*\./configure --host=wasm32-wasi --disable-shared --enable-static .*ac_cv_func_malloc_0_nonnull=yes .* make -j[0-9]+$" \
+	"$(tr '\n' ' ' <<<"$T_OUT" | sed 's/ $//')"
+if build_ok autotools "$dir"; then
+	runs_as "an autotools project without configure builds and runs" "$T_TMP/autotools.wasm" "" \
+		$'a: 3\nb: 3\nc: 1\nletters: 7' 0 abba cab
+fi
+check "autotools: the project itself stays clean (no configure written into it)" test ! -e "$dir/configure"
+(cd "$dir" && autoreconf -fi >/dev/null 2>&1)
+run "$WASMPACK" build "$dir" --dry-run
+check_match "a shipped configure is run as it is (no autoreconf)" "^cd .*/src && .*\./configure --host=wasm32-wasi" "$T_OUT"
+check "a shipped configure: autoreconf is not planned" sh -c "! grep -q autoreconf <<EOT
+$T_OUT
+EOT"
+build_ok autotools-configure "$dir"
 
 # --- a module importing what no WASI runtime provides is not packaged
 dir=$(sample c-import)
