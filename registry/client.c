@@ -282,6 +282,12 @@ int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_respo
 		hdr = NULL;
 		if (err < 0 || resp->status != 401 || again)
 			return err;
+		/* A 401 from another origin (a redirect's CDN or object store)
+		 * is that host's business: its challenge must not become the
+		 * registry's realm, or the registry's credentials would go to
+		 * whatever realm it names.  The caller reports the 401. */
+		if (!resp->url || !reg_url_same_origin(resp->url, c->base))
+			return 0;
 		/* 401: an expired token, a registry that did not challenge
 		 * /v2/, or a scope too narrow.  Re-ask once. */
 		{

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A hostile registry (issue 11): a proxy of our own in front of the real
+# registry plays a CDN that challenges with a realm of its own, upload
+# Locations on another origin, credentials the user meant for another
+# registry, header injection through tokens, a Range that never advances,
+# and escape sequences in registry text.  Every attack must fail to reach
+# the user's secrets, the wire or the terminal.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib/registry.bash"
+need_tools docker-registry jq curl python3 node
+
+start_registry hostile
+build_formats
+src="oci:$T_TMP/src-image"
+run "$WASMPACK" push "$src" "$REG/seed/app:v1"
+check_eq "the image is seeded into the registry" 0 "$T_RC"
+export DOCKER_CONFIG="$T_TMP/docker" HOME="$T_TMP/home" WASMPACK_RETRIES=1
+mkdir -p "$HOME" "$DOCKER_CONFIG"
+unset WASMPACK_REGISTRY WASMPACK_REGISTRY_USERNAME WASMPACK_REGISTRY_PASSWORD
+
+# proxy NAME ENV...: start a hostile proxy; sets P (its 127.0.0.1 origin)
+# and PLOG (its request log)
+proxy() {
+	local name=$1
+	shift
+	PLOG="$T_TMP/$name.log"
+	start_bg "$PLOG" env "$@" node "$E2E_LIB/hostile-proxy.js" "$T_TMP/$name.port" "${REG#*:}"
+	wait_file "$T_TMP/$name.port"
+	P="127.0.0.1:$(cat "$T_TMP/$name.port")"
+}
+creds() { env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=s3cret "$@"; }
+
+# 1. a blob redirected to another origin that answers 401 with a realm of
+# its own: that realm never receives the registry's credentials
+proxy cdn BASIC=alice:s3cret MODES=cdn401
+run creds env WASMPACK_REGISTRY="$P" "$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/cdn"
+check_eq "a challenge from another origin: the pull fails" 1 "$T_RC"
+check_eq "the other origin's realm received no request (no credentials)" 0 "$(grep -c '/evil/token' "$PLOG")"
+check "the registry itself did get the credentials" grep -q '^registry auth=present GET /v2/seed/app/manifests/v1' "$PLOG"
+check "the failed pull wrote nothing" test ! -e "$T_TMP/cdn"
