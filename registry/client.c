@@ -273,7 +273,9 @@ int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_respo
 	for (again = 0;; again++) {
 		if ((err = reg_auth_header(&c->auth, c->http, c->scopes, c->nscopes, &hdr)) < 0)
 			return err;
-		rq->auth = hdr;
+		/* the registry's Authorization goes to its own origin only: an
+		 * upload Location, a Link page may name any host */
+		rq->auth = reg_url_same_origin(rq->url, c->base) ? hdr : NULL;
 		err = reg_http_do(c->http, rq, resp);
 		rq->auth = NULL;
 		if (hdr)

@@ -38,3 +38,10 @@ check_eq "a challenge from another origin: the pull fails" 1 "$T_RC"
 check_eq "the other origin's realm received no request (no credentials)" 0 "$(grep -c '/evil/token' "$PLOG")"
 check "the registry itself did get the credentials" grep -q '^registry auth=present GET /v2/seed/app/manifests/v1' "$PLOG"
 check "the failed pull wrote nothing" test ! -e "$T_TMP/cdn"
+
+# 2. upload Locations on another origin get no Authorization
+proxy offsite BASIC=alice:s3cret MODES=offsite
+run creds "$WASMPACK" push "$src" "$P/offsite/app:v1"
+check_eq "an upload Location on another origin: the push completes" 0 "$T_RC"
+check "the uploads did go to the other origin" grep -q '^other auth=absent PUT /offsite/' "$PLOG"
+check_eq "no request to the other origin carried Authorization" 0 "$(grep -c '^other auth=present' "$PLOG")"
