@@ -419,16 +419,34 @@ static int from_auth_file(const char *path, const char *server, const char *repo
 	return r;
 }
 
-int reg_cred_find(const char *registry, const char *repository, struct reg_cred *out)
+/* 1 if WASMPACK_REGISTRY names `registry`: "ghcr.io", "https://ghcr.io/",
+ * "127.0.0.1:5000"; docker's own hosts all name docker.io. */
+static int env_registry_is(const char *want, const char *registry)
+{
+	const char *p = strstr(want, "://") ? strstr(want, "://") + 3 : want;
+	size_t n = strcspn(p, "/");
+
+	if ((n == 15 && !strncasecmp(p, "index.docker.io", n)) ||
+	    (n == 20 && !strncasecmp(p, "registry-1.docker.io", n)))
+		p = "docker.io", n = 9;
+	return n == strlen(registry) && !strncasecmp(p, registry, n);
+}
+
+int reg_cred_find(const char *registry, const char *repository, int push_target,
+		  struct reg_cred *out)
 {
 	const char *user = getenv("WASMPACK_REGISTRY_USERNAME");
 	const char *pass = getenv("WASMPACK_REGISTRY_PASSWORD");
+	const char *bound = getenv("WASMPACK_REGISTRY");
 	const char *server = reg_cred_docker_key(registry), *e;
 	char *path = NULL;
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (user && *user && pass) {
+	/* the variables belong to one registry: WASMPACK_REGISTRY, else the
+	 * push target; never to whatever registry an image to run names */
+	if (user && *user && pass &&
+	    (bound && *bound ? env_registry_is(bound, registry) : push_target)) {
 		out->username = strdup(user);
 		out->password = strdup(pass);
 		out->source = strdup("WASMPACK_REGISTRY_USERNAME/PASSWORD");

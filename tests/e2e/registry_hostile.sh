@@ -45,3 +45,16 @@ run creds "$WASMPACK" push "$src" "$P/offsite/app:v1"
 check_eq "an upload Location on another origin: the push completes" 0 "$T_RC"
 check "the uploads did go to the other origin" grep -q '^other auth=absent PUT /offsite/' "$PLOG"
 check_eq "no request to the other origin carried Authorization" 0 "$(grep -c '^other auth=present' "$PLOG")"
+
+# 3. WASMPACK_REGISTRY_USERNAME/_PASSWORD belong to one registry: the push
+# target, or the one WASMPACK_REGISTRY names
+proxy bound BASIC=alice:s3cret
+run creds "$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/bound"
+check_eq "pull without WASMPACK_REGISTRY: the variables are not sent (401)" 1 "$T_RC"
+check_eq "the registry of a pulled image never saw the credentials" 0 "$(grep -c '^registry auth=present' "$PLOG")"
+run creds env WASMPACK_REGISTRY="http://$P/" "$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/bound"
+check_eq "pull with WASMPACK_REGISTRY naming it: the credentials are used" 0 "$T_RC"
+run creds "$WASMPACK" push "$src" "$P/bound/app:v1"
+check_eq "push without WASMPACK_REGISTRY: the push target gets them" 0 "$T_RC"
+run creds env WASMPACK_REGISTRY=ghcr.io "$WASMPACK" push "$src" "$P/bound/app:v2"
+check_match "push while WASMPACK_REGISTRY names another registry: not sent (401)" "401 UNAUTHORIZED" "$T_ERR"

@@ -24,7 +24,7 @@ export DOCKER_CONFIG="$T_TMP/docker" HOME="$T_TMP/home"
 mkdir -p "$HOME"
 
 build_formats
-WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
+WASMPACK_REGISTRY=$REG WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
 	roundtrip token "--tls-verify=false --creds alice:$PW"
 
 src="oci:$T_TMP/src-image"
@@ -71,7 +71,7 @@ unset WASMPACK_REGISTRY_USERNAME WASMPACK_REGISTRY_PASSWORD
 start_bg "$d/cdn.log" node "$E2E_LIB/redirect-proxy.js" "$d/cdn-port" "${REG#*:}"
 wait_file "$d/cdn-port"
 CDN="127.0.0.1:$(cat "$d/cdn-port")"
-run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$CDN/token/image:v1" -o "oci:$T_TMP/via-cdn:latest"
+run env WASMPACK_REGISTRY=$CDN WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$CDN/token/image:v1" -o "oci:$T_TMP/via-cdn:latest"
 check_eq "pull through blob redirects succeeds and verifies" 0 "$T_RC"
 check_eq "redirected blob requests carried no Authorization" "2 0" \
 	"$(grep -c 'cdn auth=absent' "$d/cdn.log") $(grep -c 'cdn auth=present' "$d/cdn.log")"
@@ -85,7 +85,7 @@ check_eq "a registry's Warning: 299 is shown once, on stderr" \
 start_bg "$d/bad.log" env TAMPER=1 node "$E2E_LIB/redirect-proxy.js" "$d/bad-port" "${REG#*:}"
 wait_file "$d/bad-port"
 BAD="127.0.0.1:$(cat "$d/bad-port")"
-run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$BAD/token/image:v1" -o "oci:$T_TMP/corrupt"
+run env WASMPACK_REGISTRY=$BAD WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$BAD/token/image:v1" -o "oci:$T_TMP/corrupt"
 check_eq "a blob whose bytes do not match its digest fails the pull" 1 "$T_RC"
 check_match "the error names the blob and the digest mismatch" \
 	"wasmpack: pull $BAD/token/image: blob sha256:[0-9a-f]{64}: .*(digest|corrupt)" "$T_ERR"
