@@ -232,6 +232,11 @@ static int parse_token(struct reg_http *h, const struct reg_response *r, char **
 		json_decref(j);
 		return wp_error_set(WP_EAUTH, "%s: the token server's answer holds no token", reg_http_label(h));
 	}
+	if (reg_has_control(t)) {
+		json_decref(j);
+		return wp_error_set(WP_EAUTH, "%s: the token server's token holds a control character",
+				    reg_http_label(h));
+	}
 	e = json_integer_value(json_object_get(j, "expires_in"));
 	*ttl = e > 0 ? (long)e : TOKEN_DEFAULT_TTL;
 	*token = strdup(t);

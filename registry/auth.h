@@ -38,6 +38,12 @@ struct reg_cred {
 
 void reg_cred_release(struct reg_cred *c);
 
+/* WP_EINVALID naming the field and its source when a credential holds a
+ * control character (CR/LF would become extra request headers). */
+int reg_cred_check(const struct reg_cred *c);
+/* 1 if `s` (may be NULL) holds a character below 0x20 or DEL. */
+int reg_has_control(const char *s);
+
 /*
  * Look up credentials for `registry` ("ghcr.io", "localhost:5000",
  * "docker.io") and `repository`, in order: WASMPACK_REGISTRY_USERNAME and

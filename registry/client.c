@@ -134,7 +134,8 @@ int reg_client_open(const struct registry_ref *ref, const char *op,
 	}
 	if (err < 0)
 		goto done;
-	if ((err = reg_cred_find(ref->registry, ref->repository, !strcmp(op, "push"), &c->auth.cred)) < 0)
+	if ((err = reg_cred_find(ref->registry, ref->repository, !strcmp(op, "push"), &c->auth.cred)) < 0 ||
+	    (err = reg_cred_check(&c->auth.cred)) < 0)
 		err = wp_error_wrap(err, "%s: credentials", label);
 done:
 	if (err < 0) {

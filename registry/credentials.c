@@ -419,6 +419,29 @@ static int from_auth_file(const char *path, const char *server, const char *repo
 	return r;
 }
 
+/* 1 if `s` holds a control character (CR, LF, ESC ... DEL). */
+int reg_has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int reg_cred_check(const struct reg_cred *c)
+{
+	const char *what = reg_has_control(c->username)		? "username"
+			   : reg_has_control(c->password)	? "password"
+			   : reg_has_control(c->identity_token) ? "identity token"
+			   : reg_has_control(c->registry_token) ? "registry token"
+								: NULL;
+
+	if (!what)
+		return 0;
+	return wp_error_set(WP_EINVALID, "the %s from %s holds a control character", what,
+			    c->source ? c->source : "the configuration");
+}
+
 /* 1 if WASMPACK_REGISTRY names `registry`: "ghcr.io", "https://ghcr.io/",
  * "127.0.0.1:5000"; docker's own hosts all name docker.io. */
 static int env_registry_is(const char *want, const char *registry)

@@ -122,7 +122,8 @@ int registry_login(const char *registry, const char *user, const char *password,
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = reg_client_ping(c, 1)) < 0)
+	c->auth.cred.source = strdup("the command line");
+	if ((err = reg_cred_check(&c->auth.cred)) < 0 || (err = reg_client_ping(c, 1)) < 0)
 		goto done;
 	if ((err = open_config(server, &path, &cfg, &helper)) < 0)
 		goto done;

@@ -58,3 +58,15 @@ run creds "$WASMPACK" push "$src" "$P/bound/app:v1"
 check_eq "push without WASMPACK_REGISTRY: the push target gets them" 0 "$T_RC"
 run creds env WASMPACK_REGISTRY=ghcr.io "$WASMPACK" push "$src" "$P/bound/app:v2"
 check_match "push while WASMPACK_REGISTRY names another registry: not sent (401)" "401 UNAUTHORIZED" "$T_ERR"
+
+# 5. control characters in a token or credential never become headers
+proxy inject
+printf '{"auths":{"%s":{"registrytoken":"t0k\\r\\nX-Injected: yes"}}}' "$P" >"$DOCKER_CONFIG/config.json"
+expect_error "CR/LF in a registry token: one error line naming it" 1 \
+	"^wasmpack: pull $P/seed/app: credentials: the registry token from .*config\.json holds a control character$" \
+	"$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/inject"
+check_eq "no injected header reached the registry" 0 "$(grep -c ' injected$' "$PLOG")"
+rm -f "$DOCKER_CONFIG/config.json"
+expect_error "a newline in WASMPACK_REGISTRY_PASSWORD: one error line naming it" 1 \
+	"^wasmpack: push $P/inject/app: credentials: the password from WASMPACK_REGISTRY_USERNAME/PASSWORD holds a control character$" \
+	env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$'pw\nX-Injected: yes' "$WASMPACK" push "$src" "$P/inject/app:v1"
