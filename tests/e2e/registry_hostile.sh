@@ -70,3 +70,12 @@ rm -f "$DOCKER_CONFIG/config.json"
 expect_error "a newline in WASMPACK_REGISTRY_PASSWORD: one error line naming it" 1 \
 	"^wasmpack: push $P/inject/app: credentials: the password from WASMPACK_REGISTRY_USERNAME/PASSWORD holds a control character$" \
 	env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$'pw\nX-Injected: yes' "$WASMPACK" push "$src" "$P/inject/app:v1"
+
+# 4. an Authorization value is bounded (256 KiB), with a clear error
+python3 -c 'import json,sys; print(json.dumps({"auths": {sys.argv[1]: {"registrytoken": "t" * 300000}}}))' "$P" \
+	>"$DOCKER_CONFIG/config.json"
+expect_error "a 300 KB token: one error line naming the limit" 1 \
+	"^wasmpack: pull $P/seed/app: the Authorization value is 300007 bytes, more than the 262144 allowed$" \
+	"$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/huge"
+check "the refused token never reached the registry" bash -c "! grep -q '^registry auth=present' '$PLOG'"
+rm -f "$DOCKER_CONFIG/config.json"

@@ -15,7 +15,7 @@ mkdir -p "$d"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	-subj "/CN=wasmpack token issuer" 2>/dev/null
 start_bg "$d/token.log" node "$E2E_LIB/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
-	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,brief:$PW,<token>:get-only-xyz" refresh-abc
+	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,brief:$PW,long:$PW,<token>:get-only-xyz" refresh-abc
 wait_file "$d/port"
 TOK="127.0.0.1:$(cat "$d/port")"
 start_registry token "" "" \
@@ -106,3 +106,8 @@ if [ $((n1 - n0)) -ge 2 ]; then ok "short-lived token: renewed during the push (
 else not_ok "short-lived token: renewed during the push" "tokens fetched: $((n1 - n0))"; fi
 check_eq "short-lived token: the registry never saw an expired token (401 only for the ping)" 1 \
 	"$(tail -n +$((l0 + 1)) "$REG_LOG" | grep -c '" 401 ')"
+
+# a 40 KiB token (registries with many claims issue them): sent whole
+run env WASMPACK_REGISTRY_USERNAME=long WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" push "$src" "$REG/long/app:v1"
+check_eq "a 40 KiB token is sent whole: the push succeeds" 0 "$T_RC"
+[ "$T_RC" -eq 0 ] || echo "# $T_ERR"
