@@ -10,7 +10,8 @@
 // provoke insufficient_scope).  A refresh token starting "get-only" gets
 // 404 on POST (as registries without OAuth2 answer).  User "brief" gets
 // tokens that live 6 s (to prove the client renews before expiry).  User "long"
-// gets 40 KiB tokens (a padding claim), as registries with many claims issue.  Each request is logged on stdout as
+// gets 40 KiB tokens (a padding claim), as registries with many claims issue.
+// User "forever" gets expires_in 9223372036854775807 (the largest int64).  Each request is logged on stdout as
 // "<METHOD> <user|-> <scopes>" (no secrets).  Writes its port to PORTFILE.
 'use strict';
 const http = require('http');
@@ -61,8 +62,10 @@ function deny(res) {
 function grant(res, user, scopes) {
   const t = jwt(user || '', accessFor(user, scopes));
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ token: t, access_token: t, expires_in: ttlFor(user),
-    issued_at: new Date().toISOString() }));
+  const body = JSON.stringify({ token: t, access_token: t, expires_in: ttlFor(user),
+    issued_at: new Date().toISOString() });
+  // JSON.stringify cannot spell an exact int64: write it into the text
+  res.end(user === 'forever' ? body.replace(/"expires_in":\d+/, '"expires_in":9223372036854775807') : body);
 }
 
 const server = http.createServer((req, res) => {
