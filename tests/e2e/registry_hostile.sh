@@ -79,3 +79,13 @@ expect_error "a 300 KB token: one error line naming the limit" 1 \
 	"$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/huge"
 check "the refused token never reached the registry" bash -c "! grep -q '^registry auth=present' '$PLOG'"
 rm -f "$DOCKER_CONFIG/config.json"
+
+# 12. a chunked upload whose Range never advances ends with an error
+python3 "$E2E_LIB/gen-wasm.py" 300000 "$T_TMP/big.wasm" 3
+"$WASMPACK" build --wasm "$T_TMP/big.wasm" -o "oci:$T_TMP/src-big" >/dev/null 2>&1
+proxy stuck MODES=stuck-range
+run env WASMPACK_UPLOAD_CHUNK=65536 timeout 30 "$WASMPACK" push "oci:$T_TMP/src-big" "$P/stuck/app:v1"
+check_eq "a Range that never advances: exit 1, no endless loop" 1 "$T_RC"
+check_match "the last line names the stuck Range" \
+	"wasmpack: push $P/stuck/app: the registry's upload Range stays at 1 of [0-9]+ bytes after 5 chunks$" "$T_ERR"
+check_eq "it gave up after a bounded number of chunks" 6 "$(grep -c '^registry auth=absent PATCH' "$PLOG")"

@@ -26,7 +26,8 @@ const basic = process.env.BASIC ? 'Basic ' + Buffer.from(process.env.BASIC).toSt
 let port = 0;
 
 function forward(req, res, path, rewrite) {
-  const headers = { ...req.headers, host: `127.0.0.1:${target}` };
+  // the registry builds its Locations from Host: make them name the proxy
+  const headers = { ...req.headers, host: `127.0.0.1:${port}` };
   delete headers.authorization;
   const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path, headers },
     (ur) => {
