@@ -89,3 +89,17 @@ check_eq "a Range that never advances: exit 1, no endless loop" 1 "$T_RC"
 check_match "the last line names the stuck Range" \
 	"wasmpack: push $P/stuck/app: the registry's upload Range stays at 1 of [0-9]+ bytes after 5 chunks$" "$T_ERR"
 check_eq "it gave up after a bounded number of chunks" 6 "$(grep -c '^registry auth=absent PATCH' "$PLOG")"
+
+# 7. login writes through a symlinked config.json (as docker does),
+# keeping the target's mode and the other settings
+mkdir -p "$T_TMP/dotfiles"
+printf '{"psFormat":"table"}' >"$T_TMP/dotfiles/docker.json"
+chmod 0640 "$T_TMP/dotfiles/docker.json"
+ln -s "$T_TMP/dotfiles/docker.json" "$DOCKER_CONFIG/config.json"
+run sh -c "printf 'pw\n' | '$WASMPACK' login '$REG' -u alice --password-stdin"
+check_eq "login through a symlinked config.json succeeds" 0 "$T_RC"
+check "config.json is still the symlink" test -L "$DOCKER_CONFIG/config.json"
+check_eq "its target holds the new credentials and the old settings, mode kept" "table $(printf 'alice:pw' | base64) 640" \
+	"$(jq -r '.psFormat + " " + .auths["'"$REG"'"].auth' "$T_TMP/dotfiles/docker.json") $(stat -c %a "$T_TMP/dotfiles/docker.json")"
+check "no temporary file is left next to the target" test "$(ls "$T_TMP/dotfiles")" = docker.json
+rm -f "$DOCKER_CONFIG/config.json"
