@@ -103,3 +103,22 @@ check_eq "its target holds the new credentials and the old settings, mode kept" 
 	"$(jq -r '.psFormat + " " + .auths["'"$REG"'"].auth' "$T_TMP/dotfiles/docker.json") $(stat -c %a "$T_TMP/dotfiles/docker.json")"
 check "no temporary file is left next to the target" test "$(ls "$T_TMP/dotfiles")" = docker.json
 rm -f "$DOCKER_CONFIG/config.json"
+
+# 16. registry and image text reaches the terminal with its control
+# characters written out, never as escape sequences
+proxy warn MODES=warn-escape
+run "$WASMPACK" pull "$P/seed/app:v1" -o "oci:$T_TMP/warned"
+check_eq "a registry Warning with escape sequences: the pull succeeds" 0 "$T_RC"
+check_eq "the warning is shown with its escapes written out" \
+	"wasmpack: pull $P/seed/app: registry warning: \"\\x1b]0;pwned\\x07\\x1b[2Jscreen wiped\"" \
+	"$(grep 'registry warning' <<<"$T_ERR")"
+check "no escape character reached stderr" bash -c '! grep -q $'"'"'\x1b'"'"' <<<"$1"' _ "$T_ERR"
+"$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --annotation $'org.example.note=\e]0;pwned\a\e[2Jhi' \
+	-o "oci:$T_TMP/annotated" >/dev/null 2>&1
+run "$WASMPACK" inspect "oci:$T_TMP/annotated"
+check_eq "inspect writes an annotation's escapes out" 'org.example.note=\x1b]0;pwned\x07\x1b[2Jhi' \
+	"$(grep -o 'org.example.note=.*' <<<"$T_OUT" | sed 's/^ *//')"
+check "no escape character reached stdout" bash -c '! grep -q $'"'"'\x1b'"'"' <<<"$1"' _ "$T_OUT"
+run "$WASMPACK" pull "$P/seed/app:v1"$'\e[2J' -o "oci:$T_TMP/badref"
+check_match "an error quoting a hostile reference writes its escapes out" '\\x1b\[2J' "$T_ERR"
+check "no escape character in the error line" bash -c '! grep -q $'"'"'\x1b'"'"' <<<"$1"' _ "$T_ERR"
