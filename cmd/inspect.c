@@ -10,6 +10,7 @@
 
 #include "../common/error.h"
 #include "../common/fs.h"
+#include "../common/text.h"
 #include "../oci/image.h"
 #include "../oci/layout.h"
 #include "../wasm/module.h"
@@ -195,6 +196,42 @@ done:
 	return err;
 }
 
+/* A copy of `j` whose strings and keys are escaped for the terminal
+ * (annotations, entrypoints, names: whatever the image's author wrote);
+ * NULL when out of memory. */
+static json_t *escaped_copy(json_t *j)
+{
+	json_t *out = NULL, *v, *e;
+	const char *k;
+	char *t;
+	size_t i;
+
+	if (json_is_string(j)) {
+		if ((t = wp_text_escape(json_string_value(j), 0)))
+			out = json_string(t);
+		free(t);
+	} else if (json_is_array(j)) {
+		out = json_array();
+		json_array_foreach(j, i, v)
+			if (!out || json_array_append_new(out, escaped_copy(v)) < 0)
+				return json_decref(out), NULL;
+	} else if (json_is_object(j)) {
+		out = json_object();
+		json_object_foreach(j, k, v) {
+			t = wp_text_escape(k, 0);
+			e = escaped_copy(v);
+			if (!out || !t || json_object_set_new(out, t, e) < 0) {
+				free(t);
+				return json_decref(out), NULL;
+			}
+			free(t);
+		}
+	} else {
+		out = json_incref(j);
+	}
+	return out;
+}
+
 static void print_image(const json_t *j, FILE *f)
 {
 	json_t *v, *cfg = json_object_get(j, "configContents");
@@ -265,10 +302,17 @@ int cmd_inspect(int argc, char **argv)
 	if (json) {
 		status = cmd_print_json(j);
 	} else {
-		if (json_object_get(j, "reference"))
-			print_image(j, stdout);
+		json_t *safe = escaped_copy(j);
+		if (!safe) {
+			json_decref(j);
+			wp_error_set(WP_ENOMEM, "out of memory");
+			return cmd_report();
+		}
+		if (json_object_get(safe, "reference"))
+			print_image(safe, stdout);
 		else
-			print_module(j, stdout);
+			print_module(safe, stdout);
+		json_decref(safe);
 		status = EXIT_OK;
 	}
 	json_decref(j);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/error.h"
+#include "../common/text.h"
 #include "cmd.h"
 
 static const char build_summary[] = "Build a project or package a .wasm into an OCI image";
@@ -73,10 +74,25 @@ int cmd_help(int argc, char **argv)
 int cmd_report(void)
 {
 	int code = wp_error_last_code();
-	const char *msg = wp_error_last();
+	char *msg = wp_text_escape(wp_error_last(), 0); /* may quote a registry, an image */
 
-	fprintf(stderr, "wasmpack: %s\n", msg[0] ? msg : "failed");
+	fprintf(stderr, "wasmpack: %s\n", msg && msg[0] ? msg : msg ? "failed" : "out of memory");
+	free(msg);
 	return code == WP_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+/* A message on stderr with its control characters written out: it may
+ * quote an argument, a project name, a registry. */
+static void put_escaped(const char *fmt, va_list ap)
+{
+	char *raw = NULL, *safe = NULL;
+
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
+	safe = wp_text_escape(raw, 0);
+	fputs(safe ? safe : "out of memory", stderr);
+	free(safe);
+	free(raw);
 }
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
@@ -85,7 +101,7 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 
 	fprintf(stderr, "wasmpack %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_escaped(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, " (see 'wasmpack %s -h')\n", cmd);
 	return EXIT_USAGE;
@@ -109,7 +125,7 @@ void cmd_note(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_escaped(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/text.h"
 #include "progress.h"
 
 enum mode { MODE_NONE, MODE_PLAIN, MODE_TTY };
@@ -42,9 +43,15 @@ static void human(uint64_t n, char *out, size_t size)
 }
 
 /* "sha256:0123456789ab" */
+/* The first 19 characters of a digest a registry sent, escaped. */
 static void short_digest(const char *d, char *out, size_t size)
 {
-	snprintf(out, size, "%.19s", d);
+	char head[20], *safe;
+
+	snprintf(head, sizeof(head), "%s", d);
+	safe = wp_text_escape(head, 0);
+	snprintf(out, size, "%s", safe ? safe : "?");
+	free(safe);
 }
 
 static void clear_live(void)
@@ -57,7 +64,7 @@ static void clear_live(void)
 
 static void draw(uint64_t done, int final)
 {
-	char a[32], b[32], rate[32], d[32], bar[21];
+	char a[32], b[32], rate[32], d[96], bar[21];
 	double el = now_s() - st.started;
 	size_t i, fill = st.size ? (size_t)(20 * (done > st.size ? st.size : done) / st.size) : 20;
 
@@ -78,7 +85,7 @@ static void draw(uint64_t done, int final)
 static void on_blob(void *ctx, const char *digest, uint64_t size, enum registry_blob_state state,
 		    int end, int failed)
 {
-	char d[32], sz[32], rate[32];
+	char d[96], sz[32], rate[32];
 	double el;
 
 	(void)ctx;
@@ -132,9 +139,12 @@ static void on_progress(void *ctx, const char *digest, uint64_t done, uint64_t t
 
 static void on_message(void *ctx, int debug, const char *msg)
 {
+	char *safe = wp_text_escape(msg, 0); /* registry warnings are the registry's text */
+
 	(void)ctx;
 	clear_live();
-	fprintf(stderr, "wasmpack: %s%s\n", debug ? "debug: " : "", msg);
+	fprintf(stderr, "wasmpack: %s%s\n", debug ? "debug: " : "", safe ? safe : "out of memory");
+	free(safe);
 }
 
 const struct registry_events *cmd_progress_events(void)

@@ -28,7 +28,8 @@ const char cmd_push_usage[] =
 	"  --json              print a JSON summary instead of the reference\n"
 	"  -h, --help          show this help\n"
 	"\n"
-	"Credentials: WASMPACK_REGISTRY_USERNAME/_PASSWORD, the docker config\n"
+	"Credentials: WASMPACK_REGISTRY_USERNAME/_PASSWORD (for the push target,\n"
+	"or the registry WASMPACK_REGISTRY names), the docker config\n"
 	"(wasmpack login), the containers auth.json, GITHUB_TOKEN for ghcr.io.\n"
 	"Retries: WASMPACK_RETRIES (5), WASMPACK_RETRY_BASE_MS (500),\n"
 	"WASMPACK_RETRY_MAX_MS (30000).  WASMPACK_DEBUG=1 logs each request.\n";

@@ -18,6 +18,7 @@
 
 #include "../common/error.h"
 #include "../common/strv.h"
+#include "../common/text.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
 #include "cmd.h"
@@ -128,6 +129,16 @@ static int open_listener(const char *spec, int *out)
 	return 0;
 }
 
+/* The module's own text (a trap message, function names) on stderr,
+ * escaped so it cannot act on the terminal. */
+static void print_escaped(const char *before, const char *text, const char *after, int lines)
+{
+	char *safe = wp_text_escape(text, lines);
+
+	fprintf(stderr, "%s%s%s", before, safe ? safe : "(out of memory)", after);
+	free(safe);
+}
+
 /* Print a trap the way wasmtime does: the reason, then the wasm frames. */
 static void print_trap(const struct run_args *a, const struct runner_trap *tr)
 {
@@ -142,10 +153,11 @@ static void print_trap(const struct run_args *a, const struct runner_trap *tr)
 		 (tr->kind == RUNNER_TRAP_INTERRUPTED || !strcmp(tr->message, "interrupted")))
 		fprintf(stderr, "Error: interrupted: --timeout %s expired\n", a->timeout_text);
 	else
-		fprintf(stderr, "Error: %s\n", tr->message[0] ? tr->message : "wasm trap");
+		print_escaped("Error: ", tr->message[0] ? tr->message : "wasm trap", "\n", 0);
 	if (tr->nframes > 0) {
+		/* the frames name functions from the module's name section */
 		runner_trap_format_backtrace(tr, bt, sizeof(bt));
-		fputs(bt, stderr);
+		print_escaped("", bt, "", 1);
 	}
 }
 

@@ -20,6 +20,9 @@
 #include "auth.h"
 
 #define TOKEN_DEFAULT_TTL 60
+/* A longer expires_in is read as this: renewing once a day costs nothing,
+ * and `now + expires_in` cannot overflow. */
+#define TOKEN_MAX_TTL (24 * 3600)
 
 void reg_challenge_release(struct reg_challenge *c)
 {
@@ -232,8 +235,13 @@ static int parse_token(struct reg_http *h, const struct reg_response *r, char **
 		json_decref(j);
 		return wp_error_set(WP_EAUTH, "%s: the token server's answer holds no token", reg_http_label(h));
 	}
+	if (reg_has_control(t)) {
+		json_decref(j);
+		return wp_error_set(WP_EAUTH, "%s: the token server's token holds a control character",
+				    reg_http_label(h));
+	}
 	e = json_integer_value(json_object_get(j, "expires_in"));
-	*ttl = e > 0 ? (long)e : TOKEN_DEFAULT_TTL;
+	*ttl = e <= 0 ? TOKEN_DEFAULT_TTL : e > TOKEN_MAX_TTL ? TOKEN_MAX_TTL : (long)e;
 	*token = strdup(t);
 	json_decref(j);
 	return *token ? 0 : wp_error_set(WP_ENOMEM, "out of memory");

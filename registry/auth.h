@@ -38,14 +38,22 @@ struct reg_cred {
 
 void reg_cred_release(struct reg_cred *c);
 
+/* WP_EINVALID naming the field and its source when a credential holds a
+ * control character (CR/LF would become extra request headers). */
+int reg_cred_check(const struct reg_cred *c);
+/* 1 if `s` (may be NULL) holds a character below 0x20 or DEL. */
+int reg_has_control(const char *s);
+
 /*
  * Look up credentials for `registry` ("ghcr.io", "localhost:5000",
  * "docker.io") and `repository`, in order: WASMPACK_REGISTRY_USERNAME and
- * _PASSWORD; the docker config (credHelpers[host], credsStore, auths);
- * the containers auth files; GITHUB_TOKEN for ghcr.io; else anonymous
- * (all fields NULL, returns 0).
+ * _PASSWORD (only for the registry WASMPACK_REGISTRY names or, when it is
+ * unset, for a `push_target`); the docker config (credHelpers[host],
+ * credsStore, auths); the containers auth files; GITHUB_TOKEN for
+ * ghcr.io; else anonymous (all fields NULL, returns 0).
  */
-int reg_cred_find(const char *registry, const char *repository, struct reg_cred *out);
+int reg_cred_find(const char *registry, const char *repository, int push_target,
+		  struct reg_cred *out);
 
 /* The key docker uses for a registry in config.json
  * ("https://index.docker.io/v1/" for docker.io, else the host[:port]). */

@@ -134,7 +134,8 @@ int reg_client_open(const struct registry_ref *ref, const char *op,
 	}
 	if (err < 0)
 		goto done;
-	if ((err = reg_cred_find(ref->registry, ref->repository, &c->auth.cred)) < 0)
+	if ((err = reg_cred_find(ref->registry, ref->repository, !strcmp(op, "push"), &c->auth.cred)) < 0 ||
+	    (err = reg_cred_check(&c->auth.cred)) < 0)
 		err = wp_error_wrap(err, "%s: credentials", label);
 done:
 	if (err < 0) {
@@ -273,7 +274,9 @@ int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_respo
 	for (again = 0;; again++) {
 		if ((err = reg_auth_header(&c->auth, c->http, c->scopes, c->nscopes, &hdr)) < 0)
 			return err;
-		rq->auth = hdr;
+		/* the registry's Authorization goes to its own origin only: an
+		 * upload Location, a Link page may name any host */
+		rq->auth = reg_url_same_origin(rq->url, c->base) ? hdr : NULL;
 		err = reg_http_do(c->http, rq, resp);
 		rq->auth = NULL;
 		if (hdr)
@@ -282,6 +285,12 @@ int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_respo
 		hdr = NULL;
 		if (err < 0 || resp->status != 401 || again)
 			return err;
+		/* A 401 from another origin (a redirect's CDN or object store)
+		 * is that host's business: its challenge must not become the
+		 * registry's realm, or the registry's credentials would go to
+		 * whatever realm it names.  The caller reports the 401. */
+		if (!resp->url || !reg_url_same_origin(resp->url, c->base))
+			return 0;
 		/* 401: an expired token, a registry that did not challenge
 		 * /v2/, or a scope too narrow.  Re-ask once. */
 		{

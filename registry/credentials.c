@@ -419,16 +419,57 @@ static int from_auth_file(const char *path, const char *server, const char *repo
 	return r;
 }
 
-int reg_cred_find(const char *registry, const char *repository, struct reg_cred *out)
+/* 1 if `s` holds a control character (CR, LF, ESC ... DEL). */
+int reg_has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int reg_cred_check(const struct reg_cred *c)
+{
+	const char *what = reg_has_control(c->username)		? "username"
+			   : reg_has_control(c->password)	? "password"
+			   : reg_has_control(c->identity_token) ? "identity token"
+			   : reg_has_control(c->registry_token) ? "registry token"
+								: NULL;
+
+	if (!what)
+		return 0;
+	return wp_error_set(WP_EINVALID, "the %s from %s holds a control character", what,
+			    c->source ? c->source : "the configuration");
+}
+
+/* 1 if WASMPACK_REGISTRY names `registry`: "ghcr.io", "https://ghcr.io/",
+ * "127.0.0.1:5000"; docker's own hosts all name docker.io. */
+static int env_registry_is(const char *want, const char *registry)
+{
+	const char *p = strstr(want, "://") ? strstr(want, "://") + 3 : want;
+	size_t n = strcspn(p, "/");
+
+	if ((n == 15 && !strncasecmp(p, "index.docker.io", n)) ||
+	    (n == 20 && !strncasecmp(p, "registry-1.docker.io", n)))
+		p = "docker.io", n = 9;
+	return n == strlen(registry) && !strncasecmp(p, registry, n);
+}
+
+int reg_cred_find(const char *registry, const char *repository, int push_target,
+		  struct reg_cred *out)
 {
 	const char *user = getenv("WASMPACK_REGISTRY_USERNAME");
 	const char *pass = getenv("WASMPACK_REGISTRY_PASSWORD");
+	const char *bound = getenv("WASMPACK_REGISTRY");
 	const char *server = reg_cred_docker_key(registry), *e;
 	char *path = NULL;
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (user && *user && pass) {
+	/* the variables belong to one registry: WASMPACK_REGISTRY, else the
+	 * push target; never to whatever registry an image to run names */
+	if (user && *user && pass &&
+	    (bound && *bound ? env_registry_is(bound, registry) : push_target)) {
 		out->username = strdup(user);
 		out->password = strdup(pass);
 		out->source = strdup("WASMPACK_REGISTRY_USERNAME/PASSWORD");

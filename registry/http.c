@@ -249,16 +249,21 @@ static int method_has_body(const char *m)
 	return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
 }
 
+/* Values are not bounded here (registry tokens run to tens of KiB):
+ * reg_http_do() bounds the Authorization value. */
 static struct curl_slist *add_header(struct curl_slist *l, int *ok, const char *name,
 				     const char *value)
 {
-	char line[4096];
-	struct curl_slist *n;
+	struct curl_slist *n = NULL;
+	char *line = NULL;
 
 	if (!*ok)
 		return l;
-	snprintf(line, sizeof(line), "%s:%s%s", name, value ? " " : "", value ? value : "");
-	n = curl_slist_append(l, line);
+	if (asprintf(&line, "%s:%s%s", name, value ? " " : "", value ? value : "") >= 0)
+		n = curl_slist_append(l, line);
+	if (line)
+		explicit_bzero(line, strlen(line));
+	free(line);
 	if (!n) {
 		*ok = 0;
 		return l;
@@ -429,6 +434,9 @@ int reg_http_do(struct reg_http *h, const struct reg_request *rq, struct reg_res
 	int attempt, redirects, over_cap = 0, err = 0;
 	CURLcode rc;
 
+	if (rq->auth && strlen(rq->auth) > REG_AUTH_MAX)
+		return wp_error_set(WP_EINVALID, "%s: the Authorization value is %zu bytes, more than the %u allowed",
+				    h->label, strlen(rq->auth), REG_AUTH_MAX);
 	for (attempt = 1;; attempt++) {
 		long wait_ms, retry_after = -1;
 		int last = rq->no_retry || attempt >= h->retry.attempts;

@@ -22,6 +22,9 @@
 
 /* Cap on bodies we read as text or JSON (errors, tokens, manifests). */
 #define REG_BODY_MAX (4u << 20)
+/* Cap on an Authorization value: far above the tokens registries issue
+ * (tens of KiB at most), far below what would hurt. */
+#define REG_AUTH_MAX (256u << 10)
 
 struct reg_retry_policy {
 	int attempts;  /* total tries, >= 1 (WASMPACK_RETRIES, default 5) */

@@ -63,28 +63,45 @@ static int open_config(const char *server, char **path, json_t **cfg, const char
 	return 0;
 }
 
-static int save_config(const char *path, json_t *cfg)
+/* Write the config.  A symlinked config.json (dotfiles managers) is
+ * written through, as docker does: the temporary file goes next to the
+ * link's target and replaces it, keeping the target's mode. */
+static int save_config(const char *link, json_t *cfg)
 {
-	char *dir = strdup(path), *slash, *text;
+	char *real = realpath(link, NULL), *dir, *slash, *text;
+	const char *path = real ? real : link;
+	struct stat st;
+	mode_t mode = 0600;
 	int err;
 
-	if (!dir)
+	if (!real && lstat(link, &st) == 0 && S_ISLNK(st.st_mode))
+		return wp_error_set(WP_EINVALID, "%s: a symlink whose target cannot be resolved", link);
+	if (real && stat(real, &st) == 0)
+		mode = st.st_mode & 07777;
+	dir = strdup(path);
+	if (!dir) {
+		free(real);
 		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		if ((err = wp_fs_mkdirs(dir, 0700, NULL)) < 0) {
 			free(dir);
+			free(real);
 			return err;
 		}
 	}
 	free(dir);
 	text = json_dumps(cfg, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	if (!text)
+	if (!text) {
+		free(real);
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	err = wp_fs_write_atomic(path, text, strlen(text), 0600);
+	}
+	err = wp_fs_write_atomic(path, text, strlen(text), mode);
 	explicit_bzero(text, strlen(text));
 	free(text);
+	free(real);
 	return err;
 }
 
@@ -122,7 +139,8 @@ int registry_login(const char *registry, const char *user, const char *password,
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = reg_client_ping(c, 1)) < 0)
+	c->auth.cred.source = strdup("the command line");
+	if ((err = reg_cred_check(&c->auth.cred)) < 0 || (err = reg_client_ping(c, 1)) < 0)
 		goto done;
 	if ((err = open_config(server, &path, &cfg, &helper)) < 0)
 		goto done;

@@ -18,6 +18,8 @@
 #include "client.h"
 
 #define MIB ((size_t)1 << 20)
+/* chunks in a row that may leave the upload's Range where it was */
+#define MAX_STALLS 5
 
 struct upload_plan {
 	size_t threshold; /* blobs larger than this go chunked */
@@ -224,7 +226,7 @@ static int upload_chunked(struct reg_client *c, const struct oci_blob *b, char *
 			  size_t chunk, long *status)
 {
 	size_t off = 0, len = (size_t)b->size;
-	int recoveries = 0, err = 0;
+	int recoveries = 0, stalls = 0, err = 0;
 
 	while (off < len) {
 		size_t n = len - off < chunk ? len - off : chunk;
@@ -244,6 +246,7 @@ static int upload_chunked(struct reg_client *c, const struct oci_blob *b, char *
 		*status = r.status;
 		if (err == 0 && r.status == 202) {
 			const char *rg = reg_response_header(&r, "Range");
+			size_t was = off;
 			err = take_location(c, &r, loc);
 			if (rg && !strncmp(rg, "bytes=", 6))
 				rg += 6;
@@ -252,6 +255,12 @@ static int upload_chunked(struct reg_client *c, const struct oci_blob *b, char *
 			reg_response_release(&r);
 			if (err < 0)
 				return err;
+			/* the registry's Range decides where we go on; one that
+			 * never moves forward must not keep us sending forever */
+			stalls = off > was ? 0 : stalls + 1;
+			if (stalls >= MAX_STALLS)
+				return wp_error_set(WP_ERROR, "%s: the registry's upload Range stays at %zu of %zu bytes after %d chunks",
+						    reg_http_label(c->http), off, len, MAX_STALLS);
 			continue;
 		}
 		if (err == 0 && r.status != 416 && !reg_status_retryable(r.status)) {

@@ -21,7 +21,7 @@ mkdir -p "$HOME"
 CA=(--ca-file "$T_TMP/ca/ca.crt")
 
 build_formats
-WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
+WASMPACK_REGISTRY=$REG WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
 	roundtrip tls "--cert-dir $T_TMP/certs --creds alice:$PW" "${CA[@]}"
 
 export WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW

@@ -15,7 +15,7 @@ mkdir -p "$d"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	-subj "/CN=wasmpack token issuer" 2>/dev/null
 start_bg "$d/token.log" node "$E2E_LIB/token-server.js" "$d/port" "$d/key.pem" "$d/cert.pem" \
-	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,brief:$PW,<token>:get-only-xyz" refresh-abc
+	wasmpack-issuer wasmpack-test "alice:$PW,narrow:$PW,brief:$PW,long:$PW,forever:$PW,<token>:get-only-xyz" refresh-abc
 wait_file "$d/port"
 TOK="127.0.0.1:$(cat "$d/port")"
 start_registry token "" "" \
@@ -24,7 +24,7 @@ export DOCKER_CONFIG="$T_TMP/docker" HOME="$T_TMP/home"
 mkdir -p "$HOME"
 
 build_formats
-WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
+WASMPACK_REGISTRY=$REG WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
 	roundtrip token "--tls-verify=false --creds alice:$PW"
 
 src="oci:$T_TMP/src-image"
@@ -71,7 +71,7 @@ unset WASMPACK_REGISTRY_USERNAME WASMPACK_REGISTRY_PASSWORD
 start_bg "$d/cdn.log" node "$E2E_LIB/redirect-proxy.js" "$d/cdn-port" "${REG#*:}"
 wait_file "$d/cdn-port"
 CDN="127.0.0.1:$(cat "$d/cdn-port")"
-run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$CDN/token/image:v1" -o "oci:$T_TMP/via-cdn:latest"
+run env WASMPACK_REGISTRY=$CDN WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$CDN/token/image:v1" -o "oci:$T_TMP/via-cdn:latest"
 check_eq "pull through blob redirects succeeds and verifies" 0 "$T_RC"
 check_eq "redirected blob requests carried no Authorization" "2 0" \
 	"$(grep -c 'cdn auth=absent' "$d/cdn.log") $(grep -c 'cdn auth=present' "$d/cdn.log")"
@@ -85,7 +85,7 @@ check_eq "a registry's Warning: 299 is shown once, on stderr" \
 start_bg "$d/bad.log" env TAMPER=1 node "$E2E_LIB/redirect-proxy.js" "$d/bad-port" "${REG#*:}"
 wait_file "$d/bad-port"
 BAD="127.0.0.1:$(cat "$d/bad-port")"
-run env WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$BAD/token/image:v1" -o "oci:$T_TMP/corrupt"
+run env WASMPACK_REGISTRY=$BAD WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" pull "$BAD/token/image:v1" -o "oci:$T_TMP/corrupt"
 check_eq "a blob whose bytes do not match its digest fails the pull" 1 "$T_RC"
 check_match "the error names the blob and the digest mismatch" \
 	"wasmpack: pull $BAD/token/image: blob sha256:[0-9a-f]{64}: .*(digest|corrupt)" "$T_ERR"
@@ -106,3 +106,15 @@ if [ $((n1 - n0)) -ge 2 ]; then ok "short-lived token: renewed during the push (
 else not_ok "short-lived token: renewed during the push" "tokens fetched: $((n1 - n0))"; fi
 check_eq "short-lived token: the registry never saw an expired token (401 only for the ping)" 1 \
 	"$(tail -n +$((l0 + 1)) "$REG_LOG" | grep -c '" 401 ')"
+
+# a 40 KiB token (registries with many claims issue them): sent whole
+run env WASMPACK_REGISTRY_USERNAME=long WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" push "$src" "$REG/long/app:v1"
+check_eq "a 40 KiB token is sent whole: the push succeeds" 0 "$T_RC"
+[ "$T_RC" -eq 0 ] || echo "# $T_ERR"
+
+# expires_in of the largest int64 is clamped (no overflow: the sanitizer
+# build aborted), and the token is still cached for the whole push
+n0=$(grep -c '^GET forever' "$d/token.log")
+run env WASMPACK_REGISTRY_USERNAME=forever WASMPACK_REGISTRY_PASSWORD=$PW "$WASMPACK" push "$src" "$REG/forever/app:v1" "$REG/forever/app:v2"
+check_eq "expires_in 2^63-1: the push succeeds with one token" "0 1" "$T_RC $(($(grep -c '^GET forever' "$d/token.log") - n0))"
+[ "$T_RC" -eq 0 ] || echo "# $T_ERR"

@@ -34,6 +34,7 @@ static void clean_env(void)
 
 	unsetenv("WASMPACK_REGISTRY_USERNAME");
 	unsetenv("WASMPACK_REGISTRY_PASSWORD");
+	unsetenv("WASMPACK_REGISTRY");
 	unsetenv("REGISTRY_AUTH_FILE");
 	unsetenv("XDG_RUNTIME_DIR");
 	unsetenv("XDG_CONFIG_HOME");
@@ -70,7 +71,7 @@ static void expect_user(const char *registry, const char *repo, const char *user
 {
 	struct reg_cred c;
 
-	if (reg_cred_find(registry, repo, &c) < 0)
+	if (reg_cred_find(registry, repo, 1, &c) < 0)
 		fail_msg("lookup failed: %s", wp_error_last());
 	if (!user) {
 		assert_null(c.username);
@@ -120,6 +121,33 @@ static void test_order(void **state)
 	clean_env();
 }
 
+/* The variables belong to one registry: WASMPACK_REGISTRY, else the push
+ * target; a pull (or run) of another registry's image never gets them. */
+static void test_env_bound(void **state)
+{
+	struct reg_cred c;
+
+	(void)state;
+	clean_env();
+	setenv("WASMPACK_REGISTRY_USERNAME", "env", 1);
+	setenv("WASMPACK_REGISTRY_PASSWORD", "e", 1);
+	assert_int_equal(reg_cred_find("evil.io", "a", 0, &c), 0);
+	assert_null(c.username); /* pull without WASMPACK_REGISTRY */
+	reg_cred_release(&c);
+	setenv("WASMPACK_REGISTRY", "https://r.io/", 1);
+	assert_int_equal(reg_cred_find("evil.io", "a", 1, &c), 0);
+	assert_null(c.username); /* a push elsewhere than the bound registry */
+	reg_cred_release(&c);
+	assert_int_equal(reg_cred_find("r.io", "a", 0, &c), 0);
+	assert_non_null(c.username); /* a pull of the bound registry */
+	reg_cred_release(&c);
+	setenv("WASMPACK_REGISTRY", "index.docker.io", 1);
+	assert_int_equal(reg_cred_find("docker.io", "library/a", 0, &c), 0);
+	assert_non_null(c.username);
+	reg_cred_release(&c);
+	clean_env();
+}
+
 static void test_containers_specific_keys(void **state)
 {
 	(void)state;
@@ -146,14 +174,14 @@ static void test_tokens(void **state)
 	write_file("docker/config.json",
 		   "{\"auths\":{\"id.io\":{\"auth\":\"" BOB "\",\"identitytoken\":\"refresh-1\"},"
 		   "\"rt.io\":{\"registrytoken\":\"bearer-2\"},\"bad.io\":{\"auth\":\"!!\"}}}");
-	assert_int_equal(reg_cred_find("id.io", "a", &c), 0);
+	assert_int_equal(reg_cred_find("id.io", "a", 1, &c), 0);
 	assert_string_equal(c.identity_token, "refresh-1");
 	assert_null(c.username); /* an identity token replaces user:password */
 	reg_cred_release(&c);
-	assert_int_equal(reg_cred_find("rt.io", "a", &c), 0);
+	assert_int_equal(reg_cred_find("rt.io", "a", 1, &c), 0);
 	assert_string_equal(c.registry_token, "bearer-2");
 	reg_cred_release(&c);
-	assert_int_equal(reg_cred_find("bad.io", "a", &c), WP_EINVALID);
+	assert_int_equal(reg_cred_find("bad.io", "a", 1, &c), WP_EINVALID);
 	assert_non_null(strstr(wp_error_last(), "config.json"));
 	clean_env();
 }
@@ -176,6 +204,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_match),
 		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_env_bound),
 		cmocka_unit_test(test_containers_specific_keys),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_github_token),

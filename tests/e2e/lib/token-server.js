@@ -9,7 +9,9 @@
 // "narrow" gets only the first requested scope on its first request (to
 // provoke insufficient_scope).  A refresh token starting "get-only" gets
 // 404 on POST (as registries without OAuth2 answer).  User "brief" gets
-// tokens that live 6 s (to prove the client renews before expiry).  Each request is logged on stdout as
+// tokens that live 6 s (to prove the client renews before expiry).  User "long"
+// gets 40 KiB tokens (a padding claim), as registries with many claims issue.
+// User "forever" gets expires_in 9223372036854775807 (the largest int64).  Each request is logged on stdout as
 // "<METHOD> <user|-> <scopes>" (no secrets).  Writes its port to PORTFILE.
 'use strict';
 const http = require('http');
@@ -32,6 +34,7 @@ function jwt(sub, access) {
   const header = { typ: 'JWT', alg: 'RS256', x5c: [der.toString('base64')] };
   const claims = { iss: issuer, sub, aud: service, exp: now + ttlFor(sub), nbf: now - 10, iat: now,
     jti: crypto.randomBytes(8).toString('hex'), access };
+  if (sub === 'long') claims.pad = 'p'.repeat(30000);
   const input = b64url(JSON.stringify(header)) + '.' + b64url(JSON.stringify(claims));
   return input + '.' + b64url(crypto.sign('sha256', Buffer.from(input), key));
 }
@@ -59,8 +62,10 @@ function deny(res) {
 function grant(res, user, scopes) {
   const t = jwt(user || '', accessFor(user, scopes));
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ token: t, access_token: t, expires_in: ttlFor(user),
-    issued_at: new Date().toISOString() }));
+  const body = JSON.stringify({ token: t, access_token: t, expires_in: ttlFor(user),
+    issued_at: new Date().toISOString() });
+  // JSON.stringify cannot spell an exact int64: write it into the text
+  res.end(user === 'forever' ? body.replace(/"expires_in":\d+/, '"expires_in":9223372036854775807') : body);
 }
 
 const server = http.createServer((req, res) => {
