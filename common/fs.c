@@ -14,7 +14,9 @@
 #include "error.h"
 #include "fs.h"
 
-int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
+/* Read `path` (opened with `flags` added); `regular`: refuse anything but
+ * a regular file, a symlink included, without blocking on it. */
+static int read_file(const char *path, int flags, int regular, size_t max, struct wp_buf *out)
 {
 	uint8_t chunk[65536];
 	struct stat st;
@@ -22,7 +24,10 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 	int fd, err = 0;
 	ssize_t n;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	if (fd < 0 && errno == ELOOP && (flags & O_NOFOLLOW))
+		return wp_error_set(WP_EINVALID, "%s: is a symbolic link, expected a regular file (not followed)",
+				    path);
 	if (fd < 0)
 		return wp_error_errno(errno == ENOENT ? WP_ENOTFOUND : WP_EIO, "%s", path);
 	if (fstat(fd, &st) < 0) {
@@ -31,6 +36,10 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		err = wp_error_set(WP_EINVALID, "%s: is a directory, expected a file", path);
+		goto done;
+	}
+	if (regular && !S_ISREG(st.st_mode)) {
+		err = wp_error_set(WP_EINVALID, "%s: is not a regular file (a FIFO, socket or device)", path);
 		goto done;
 	}
 	/* Regular files are sized up front so the data is read once, in place. */
@@ -70,6 +79,16 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 done:
 	close(fd);
 	return err;
+}
+
+int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
+{
+	return read_file(path, 0, 0, max, out);
+}
+
+int wp_fs_read_regular(const char *path, size_t max, struct wp_buf *out)
+{
+	return read_file(path, O_NOFOLLOW | O_NONBLOCK, 1, max, out);
 }
 
 static int write_all(int fd, const void *data, size_t len)

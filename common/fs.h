@@ -17,6 +17,11 @@
  * A directory, a missing file or an unreadable one is an error naming it. */
 int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out);
 
+/* The same, for files a hostile party may have placed (blobs of a layout):
+ * only a regular file; a symlink is not followed and a FIFO, socket or
+ * device is refused without blocking (WP_EINVALID naming the path). */
+int wp_fs_read_regular(const char *path, size_t max, struct wp_buf *out);
+
 /* Write `len` bytes to `path` through a temporary file in the same
  * directory and rename(2), so readers see the old or the new file, never a
  * partial one.  `mode` is applied to the new file. */

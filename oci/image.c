@@ -196,6 +196,14 @@ int oci_json_load(const uint8_t *data, size_t len, const char *what, json_t **ou
 	return 0;
 }
 
+int oci_json_size_check(const char *what, const char *digest, uint64_t size)
+{
+	if (size <= OCI_JSON_MAX)
+		return 0;
+	return wp_error_set(WP_ETOOBIG, "%s %s is %llu bytes, over the %u MiB limit for JSON documents",
+			    what, digest, (unsigned long long)size, OCI_JSON_MAX >> 20);
+}
+
 void oci_time_format(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
@@ -522,7 +530,8 @@ int oci_image_parse(const uint8_t *manifest, size_t len, const char *expected,
 		err = wp_error_set(WP_EINVALID, "manifest: schemaVersion must be 2");
 		goto fail;
 	}
-	if ((err = parse_descriptor(json_object_get(root, "config"), &img->config, "manifest config")) < 0)
+	if ((err = parse_descriptor(json_object_get(root, "config"), &img->config, "manifest config")) < 0 ||
+	    (err = oci_json_size_check("config", img->config.digest, img->config.size)) < 0)
 		goto fail;
 	layers = json_object_get(root, "layers");
 	if (!json_is_array(layers)) {

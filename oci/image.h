@@ -42,7 +42,8 @@
 #define OCI_ANN_SOURCE "org.opencontainers.image.source"
 #define OCI_ANN_REVISION "org.opencontainers.image.revision"
 
-/* Hard caps on what we read back as JSON (manifests, configs, indexes). */
+/* Hard caps on what we read back as JSON (manifests, configs, indexes):
+ * 4 MiB, containerd's limit and the distribution spec's guidance. */
 #define OCI_JSON_MAX (4u << 20)
 /* And on one module. */
 #define OCI_WASM_MAX ((size_t)1 << 30)
@@ -154,6 +155,11 @@ int oci_image_module(const struct oci_image *img, struct wp_buf *out, char **pat
 
 /* Canonical JSON bytes (sorted keys, compact).  Caller frees. */
 char *oci_json_dump(const json_t *j, size_t *len);
+
+/* WP_ETOOBIG naming `what`, `digest` and the limit when a JSON blob's
+ * descriptor `size` is over OCI_JSON_MAX (checked before anything is read
+ * or parsed); else 0. */
+int oci_json_size_check(const char *what, const char *digest, uint64_t size);
 
 /* Load a JSON document with a clear error naming `what` and the position. */
 int oci_json_load(const uint8_t *data, size_t len, const char *what, json_t **out);

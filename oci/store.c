@@ -60,7 +60,7 @@ static int store_read(struct oci_store *s, const char *name, size_t max, struct 
 		int err;
 		if (!path)
 			return wp_error_set(WP_ENOMEM, "out of memory");
-		err = wp_fs_read_file(path, max, out);
+		err = wp_fs_read_regular(path, max, out);
 		free(path);
 		return err;
 	}
@@ -301,6 +301,22 @@ static int find_entry(struct oci_store *s, const char *tag, json_t **out)
 	return 0;
 }
 
+/* The digest of an index entry naming a manifest or index (`what`), with
+ * its listed size within the cap for JSON. */
+static int entry_digest(struct oci_store *s, json_t *desc, const char *what, const char **digest)
+{
+	json_t *size = json_object_get(desc, "size");
+	int err;
+
+	*digest = json_string_value(json_object_get(desc, "digest"));
+	if (!*digest)
+		return wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+	if (json_is_integer(size) &&
+	    (err = oci_json_size_check(what, *digest, (uint64_t)json_integer_value(size))) < 0)
+		return wp_error_wrap(err, "%s", s->label);
+	return 0;
+}
+
 int oci_store_read_manifest(struct oci_store *s, const char *tag, const char *platform,
 			    struct oci_image **out)
 {
@@ -314,19 +330,16 @@ int oci_store_read_manifest(struct oci_store *s, const char *tag, const char *pl
 	if ((err = find_entry(s, tag, &desc)) < 0)
 		return err;
 	mt = json_string_value(json_object_get(desc, "mediaType"));
-	digest = json_string_value(json_object_get(desc, "digest"));
-	if (!digest)
-		return wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+	if ((err = entry_digest(s, desc, oci_media_type_is_index(mt) ? "image index" : "manifest",
+				&digest)) < 0)
+		return err;
 	if (oci_media_type_is_index(mt)) {
 		if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||
 		    (err = oci_json_load(buf.data, buf.len, "image index", &index)) < 0 ||
 		    (err = oci_index_select(index, platform, &desc)) < 0)
 			goto done;
-		digest = json_string_value(json_object_get(desc, "digest"));
-		if (!digest) {
-			err = wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+		if ((err = entry_digest(s, desc, "manifest", &digest)) < 0)
 			goto done;
-		}
 		wp_buf_reset(&buf);
 	}
 	if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||

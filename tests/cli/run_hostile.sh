@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Hostile images (issue 11): layouts and archives crafted to exhaust memory,
+# hang the reader, leak what a symlink points at, or show `run` a different
+# module than a container runtime would unpack.  Each is refused with one
+# clear line, or read as a runtime reads it.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/wasi.bash"
+need_wasi_cc
+
+basics=$(wasi_module basics) || exit 1
+craft() { python3 "$WASMPACK_ROOT/tests/lib/craft-layout.py" "$1" "$2" "$basics" >/dev/null; }
+# the hex of the first layer of the only image in layout $1
+craft_layer() {
+	jq -r '.layers[0].digest' "$1/blobs/sha256/$(jq -r '.manifests[0].digest' "$1/index.json" | cut -d: -f2)" | cut -d: -f2
+}
+cd "$T_TMP"
+craft good good
+
+# 8: a config over 4 MiB is refused before it is read or parsed
+craft big bigconfig
+cfg=$(jq -r '.config.digest' "big/blobs/sha256/$(jq -r '.manifests[0].digest' big/index.json | cut -d: -f2)")
+tar -C big -cf big.tar .
+for t in oci:big oci-archive:big.tar; do
+	expect_error "run: a 5 MiB config ($t) is refused naming it and the limit" 1 \
+		"config $cfg is 52[0-9]+ bytes, over the 4 MiB limit" timeout 60 "$WASMPACK" run "$t"
+	expect_error "inspect: a 5 MiB config ($t) is refused naming it and the limit" 1 \
+		"config $cfg is 52[0-9]+ bytes, over the 4 MiB limit" timeout 60 "$WASMPACK" inspect "$t"
+done
+
+# 15: a blob that is a FIFO must not hang the reader; a blob that is a
+# symlink is not followed, and the error never tells the target's digest
+layer=$(craft_layer good)
+cp -a good fifo && rm "fifo/blobs/sha256/$layer" && mkfifo "fifo/blobs/sha256/$layer"
+expect_error "a blob that is a FIFO is refused at once" 1 "$layer: is not a regular file" \
+	timeout 20 "$WASMPACK" run oci:fifo
+printf 'a file outside the layout\n' >secret
+cp -a good link && ln -sf "$T_TMP/secret" "link/blobs/sha256/$layer"
+expect_error "a blob that is a symlink is refused, not followed" 1 "$layer: is a symbolic link" \
+	timeout 20 "$WASMPACK" run oci:link
+secret_hex=$(sha256sum secret | cut -d' ' -f1)
+check "... and the error does not reveal the target's digest" test "${T_ERR/$secret_hex/}" == "$T_ERR"
+expect_error "inspect refuses the symlinked blob too" 1 "$layer: is a symbolic link" \
+	timeout 20 "$WASMPACK" inspect oci:link
+check "... without the target's digest" test "${T_ERR/$secret_hex/}" == "$T_ERR"
+
+exit "$T_FAILED"
