@@ -71,6 +71,13 @@ check "a failed pull writes nothing" test ! -e "$T_TMP/none"
 d=$(jq -r '.manifests[0].digest' "$T_TMP/src-wasm/index.json")
 run "$WASMPACK" pull "$REG/plain/wasm@$d" -o "oci-archive:$T_TMP/pulled.tar:v9"
 check_eq "pull by digest into an oci-archive" "0 $REG/plain/wasm@$d" "$T_RC $T_OUT"
+# a blob already at its digest's path in the destination is hashed, and
+# replaced when it does not match (issue 11, item 13)
+wl=$(jq -r '.layers[0].digest' "$T_TMP/src-wasm/blobs/sha256/${d#sha256:}")
+mkdir -p "$T_TMP/pre/blobs/sha256" && printf 'tampered' >"$T_TMP/pre/blobs/sha256/${wl#sha256:}"
+run "$WASMPACK" pull "$REG/plain/wasm@$d" -o "oci:$T_TMP/pre"
+check_eq "pull over a tampered blob in the destination replaces it" "0 ${wl#sha256:}" \
+	"$T_RC $(sha256sum <"$T_TMP/pre/blobs/sha256/${wl#sha256:}" | cut -d' ' -f1)"
 run "$WASMPACK" inspect "oci-archive:$T_TMP/pulled.tar:v9" --json
 check_eq "the archive holds the image under the tag asked for" "$d wasm" "$(jq -r '.digest + " " + .format' <<<"$T_OUT")"
 run "$WASMPACK" push "oci:$T_TMP/src-wasm" "$REG/js/app:a" "$REG/js/app:b" --json
