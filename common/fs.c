@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,40 @@ static int write_all(int fd, const void *data, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* The pid in a temporary name "<path>.tmp-<pid>-XXXXXX" of
+ * wp_fs_write_atomic, or 0 if `name` is not one. */
+static long tmp_name_pid(const char *name)
+{
+	const char *p = NULL, *q;
+	char *end;
+	long pid;
+
+	for (q = strstr(name, ".tmp-"); q; q = strstr(q + 1, ".tmp-"))
+		p = q;
+	if (!p || p == name)
+		return 0;
+	pid = strtol(p + 5, &end, 10);
+	if (end == p + 5 || *end != '-' || strlen(end + 1) != 6 || pid <= 0)
+		return 0;
+	return pid;
+}
+
+void wp_fs_remove_stale_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		long pid = tmp_name_pid(e->d_name);
+		/* our own pid: a file of this process's (another thread's) write */
+		if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 int wp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)

@@ -27,6 +27,12 @@ int wp_fs_read_regular(const char *path, size_t max, struct wp_buf *out);
  * partial one.  `mode` is applied to the new file. */
 int wp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/* Remove from `dir` the temporary files of wp_fs_write_atomic left by a
+ * writer that no longer runs (killed, or stopped by a file-size limit):
+ * names "*.tmp-<pid>-XXXXXX" whose pid is not alive.  Best effort; call it
+ * holding the lock that serialises writers of `dir`. */
+void wp_fs_remove_stale_tmp(const char *dir);
+
 /* Create a directory and its parents (like mkdir -p).  `created`, if not
  * NULL, receives a malloc'ed path of the topmost directory this call
  * created (NULL if all existed), so a failed operation can remove it. */

@@ -303,6 +303,9 @@ int oci_layout_write(const char *dir, const struct oci_image *img, char *const *
 	}
 	if ((err = mkdirs_undo(path, &u)) < 0)
 		goto done;
+	/* what a killed writer left behind (we hold the lock: no writer runs) */
+	wp_fs_remove_stale_tmp(dir);
+	wp_fs_remove_stale_tmp(path);
 	for (i = 0; i < img->nlayers; i++)
 		if ((err = write_blob(dir, &img->layers[i], &u)) < 0)
 			goto done;

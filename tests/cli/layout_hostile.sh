@@ -32,4 +32,24 @@ check_eq "... the symlink's target is untouched" "outside" "$(cat outside)"
 run "$WASMPACK" inspect oci:dst
 check_eq "... and the layout reads back" 0 "$T_RC"
 
+# 17: a file-size limit is a clear error and leaves nothing half-written
+python3 "$WASMPACK_ROOT/tests/e2e/lib/gen-wasm.py" 400000 big.wasm
+cp -a ref lim && before=$(tree_digest lim)
+expect_error "a write over the file-size limit (SIGXFSZ) is one clear error" 1 "File too large" \
+	bash -c 'ulimit -f 200; exec "$@"' _ "$WASMPACK" build --wasm big.wasm -o oci:lim
+check_eq "... and the layout is as it was (no *.tmp-* left)" "$before" "$(tree_digest lim)"
+expect_error "... the same into a new layout" 1 "File too large" \
+	bash -c 'ulimit -f 200; exec "$@"' _ "$WASMPACK" build --wasm big.wasm -o oci:lim2
+check "... which is not left behind" test ! -e lim2
+
+# 17: temporary files of a writer that no longer runs are removed by the
+# next write; those of a live process are left alone
+sh -c 'exit 0' & dead=$!
+wait "$dead"
+touch "lim/blobs/sha256/$layer.tmp-$dead-AbC123" "lim/index.json.tmp-$dead-XyZ789" \
+	"lim/blobs/sha256/$cfg.tmp-$$-LiVe12"
+run "$WASMPACK" build --wasm "$wasm" -o oci:lim:again
+check_eq "the next write removes a dead writer's temporary files, keeps a live one's" \
+	"0 lim/blobs/sha256/$cfg.tmp-$$-LiVe12" "$T_RC $(find lim -name '*.tmp-*' | sort | tr '\n' ' ' | sed 's/ $//')"
+
 exit "$T_FAILED"
