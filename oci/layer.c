@@ -105,14 +105,60 @@ static const char *clean_name(const char *name)
 	return name;
 }
 
-int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
+/*
+ * 1 if entry `name` (cleaned) is a whiteout that hides `want` in the
+ * layers below: ".wh.<x>" deleting want or a directory holding it, or
+ * ".wh..wh..opq" making a directory holding want opaque.
+ */
+static int hides(const char *name, const char *want)
+{
+	const char *base = strrchr(name, '/');
+	size_t dlen = base ? (size_t)(base - name) + 1 : 0, wlen = strlen(want), n;
+
+	base = base ? base + 1 : name;
+	if (strncmp(base, ".wh.", 4) != 0 || strncmp(name, want, dlen) != 0)
+		return 0;
+	if (!strcmp(base, ".wh..wh..opq"))
+		return 1;
+	n = strlen(base + 4);
+	return dlen + n <= wlen && !strncmp(want + dlen, base + 4, n) &&
+	       (want[dlen + n] == '\0' || want[dlen + n] == '/');
+}
+
+/* Read the current entry's data (at most `max` bytes) into `out`, replacing
+ * what an earlier entry of the same name put there. */
+static int read_entry(struct archive *a, struct archive_entry *e, const char *path, size_t max,
 		      struct wp_buf *out)
+{
+	int err;
+
+	if (archive_entry_size(e) < 0 || (uint64_t)archive_entry_size(e) > max)
+		return wp_error_set(WP_ETOOBIG, "%s in the layer is larger than %zu bytes", path, max);
+	wp_buf_reset(out);
+	if ((err = wp_buf_grow(out, (size_t)archive_entry_size(e))) < 0)
+		return err;
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0)
+			return wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+		if (n == 0)
+			break;
+		out->len += (size_t)n; /* never past the size the header announced */
+	}
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
+		      struct wp_buf *out, int *deleted)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	const char *want = clean_name(path);
-	int found = 0, err = 0, r;
+	int found = 0, hidden = 0, err = 0, r;
 
+	if (deleted)
+		*deleted = 0;
 	if (!a)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	if (!want || !*want) {
@@ -127,6 +173,7 @@ int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t
 				   archive_error_string(a));
 		goto done;
 	}
+	/* as a container runtime unpacks it: the last entry of a name wins */
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name;
@@ -144,37 +191,25 @@ int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t
 			err = wp_error_set(WP_EINVALID, "layer entry climbs out with '..': %s", raw);
 			goto done;
 		}
-		if (found || strcmp(name, want) != 0)
+		hidden |= hides(name, want);
+		if (strcmp(name, want) != 0)
 			continue;
 		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
-			err = wp_error_set(WP_EINVALID, "%s in the layer is not a regular file (links are not followed)",
-					   path);
-			goto done;
+			found = -1;
+			continue;
 		}
-		if (archive_entry_size(e) < 0 || (uint64_t)archive_entry_size(e) > max) {
-			err = wp_error_set(WP_ETOOBIG, "%s in the layer is larger than %zu bytes", path, max);
+		if ((err = read_entry(a, e, path, max, out)) < 0)
 			goto done;
-		}
-		if ((err = wp_buf_grow(out, (size_t)archive_entry_size(e))) < 0)
-			goto done;
-		for (;;) {
-			la_ssize_t n = archive_read_data(a, out->data + out->len, out->cap - out->len - 1);
-			if (n < 0) {
-				err = wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
-				goto done;
-			}
-			if (n == 0)
-				break;
-			out->len += (size_t)n; /* never past the size the header announced */
-		}
-		out->data[out->len] = '\0';
 		found = 1;
 	}
-	if (r != ARCHIVE_EOF) {
+	if (r != ARCHIVE_EOF)
 		err = wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
-		goto done;
-	}
-	if (!found)
+	else if (found < 0)
+		err = wp_error_set(WP_EINVALID, "%s in the layer is not a regular file (links are not followed)",
+				   path);
+	else if (!found && hidden && deleted)
+		*deleted = 1;
+	if (!err && !found)
 		err = wp_error_set(WP_ENOTFOUND, "%s not found in the image layer", path);
 done:
 	archive_read_free(a);

@@ -47,12 +47,16 @@ int oci_layer_tar_to(const char *name, const uint8_t *data, size_t len, time_t m
 
 /*
  * Read the regular file `path` out of a tar layer (gzip or not, detected),
- * into `out` (at most `max` bytes).  Entry names are compared after
- * removing a leading "./" or "/".  Refuses an archive holding entries with
- * ".." components or absolute names, and refuses to follow a link for
- * `path` (the module must be a regular file in the layer).
+ * into `out` (at most `max` bytes), as a container runtime unpacks it: of
+ * several entries with that name the last wins.  Entry names are compared
+ * after removing a leading "./" or "/".  Refuses an archive holding
+ * entries with ".." components or absolute names, and refuses to follow a
+ * link for `path` (the module must be a regular file in the layer).  When
+ * the layer lacks `path` (WP_ENOTFOUND) and a whiteout in it (.wh.<name>,
+ * or an opaque .wh..wh..opq directory) deletes `path` from the layers
+ * below, `*deleted` (if not NULL) is set to 1.
  */
 int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
-		      struct wp_buf *out);
+		      struct wp_buf *out, int *deleted);
 
 #endif

@@ -43,4 +43,16 @@ expect_error "inspect refuses the symlinked blob too" 1 "$layer: is a symbolic l
 	timeout 20 "$WASMPACK" inspect oci:link
 check "... without the target's digest" test "${T_ERR/$secret_hex/}" == "$T_ERR"
 
+# 14: run sees the file a container runtime unpacks: of duplicate entries
+# the last, and nothing a whiteout in an upper layer deleted
+craft dup duplicate
+run timeout 60 "$WASMPACK" run oci:dup
+check_eq "a duplicated entry: the last one runs, as a runtime unpacks it" "6 env: FROM_IMAGE=1" \
+	"$T_RC $(grep '^env:' <<<"$T_OUT")"
+for k in whiteout opaque; do
+	craft "$k" "$k"
+	expect_error "a module deleted by a $k whiteout in an upper layer is not run" 1 \
+		"/basics.wasm is deleted by a whiteout in layer sha256:" timeout 60 "$WASMPACK" run "oci:$k"
+done
+
 exit "$T_FAILED"
