@@ -149,7 +149,32 @@ static int read_entry(struct archive *a, struct archive_entry *e, const char *pa
 	return 0;
 }
 
-int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
+/* WP_ETOOBIG once the tar read so far is over OCI_LAYER_TAR_MAX. */
+static int check_inflated(struct archive *a)
+{
+	if (archive_filter_bytes(a, 0) <= (la_int64_t)OCI_LAYER_TAR_MAX)
+		return 0;
+	return wp_error_set(WP_ETOOBIG, "layer inflates to more than %zu MiB (a decompression bomb?)",
+			    OCI_LAYER_TAR_MAX >> 20);
+}
+
+/* Read past the current entry's data, within the cap (libarchive's own
+ * skip would inflate all of an entry of any announced size at once). */
+static int skip_entry(struct archive *a)
+{
+	char chunk[65536];
+	la_ssize_t n;
+	int err;
+
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
+		if ((err = check_inflated(a)) < 0)
+			return err;
+	if (n < 0)
+		return wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+	return 0;
+}
+
+int oci_layer_extract(const uint8_t *layer, size_t len, int gzip, const char *path, size_t max,
 		      struct wp_buf *out, int *deleted)
 {
 	struct archive *a = archive_read_new();
@@ -165,11 +190,11 @@ int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t
 		err = wp_error_set(WP_EINVALID, "invalid path in image: %s", path);
 		goto done;
 	}
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_memory(a, layer, len) != ARCHIVE_OK) {
-		err = wp_error_set(WP_EINVALID, "layer is not a tar archive: %s",
+	/* the media type says how many gzip levels: one or none, never detected */
+	if ((gzip && archive_read_append_filter(a, ARCHIVE_FILTER_GZIP) != ARCHIVE_OK) ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open_memory(a, layer, len) != ARCHIVE_OK) {
+		err = wp_error_set(WP_EINVALID, "layer is not a %s: %s", gzip ? "gzip'ed tar" : "tar",
 				   archive_error_string(a));
 		goto done;
 	}
@@ -192,13 +217,15 @@ int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t
 			goto done;
 		}
 		hidden |= hides(name, want);
-		if (strcmp(name, want) != 0)
-			continue;
-		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
-			found = -1;
+		if (strcmp(name, want) != 0 || archive_entry_filetype(e) != AE_IFREG ||
+		    archive_entry_hardlink(e)) {
+			if (!strcmp(name, want))
+				found = -1;
+			if ((err = skip_entry(a)) < 0)
+				goto done;
 			continue;
 		}
-		if ((err = read_entry(a, e, path, max, out)) < 0)
+		if ((err = read_entry(a, e, path, max, out)) < 0 || (err = check_inflated(a)) < 0)
 			goto done;
 		found = 1;
 	}

@@ -74,7 +74,8 @@ int oci_image_module(const struct oci_image *img, struct wp_buf *out, char **pat
 		if (!is_tar_layer(l->media_type) || !l->data)
 			continue;
 		wp_buf_reset(out);
-		err = oci_layer_extract(l->data, l->size, entry, OCI_WASM_MAX, out, &deleted);
+		err = oci_layer_extract(l->data, l->size, strcmp(l->media_type, OCI_MT_LAYER_TAR) != 0, entry,
+					OCI_WASM_MAX, out, &deleted);
 		if (err == WP_ENOTFOUND && deleted) {
 			err = wp_error_set(WP_ENOTFOUND, "%s is deleted by a whiteout in layer %s",
 					   entry, l->digest);

@@ -43,6 +43,15 @@ expect_error "inspect refuses the symlinked blob too" 1 "$layer: is a symbolic l
 	timeout 20 "$WASMPACK" inspect oci:link
 check "... without the target's digest" test "${T_ERR/$secret_hex/}" == "$T_ERR"
 
+# 9: a layer is read through exactly the one gzip level its media type
+# names, and inflating it stops at a cap
+craft nested nested
+expect_error "a tar+gzip layer gzip'ed twice is not undone twice" 1 \
+	"layer is not a gzip'ed tar" timeout 60 "$WASMPACK" run oci:nested
+craft bomb bomb
+expect_error "a layer inflating past the cap is refused" 1 \
+	"layer inflates to more than 1088 MiB" timeout 120 "$WASMPACK" run oci:bomb
+
 # 14: run sees the file a container runtime unpacks: of duplicate entries
 # the last, and nothing a whiteout in an upper layer deleted
 craft dup duplicate

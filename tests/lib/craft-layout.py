@@ -71,8 +71,10 @@ if True:
 def bomb():
     # 1.1 GiB of zeros in one gzip member, compressed a piece at a time
     z = zlib.compressobj(9, zlib.DEFLATED, 31)
-    head = make_tar([("basics.wasm", wasm, tarfile.REGTYPE, "")])[:-1024]
-    out = [z.compress(head)]
+    ti = tarfile.TarInfo("basics.wasm")
+    ti.size, ti.mode = len(wasm), 0o755
+    pad = bytes(-len(wasm) % 512)  # tarfile pads the archive with end blocks: build it by hand
+    out = [z.compress(ti.tobuf(tarfile.USTAR_FORMAT) + wasm + pad)]
     ti = tarfile.TarInfo("filler")
     ti.size = 1100 << 20
     out.append(z.compress(ti.tobuf(tarfile.USTAR_FORMAT)))
