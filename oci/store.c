@@ -354,33 +354,35 @@ done:
 	return err;
 }
 
+/* oci_image_load()'s loader: one blob from the store, verified. */
+static int load_blob(void *ctx, struct oci_blob *b)
+{
+	struct wp_buf data = WP_BUF_INIT(OCI_WASM_MAX * 2);
+	uint8_t *bytes;
+	size_t len;
+	int err;
+
+	if ((err = oci_store_read_blob(ctx, b->digest, (size_t)b->size, &data)) < 0) {
+		wp_buf_release(&data);
+		return err;
+	}
+	bytes = wp_buf_detach(&data, &len);
+	return oci_blob_attach(b, bytes, len);
+}
+
 int oci_store_read_image(struct oci_store *s, const char *tag, const char *platform,
 			 struct oci_image **out)
 {
 	struct oci_image *img = NULL;
-	size_t i;
 	int err;
 
 	*out = NULL;
 	if ((err = oci_store_read_manifest(s, tag, platform, &img)) < 0)
 		return err;
-	for (i = 0; i <= img->nlayers; i++) {
-		struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
-		struct wp_buf data = WP_BUF_INIT(OCI_WASM_MAX * 2);
-		size_t len;
-		uint8_t *bytes;
-
-		if ((err = oci_store_read_blob(s, b->digest, (size_t)b->size, &data)) < 0) {
-			wp_buf_release(&data);
-			goto done;
-		}
-		bytes = wp_buf_detach(&data, &len);
-		if ((err = oci_blob_attach(b, bytes, len)) < 0)
-			goto done;
+	if ((err = oci_image_load(img, load_blob, s)) < 0) {
+		oci_image_free(img);
+		return err;
 	}
 	*out = img;
-	img = NULL;
-done:
-	oci_image_free(img);
-	return err;
+	return 0;
 }

@@ -52,6 +52,17 @@ craft bomb bomb
 expect_error "a layer inflating past the cap is refused" 1 \
 	"layer inflates to more than 1088 MiB" timeout 120 "$WASMPACK" run oci:bomb
 
+# 10: a layer listed many times is loaded once, and what a run may hold
+# in memory is bounded before anything is read
+craft repeat repeat
+run /usr/bin/time -f 'maxrss %M' timeout 120 "$WASMPACK" run oci:repeat
+rss=$(sed -n 's/^maxrss //p' <<<"$T_ERR")
+check "a layer listed 600 times runs, loaded once (max RSS ${rss:-?} KB)" \
+	test "$T_RC" = 6 -a "${rss:-999999}" -lt 300000
+craft huge huge
+expect_error "an image whose blobs add up to 3 GiB is refused before loading" 1 \
+	"its blobs add up to more than the 2048 MiB limit" timeout 60 "$WASMPACK" run oci:huge
+
 # 14: run sees the file a container runtime unpacks: of duplicate entries
 # the last, and nothing a whiteout in an upper layer deleted
 craft dup duplicate

@@ -16,6 +16,8 @@ prove `wasmpack run` refuses it without extracting anything:
   opaque    a second layer makes / opaque (.wh..wh..opq) and holds no module
   nested    the tar+gzip layer is gzip'ed twice (gzip inside gzip)
   bomb      one gzip level, but it inflates to 1.1 GiB
+  repeat    the manifest lists one 1 MiB layer 600 times
+  huge      the manifest lists two layers of 1.5 GiB each (not in the layout)
 """
 import gzip, hashlib, io, json, os, sys, tarfile, zlib
 
@@ -65,6 +67,9 @@ if True:
     elif kind == "opaque":
         add("basics.wasm", wasm)
         upper = [(".wh..wh..opq", b"", tarfile.REGTYPE, ""), ("other.wasm", wasm, tarfile.REGTYPE, "")]
+    elif kind == "repeat":
+        add("filler", os.urandom(1 << 20))
+        add("basics.wasm", wasm)
     else:
         add("basics.wasm", wasm)
 
@@ -96,6 +101,12 @@ for ents in [entries] + ([upper] if upper else []):
     ldig, lsize = blob(layer)
     layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ldig, "size": lsize})
     diff_ids.append("sha256:" + hashlib.sha256(tar).hexdigest())
+if kind == "repeat":
+    layers, diff_ids = layers * 600, diff_ids * 600
+elif kind == "huge":
+    layers += [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                "digest": "sha256:" + hashlib.sha256(b"%d" % i).hexdigest(), "size": 3 << 29} for i in range(2)]
+    diff_ids += diff_ids * 2
 inner = {"Entrypoint": ["/basics.wasm"] + (["9", "fixed"] if kind == "entry" else []),
          "Cmd": ["6"], "Env": ["FROM_IMAGE=1"]}
 if kind == "bigconfig":
