@@ -63,6 +63,28 @@ craft huge huge
 expect_error "an image whose blobs add up to 3 GiB is refused before loading" 1 \
 	"its blobs add up to more than the 2048 MiB limit" timeout 60 "$WASMPACK" run oci:huge
 
+# 11: an oci-archive is streamed: an entry nothing names (400 MiB of
+# zeros, gzip'ed) is passed over, never held in memory
+python3 - good bloat.tar.gz <<'PY'
+import io, sys, tarfile
+class Zeros(io.RawIOBase):
+    def readable(self):
+        return True
+    def readinto(self, b):
+        b[:] = bytes(len(b))
+        return len(b)
+with tarfile.open(sys.argv[2], "w:gz", compresslevel=1) as t:
+    t.add(sys.argv[1], arcname=".")
+    t.addfile(tarfile.TarInfo("junk"), None)
+    ti = tarfile.TarInfo("blobs/sha256/junk")
+    ti.size = 400 << 20
+    t.addfile(ti, io.BufferedReader(Zeros()))
+PY
+run /usr/bin/time -f 'maxrss %M' timeout 120 "$WASMPACK" run oci-archive:bloat.tar.gz
+rss=$(sed -n 's/^maxrss //p' <<<"$T_ERR")
+check "an archive with a 400 MiB entry nothing names runs in little memory (max RSS ${rss:-?} KB)" \
+	test "$T_RC" = 6 -a "${rss:-999999}" -lt 300000
+
 # 14: run sees the file a container runtime unpacks: of duplicate entries
 # the last, and nothing a whiteout in an upper layer deleted
 craft dup duplicate
