@@ -291,6 +291,21 @@ char *wp_path_join(const char *a, const char *b)
 	return p;
 }
 
+int wp_path_climbs(const char *path)
+{
+	const char *p;
+
+	for (p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
 char *wp_path_basename(const char *path)
 {
 	size_t len = strlen(path);

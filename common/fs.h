@@ -53,6 +53,10 @@ void wp_fs_unlock(int fd);
 /* Join two path parts with one '/'; malloc'ed. */
 char *wp_path_join(const char *a, const char *b);
 
+/* 1 if a relative path has a ".." component (climbs out of where it is
+ * resolved), else 0. */
+int wp_path_climbs(const char *path);
+
 /* The last component of a path, without a trailing slash; malloc'ed. */
 char *wp_path_basename(const char *path);
 

@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "../common/error.h"
+#include "../common/fs.h"
 #include "layer.h"
 
 struct sink {
@@ -89,20 +90,9 @@ int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtim
 /* Strip "./" and "/" prefixes; NULL if the name climbs with "..". */
 static const char *clean_name(const char *name)
 {
-	const char *p;
-
 	while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
 		name += name[0] == '/' ? 1 : 2;
-	for (p = name; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return NULL;
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	return name;
+	return wp_path_climbs(name) ? NULL : name;
 }
 
 /*

@@ -57,21 +57,11 @@ static int archive_entry_read(struct oci_store *s, struct archive *a, struct arc
 /* "./blobs/x" -> "blobs/x"; NULL for absolute names and ".." anywhere. */
 static const char *safe_entry_name(const char *name)
 {
-	const char *p;
-
 	if (name[0] == '/')
 		return NULL;
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
-	for (p = name; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return NULL;
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	return name;
+	return wp_path_climbs(name) ? NULL : name;
 }
 
 /*
