@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,7 @@ static int start(const char *cwd, char *const *env, char *const *argv, int out_f
 			if (devnull >= 0)
 				dup2(devnull, 0);
 		}
+		signal(SIGXFSZ, SIG_DFL); /* as a compiler expects it (main ignores it) */
 		execvpe(argv[0], argv, envp);
 fail:
 		e = errno;

@@ -2,6 +2,7 @@
  * main.c - wasmpack's entry point and command table.
  */
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,10 @@ int main(int argc, char **argv)
 	const struct command *c;
 	int status;
 
+	/* a file-size limit (ulimit -f) makes write() fail with EFBIG, which
+	 * every writer reports and cleans up after, instead of killing us
+	 * with half-written files left behind */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_USAGE;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include "error.h"
 #include "fs.h"
 
-int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
+/* Read `path` (opened with `flags` added); `regular`: refuse anything but
+ * a regular file, a symlink included, without blocking on it. */
+static int read_file(const char *path, int flags, int regular, size_t max, struct wp_buf *out)
 {
 	uint8_t chunk[65536];
 	struct stat st;
@@ -22,7 +25,10 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 	int fd, err = 0;
 	ssize_t n;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	if (fd < 0 && errno == ELOOP && (flags & O_NOFOLLOW))
+		return wp_error_set(WP_EINVALID, "%s: is a symbolic link, expected a regular file (not followed)",
+				    path);
 	if (fd < 0)
 		return wp_error_errno(errno == ENOENT ? WP_ENOTFOUND : WP_EIO, "%s", path);
 	if (fstat(fd, &st) < 0) {
@@ -31,6 +37,10 @@ int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		err = wp_error_set(WP_EINVALID, "%s: is a directory, expected a file", path);
+		goto done;
+	}
+	if (regular && !S_ISREG(st.st_mode)) {
+		err = wp_error_set(WP_EINVALID, "%s: is not a regular file (a FIFO, socket or device)", path);
 		goto done;
 	}
 	/* Regular files are sized up front so the data is read once, in place. */
@@ -72,6 +82,16 @@ done:
 	return err;
 }
 
+int wp_fs_read_file(const char *path, size_t max, struct wp_buf *out)
+{
+	return read_file(path, 0, 0, max, out);
+}
+
+int wp_fs_read_regular(const char *path, size_t max, struct wp_buf *out)
+{
+	return read_file(path, O_NOFOLLOW | O_NONBLOCK, 1, max, out);
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -87,6 +107,40 @@ static int write_all(int fd, const void *data, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* The pid in a temporary name "<path>.tmp-<pid>-XXXXXX" of
+ * wp_fs_write_atomic, or 0 if `name` is not one. */
+static long tmp_name_pid(const char *name)
+{
+	const char *p = NULL, *q;
+	char *end;
+	long pid;
+
+	for (q = strstr(name, ".tmp-"); q; q = strstr(q + 1, ".tmp-"))
+		p = q;
+	if (!p || p == name)
+		return 0;
+	pid = strtol(p + 5, &end, 10);
+	if (end == p + 5 || *end != '-' || strlen(end + 1) != 6 || pid <= 0)
+		return 0;
+	return pid;
+}
+
+void wp_fs_remove_stale_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		long pid = tmp_name_pid(e->d_name);
+		/* our own pid: a file of this process's (another thread's) write */
+		if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 int wp_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
@@ -235,6 +289,21 @@ char *wp_path_join(const char *a, const char *b)
 	p[la] = '/';
 	memcpy(p + la + 1, b, lb + 1);
 	return p;
+}
+
+int wp_path_climbs(const char *path)
+{
+	const char *p;
+
+	for (p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
 }
 
 char *wp_path_basename(const char *path)

@@ -147,15 +147,18 @@ int oci_blob_attach(struct oci_blob *b, uint8_t *data, size_t len)
 		return wp_error_set(WP_EINVALID, "blob %s: content has digest %s (corrupt or tampered)",
 				    b->digest, got);
 	}
-	free(b->data);
+	if (!b->shared)
+		free(b->data);
 	b->data = data;
+	b->shared = 0;
 	return 0;
 }
 
 void oci_blob_release(struct oci_blob *b)
 {
 	free(b->media_type);
-	free(b->data);
+	if (!b->shared)
+		free(b->data);
 	json_decref(b->annotations);
 	memset(b, 0, sizeof(*b));
 }
@@ -172,6 +175,47 @@ void oci_image_free(struct oci_image *img)
 		oci_blob_release(&img->layers[i]);
 	free(img->layers);
 	free(img);
+}
+
+/* The blob before `i` (0 = the config, i = layers[i - 1]) with the same digest, or NULL. */
+static struct oci_blob *earlier_blob(struct oci_image *img, size_t i)
+{
+	struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		struct oci_blob *e = j == 0 ? &img->config : &img->layers[j - 1];
+		if (!strcmp(e->digest, b->digest))
+			return e;
+	}
+	return NULL;
+}
+
+int oci_image_load(struct oci_image *img, int (*load)(void *ctx, struct oci_blob *b), void *ctx)
+{
+	uint64_t total = 0;
+	size_t i;
+	int err;
+
+	for (i = 0; i <= img->nlayers; i++) {
+		const struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
+		if (!earlier_blob(img, i))
+			total += b->size > OCI_IMAGE_MAX ? OCI_IMAGE_MAX + 1 : b->size;
+		if (total > OCI_IMAGE_MAX)
+			return wp_error_set(WP_ETOOBIG, "image %s: its blobs add up to more than the %llu MiB limit",
+					    img->manifest.digest, (unsigned long long)(OCI_IMAGE_MAX >> 20));
+	}
+	for (i = 0; i <= img->nlayers; i++) {
+		struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
+		struct oci_blob *e = earlier_blob(img, i);
+		if (e && e->size == b->size) {
+			b->data = e->data;
+			b->shared = 1;
+		} else if ((err = load(ctx, b)) < 0) {
+			return err;
+		}
+	}
+	return 0;
 }
 
 /* ---- JSON helpers ---- */
@@ -194,6 +238,14 @@ int oci_json_load(const uint8_t *data, size_t len, const char *what, json_t **ou
 		return wp_error_set(WP_EINVALID, "%s: invalid JSON at line %d, column %d: %s", what,
 				    jerr.line, jerr.column, jerr.text);
 	return 0;
+}
+
+int oci_json_size_check(const char *what, const char *digest, uint64_t size)
+{
+	if (size <= OCI_JSON_MAX)
+		return 0;
+	return wp_error_set(WP_ETOOBIG, "%s %s is %llu bytes, over the %u MiB limit for JSON documents",
+			    what, digest, (unsigned long long)size, OCI_JSON_MAX >> 20);
 }
 
 void oci_time_format(time_t t, char *buf, size_t size)
@@ -522,7 +574,8 @@ int oci_image_parse(const uint8_t *manifest, size_t len, const char *expected,
 		err = wp_error_set(WP_EINVALID, "manifest: schemaVersion must be 2");
 		goto fail;
 	}
-	if ((err = parse_descriptor(json_object_get(root, "config"), &img->config, "manifest config")) < 0)
+	if ((err = parse_descriptor(json_object_get(root, "config"), &img->config, "manifest config")) < 0 ||
+	    (err = oci_json_size_check("config", img->config.digest, img->config.size)) < 0)
 		goto fail;
 	layers = json_object_get(root, "layers");
 	if (!json_is_array(layers)) {

@@ -42,10 +42,13 @@
 #define OCI_ANN_SOURCE "org.opencontainers.image.source"
 #define OCI_ANN_REVISION "org.opencontainers.image.revision"
 
-/* Hard caps on what we read back as JSON (manifests, configs, indexes). */
+/* Hard caps on what we read back as JSON (manifests, configs, indexes):
+ * 4 MiB, containerd's limit and the distribution spec's guidance. */
 #define OCI_JSON_MAX (4u << 20)
 /* And on one module. */
 #define OCI_WASM_MAX ((size_t)1 << 30)
+/* And on all the distinct blobs of one image held in memory (run, pull). */
+#define OCI_IMAGE_MAX ((uint64_t)OCI_WASM_MAX * 2)
 
 enum oci_format {
 	OCI_FORMAT_IMAGE = 0,    /* OCI image, one tar+gzip layer: Docker/runwasi/crun/spin */
@@ -81,8 +84,9 @@ struct oci_blob {
 	char *media_type;
 	char digest[OCI_DIGEST_SIZE];
 	uint64_t size;
-	uint8_t *data;      /* owned; NULL when only the descriptor is known */
+	uint8_t *data;      /* owned unless `shared`; NULL when only the descriptor is known */
 	json_t *annotations; /* owned reference or NULL */
+	int shared;         /* data borrowed from an earlier blob of the image with this digest */
 };
 
 /* Fill a blob from bytes it takes ownership of; computes digest and size. */
@@ -133,6 +137,15 @@ int oci_image_build(const struct oci_build_opts *opts, const struct wasm_module 
 int oci_image_parse(const uint8_t *manifest, size_t len, const char *expected,
 		    struct oci_image **out);
 
+/*
+ * Load the config and layers of a parsed image through `load` (which
+ * fetches one blob's bytes and attaches them, see oci_blob_attach), each
+ * distinct digest once: a later layer with an earlier one's digest shares
+ * its bytes.  Refuses (WP_ETOOBIG, before loading anything) an image whose
+ * distinct blobs' listed sizes add up to more than OCI_IMAGE_MAX.
+ */
+int oci_image_load(struct oci_image *img, int (*load)(void *ctx, struct oci_blob *b), void *ctx);
+
 /* 1 if a manifest or index media type names an index. */
 int oci_media_type_is_index(const char *mt);
 
@@ -154,6 +167,11 @@ int oci_image_module(const struct oci_image *img, struct wp_buf *out, char **pat
 
 /* Canonical JSON bytes (sorted keys, compact).  Caller frees. */
 char *oci_json_dump(const json_t *j, size_t *len);
+
+/* WP_ETOOBIG naming `what`, `digest` and the limit when a JSON blob's
+ * descriptor `size` is over OCI_JSON_MAX (checked before anything is read
+ * or parsed); else 0. */
+int oci_json_size_check(const char *what, const char *digest, uint64_t size);
 
 /* Load a JSON document with a clear error naming `what` and the position. */
 int oci_json_load(const uint8_t *data, size_t len, const char *what, json_t **out);

@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "../common/error.h"
+#include "../common/fs.h"
 #include "layer.h"
 
 struct sink {
@@ -89,44 +90,105 @@ int oci_layer_tar(const char *name, const uint8_t *data, size_t len, time_t mtim
 /* Strip "./" and "/" prefixes; NULL if the name climbs with "..". */
 static const char *clean_name(const char *name)
 {
-	const char *p;
-
 	while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
 		name += name[0] == '/' ? 1 : 2;
-	for (p = name; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return NULL;
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	return name;
+	return wp_path_climbs(name) ? NULL : name;
 }
 
-int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
+/*
+ * 1 if entry `name` (cleaned) is a whiteout that hides `want` in the
+ * layers below: ".wh.<x>" deleting want or a directory holding it, or
+ * ".wh..wh..opq" making a directory holding want opaque.
+ */
+static int hides(const char *name, const char *want)
+{
+	const char *base = strrchr(name, '/');
+	size_t dlen = base ? (size_t)(base - name) + 1 : 0, wlen = strlen(want), n;
+
+	base = base ? base + 1 : name;
+	if (strncmp(base, ".wh.", 4) != 0 || strncmp(name, want, dlen) != 0)
+		return 0;
+	if (!strcmp(base, ".wh..wh..opq"))
+		return 1;
+	n = strlen(base + 4);
+	return dlen + n <= wlen && !strncmp(want + dlen, base + 4, n) &&
+	       (want[dlen + n] == '\0' || want[dlen + n] == '/');
+}
+
+/* Read the current entry's data (at most `max` bytes) into `out`, replacing
+ * what an earlier entry of the same name put there. */
+static int read_entry(struct archive *a, struct archive_entry *e, const char *path, size_t max,
 		      struct wp_buf *out)
+{
+	int err;
+
+	if (archive_entry_size(e) < 0 || (uint64_t)archive_entry_size(e) > max)
+		return wp_error_set(WP_ETOOBIG, "%s in the layer is larger than %zu bytes", path, max);
+	wp_buf_reset(out);
+	if ((err = wp_buf_grow(out, (size_t)archive_entry_size(e))) < 0)
+		return err;
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0)
+			return wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+		if (n == 0)
+			break;
+		out->len += (size_t)n; /* never past the size the header announced */
+	}
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* WP_ETOOBIG once the tar read so far is over OCI_LAYER_TAR_MAX. */
+static int check_inflated(struct archive *a)
+{
+	if (archive_filter_bytes(a, 0) <= (la_int64_t)OCI_LAYER_TAR_MAX)
+		return 0;
+	return wp_error_set(WP_ETOOBIG, "layer inflates to more than %zu MiB (a decompression bomb?)",
+			    OCI_LAYER_TAR_MAX >> 20);
+}
+
+/* Read past the current entry's data, within the cap (libarchive's own
+ * skip would inflate all of an entry of any announced size at once). */
+static int skip_entry(struct archive *a)
+{
+	char chunk[65536];
+	la_ssize_t n;
+	int err;
+
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
+		if ((err = check_inflated(a)) < 0)
+			return err;
+	if (n < 0)
+		return wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+	return 0;
+}
+
+int oci_layer_extract(const uint8_t *layer, size_t len, int gzip, const char *path, size_t max,
+		      struct wp_buf *out, int *deleted)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	const char *want = clean_name(path);
-	int found = 0, err = 0, r;
+	int found = 0, hidden = 0, err = 0, r;
 
+	if (deleted)
+		*deleted = 0;
 	if (!a)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	if (!want || !*want) {
 		err = wp_error_set(WP_EINVALID, "invalid path in image: %s", path);
 		goto done;
 	}
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_memory(a, layer, len) != ARCHIVE_OK) {
-		err = wp_error_set(WP_EINVALID, "layer is not a tar archive: %s",
+	/* the media type says how many gzip levels: one or none, never detected */
+	if ((gzip && archive_read_append_filter(a, ARCHIVE_FILTER_GZIP) != ARCHIVE_OK) ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open_memory(a, layer, len) != ARCHIVE_OK) {
+		err = wp_error_set(WP_EINVALID, "layer is not a %s: %s", gzip ? "gzip'ed tar" : "tar",
 				   archive_error_string(a));
 		goto done;
 	}
+	/* as a container runtime unpacks it: the last entry of a name wins */
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name;
@@ -144,37 +206,27 @@ int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t
 			err = wp_error_set(WP_EINVALID, "layer entry climbs out with '..': %s", raw);
 			goto done;
 		}
-		if (found || strcmp(name, want) != 0)
-			continue;
-		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
-			err = wp_error_set(WP_EINVALID, "%s in the layer is not a regular file (links are not followed)",
-					   path);
-			goto done;
-		}
-		if (archive_entry_size(e) < 0 || (uint64_t)archive_entry_size(e) > max) {
-			err = wp_error_set(WP_ETOOBIG, "%s in the layer is larger than %zu bytes", path, max);
-			goto done;
-		}
-		if ((err = wp_buf_grow(out, (size_t)archive_entry_size(e))) < 0)
-			goto done;
-		for (;;) {
-			la_ssize_t n = archive_read_data(a, out->data + out->len, out->cap - out->len - 1);
-			if (n < 0) {
-				err = wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
+		hidden |= hides(name, want);
+		if (strcmp(name, want) != 0 || archive_entry_filetype(e) != AE_IFREG ||
+		    archive_entry_hardlink(e)) {
+			if (!strcmp(name, want))
+				found = -1;
+			if ((err = skip_entry(a)) < 0)
 				goto done;
-			}
-			if (n == 0)
-				break;
-			out->len += (size_t)n; /* never past the size the header announced */
+			continue;
 		}
-		out->data[out->len] = '\0';
+		if ((err = read_entry(a, e, path, max, out)) < 0 || (err = check_inflated(a)) < 0)
+			goto done;
 		found = 1;
 	}
-	if (r != ARCHIVE_EOF) {
+	if (r != ARCHIVE_EOF)
 		err = wp_error_set(WP_EINVALID, "corrupt layer: %s", archive_error_string(a));
-		goto done;
-	}
-	if (!found)
+	else if (found < 0)
+		err = wp_error_set(WP_EINVALID, "%s in the layer is not a regular file (links are not followed)",
+				   path);
+	else if (!found && hidden && deleted)
+		*deleted = 1;
+	if (!err && !found)
 		err = wp_error_set(WP_ENOTFOUND, "%s not found in the image layer", path);
 done:
 	archive_read_free(a);

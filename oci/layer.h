@@ -45,14 +45,23 @@ int oci_gzip_finish(struct oci_gzip *g, struct wp_buf *out, char *diff_id);
 int oci_layer_tar_to(const char *name, const uint8_t *data, size_t len, time_t mtime,
 		     int (*write)(void *ctx, const void *data, size_t len), void *ctx);
 
+/* The most a tar layer may inflate to when a module is read out of it:
+ * the module cap and room for the rest. */
+#define OCI_LAYER_TAR_MAX (((size_t)1 << 30) + ((size_t)64 << 20))
+
 /*
- * Read the regular file `path` out of a tar layer (gzip or not, detected),
- * into `out` (at most `max` bytes).  Entry names are compared after
- * removing a leading "./" or "/".  Refuses an archive holding entries with
- * ".." components or absolute names, and refuses to follow a link for
- * `path` (the module must be a regular file in the layer).
+ * Read the regular file `path` out of a tar layer (exactly one gzip level
+ * if `gzip`, else none; at most OCI_LAYER_TAR_MAX bytes of tar), into `out`
+ * (at most `max` bytes), as a container runtime unpacks it: of
+ * several entries with that name the last wins.  Entry names are compared
+ * after removing a leading "./" or "/".  Refuses an archive holding
+ * entries with ".." components or absolute names, and refuses to follow a
+ * link for `path` (the module must be a regular file in the layer).  When
+ * the layer lacks `path` (WP_ENOTFOUND) and a whiteout in it (.wh.<name>,
+ * or an opaque .wh..wh..opq directory) deletes `path` from the layers
+ * below, `*deleted` (if not NULL) is set to 1.
  */
-int oci_layer_extract(const uint8_t *layer, size_t len, const char *path, size_t max,
-		      struct wp_buf *out);
+int oci_layer_extract(const uint8_t *layer, size_t len, int gzip, const char *path, size_t max,
+		      struct wp_buf *out, int *deleted);
 
 #endif

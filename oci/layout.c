@@ -126,10 +126,28 @@ static int mkdirs_undo(const char *path, struct undo *u)
 	return created ? undo_add(u, created) : 0;
 }
 
+/*
+ * 1 if `path` already holds exactly the bytes of `b`: a regular file (not
+ * a symlink) whose content has b's digest.  Anything else there (a
+ * truncated or tampered blob, a link, a FIFO) is replaced by the caller.
+ */
+static int blob_intact(const char *path, const struct oci_blob *b)
+{
+	struct wp_buf buf = WP_BUF_INIT((size_t)b->size);
+	char got[OCI_DIGEST_SIZE];
+	int ok;
+
+	ok = wp_fs_read_regular(path, (size_t)b->size, &buf) == 0 && buf.len == b->size &&
+	     oci_digest(buf.data, buf.len, got) == 0 && !strcmp(got, b->digest);
+	wp_error_clear();
+	wp_buf_release(&buf);
+	return ok;
+}
+
 static int write_blob(const char *dir, const struct oci_blob *b, struct undo *u)
 {
 	char *sub = NULL, *path = NULL;
-	int err = 0;
+	int err = 0, existed;
 
 	if (asprintf(&sub, "blobs/sha256/%s", oci_digest_hex(b->digest)) < 0)
 		return wp_error_set(WP_ENOMEM, "out of memory");
@@ -137,14 +155,19 @@ static int write_blob(const char *dir, const struct oci_blob *b, struct undo *u)
 	free(sub);
 	if (!path)
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	if (wp_fs_exists(path)) {
-		/* content-addressed: an existing blob of that digest is ours */
+	if (blob_intact(path, b)) {
 		free(path);
 		return 0;
 	}
+	existed = wp_fs_exists(path);
 	if ((err = wp_fs_write_atomic(path, b->data, b->size, 0644)) < 0) {
 		free(path);
 		return err;
+	}
+	if (existed) {
+		/* a damaged blob replaced by the right bytes: nothing to undo */
+		free(path);
+		return 0;
 	}
 	return undo_add(u, path);
 }
@@ -280,6 +303,9 @@ int oci_layout_write(const char *dir, const struct oci_image *img, char *const *
 	}
 	if ((err = mkdirs_undo(path, &u)) < 0)
 		goto done;
+	/* what a killed writer left behind (we hold the lock: no writer runs) */
+	wp_fs_remove_stale_tmp(dir);
+	wp_fs_remove_stale_tmp(path);
 	for (i = 0; i < img->nlayers; i++)
 		if ((err = write_blob(dir, &img->layers[i], &u)) < 0)
 			goto done;

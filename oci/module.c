@@ -67,12 +67,20 @@ int oci_image_module(const struct oci_image *img, struct wp_buf *out, char **pat
 	if ((hash = strchr(entry, '#')))
 		*hash = '\0';
 	err = wp_error_set(WP_ENOTFOUND, "%s not found in the image's layers", entry);
+	/* top layer first, as the runtime's root file system shows it */
 	for (i = img->nlayers; i-- > 0;) {
 		const struct oci_blob *l = &img->layers[i];
+		int deleted = 0;
 		if (!is_tar_layer(l->media_type) || !l->data)
 			continue;
 		wp_buf_reset(out);
-		err = oci_layer_extract(l->data, l->size, entry, OCI_WASM_MAX, out);
+		err = oci_layer_extract(l->data, l->size, strcmp(l->media_type, OCI_MT_LAYER_TAR) != 0, entry,
+					OCI_WASM_MAX, out, &deleted);
+		if (err == WP_ENOTFOUND && deleted) {
+			err = wp_error_set(WP_ENOTFOUND, "%s is deleted by a whiteout in layer %s",
+					   entry, l->digest);
+			break;
+		}
 		if (err != WP_ENOTFOUND)
 			break;
 	}

@@ -2,8 +2,9 @@
  * store.c - read images back from an OCI layout directory or archive.
  *
  * Both sources expose the same files (oci-layout, index.json,
- * blobs/sha256/<hex>); an archive is read once into memory with its entry
- * names checked (no absolute names, no "..", no links), a directory is
+ * blobs/sha256/<hex>); an archive is streamed, its entry names checked
+ * once (no absolute names, no "..", no links), and each file read on its
+ * own pass (only the blobs asked for are held in memory); a directory is
  * read file by file.  Every blob is verified against its digest.
  */
 #include <stdlib.h>
@@ -16,62 +17,122 @@
 #include "../common/fs.h"
 #include "layout.h"
 
-#define ARCHIVE_MAX_TOTAL ((size_t)2 << 30)
 #define ARCHIVE_MAX_ENTRIES 100000
 
-struct store_entry {
-	char *name;
-	uint8_t *data;
-	size_t len;
-};
-
 struct oci_store {
-	char *dir; /* a layout directory, or NULL for an archive */
+	char *dir;     /* a layout directory, or NULL for an archive */
+	char *archive; /* an oci-archive file, or NULL */
 	char *label;
-	struct store_entry *entries;
-	size_t nentries;
 	json_t *index;
 };
 
 void oci_store_free(struct oci_store *s)
 {
-	size_t i;
-
 	if (!s)
 		return;
-	for (i = 0; i < s->nentries; i++) {
-		free(s->entries[i].name);
-		free(s->entries[i].data);
-	}
-	free(s->entries);
 	json_decref(s->index);
 	free(s->dir);
+	free(s->archive);
 	free(s->label);
 	free(s);
+}
+
+/* Read the current archive entry's data (at most `max` bytes) into `out`. */
+static int archive_entry_read(struct oci_store *s, struct archive *a, struct archive_entry *e,
+			      const char *name, size_t max, struct wp_buf *out)
+{
+	la_int64_t size = archive_entry_size(e);
+	int err;
+
+	if (size < 0 || (uint64_t)size > max)
+		return wp_error_set(WP_ETOOBIG, "%s: %s is larger than %zu bytes", s->label, name, max);
+	if ((err = wp_buf_grow(out, (size_t)size)) < 0)
+		return err;
+	if (archive_read_data(a, out->data + out->len, (size_t)size) != (la_ssize_t)size)
+		return wp_error_set(WP_EINVALID, "%s: truncated entry %s", s->label, name);
+	out->len += (size_t)size;
+	return 0;
+}
+
+/* "./blobs/x" -> "blobs/x"; NULL for absolute names and ".." anywhere. */
+static const char *safe_entry_name(const char *name)
+{
+	if (name[0] == '/')
+		return NULL;
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	return wp_path_climbs(name) ? NULL : name;
+}
+
+/*
+ * One pass over the archive, entry by entry as libarchive streams it
+ * (nothing but the entry asked for is held in memory).  Every entry is
+ * checked (a safe name, a regular file, not too many); with `want`, the
+ * first entry of that name is read into `out` (at most `max` bytes) and
+ * the pass stops there, WP_ENOTFOUND when there is none.
+ */
+static int archive_scan(struct oci_store *s, const char *want, size_t max, struct wp_buf *out)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	size_t n = 0;
+	int err = 0, r;
+
+	if (!a)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_none(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, s->archive, 65536) != ARCHIVE_OK) {
+		err = wp_error_set(WP_EINVALID, "%s: %s", s->label, archive_error_string(a));
+		goto done;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *raw = archive_entry_pathname(e), *name;
+
+		if (archive_entry_filetype(e) == AE_IFDIR)
+			continue;
+		if (!raw || !(name = safe_entry_name(raw))) {
+			err = wp_error_set(WP_EINVALID, "%s: unsafe entry name '%s'", s->label, raw ? raw : "");
+			goto done;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
+			err = wp_error_set(WP_EINVALID, "%s: entry '%s' is not a regular file", s->label, name);
+			goto done;
+		}
+		if (++n > ARCHIVE_MAX_ENTRIES) {
+			err = wp_error_set(WP_ETOOBIG, "%s: archive has more than %d entries", s->label,
+					   ARCHIVE_MAX_ENTRIES);
+			goto done;
+		}
+		if (want && !strcmp(name, want)) {
+			err = archive_entry_read(s, a, e, name, max, out);
+			goto done;
+		}
+	}
+	if (r != ARCHIVE_EOF)
+		err = wp_error_set(WP_EINVALID, "%s: not a valid tar archive: %s", s->label,
+				   archive_error_string(a));
+	else if (want)
+		err = wp_error_set(WP_ENOTFOUND, "%s: %s not found", s->label, want);
+done:
+	archive_read_free(a);
+	return err;
 }
 
 /* Read a file of the layout by its path inside it. */
 static int store_read(struct oci_store *s, const char *name, size_t max, struct wp_buf *out)
 {
-	size_t i;
-
 	if (s->dir) {
 		char *path = wp_path_join(s->dir, name);
 		int err;
 		if (!path)
 			return wp_error_set(WP_ENOMEM, "out of memory");
-		err = wp_fs_read_file(path, max, out);
+		err = wp_fs_read_regular(path, max, out);
 		free(path);
 		return err;
 	}
-	for (i = 0; i < s->nentries; i++) {
-		if (strcmp(s->entries[i].name, name) != 0)
-			continue;
-		if (s->entries[i].len > max)
-			return wp_error_set(WP_ETOOBIG, "%s: %s is larger than %zu bytes", s->label, name, max);
-		return wp_buf_append(out, s->entries[i].data, s->entries[i].len);
-	}
-	return wp_error_set(WP_ENOTFOUND, "%s: %s not found", s->label, name);
+	return archive_scan(s, name, max, out);
 }
 
 static int load_index(struct oci_store *s)
@@ -130,34 +191,11 @@ int oci_store_open_dir(const char *dir, struct oci_store **out)
 	return 0;
 }
 
-/* "./blobs/x" -> "blobs/x"; NULL for absolute names and ".." anywhere. */
-static char *safe_entry_name(const char *name)
-{
-	const char *p;
-
-	if (name[0] == '/')
-		return NULL;
-	while (name[0] == '.' && name[1] == '/')
-		name += 2;
-	for (p = name; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return NULL;
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	return strdup(name);
-}
-
 int oci_store_open_archive(const char *file, struct oci_store **out)
 {
-	struct archive *a = NULL;
-	struct archive_entry *e;
 	struct oci_store *s;
 	char label[600];
-	size_t total = 0;
-	int err = 0, r;
+	int err;
 
 	*out = NULL;
 	snprintf(label, sizeof(label), "oci-archive:%s", file);
@@ -165,71 +203,11 @@ int oci_store_open_archive(const char *file, struct oci_store **out)
 		return wp_error_set(WP_ENOTFOUND, "%s: no such file", label);
 	if (wp_fs_is_dir(file))
 		return wp_error_set(WP_EINVALID, "%s: is a directory, expected a tar file", label);
-	if (!(s = store_new(label)) || !(a = archive_read_new())) {
+	if (!(s = store_new(label)) || !(s->archive = strdup(file))) {
 		oci_store_free(s);
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	}
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, file, 65536) != ARCHIVE_OK) {
-		err = wp_error_set(WP_EINVALID, "%s: %s", label, archive_error_string(a));
-		goto done;
-	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		struct store_entry *ent;
-		la_int64_t size = archive_entry_size(e);
-		char *name;
-
-		if (archive_entry_filetype(e) == AE_IFDIR)
-			continue;
-		if (!archive_entry_pathname(e) ||
-		    !(name = safe_entry_name(archive_entry_pathname(e)))) {
-			err = wp_error_set(WP_EINVALID, "%s: unsafe entry name '%s'", label,
-					   archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
-			goto done;
-		}
-		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
-			err = wp_error_set(WP_EINVALID, "%s: entry '%s' is not a regular file", label, name);
-			free(name);
-			goto done;
-		}
-		if (size < 0 || (size_t)size > ARCHIVE_MAX_TOTAL - total ||
-		    s->nentries >= ARCHIVE_MAX_ENTRIES) {
-			err = wp_error_set(WP_ETOOBIG, "%s: archive too large", label);
-			free(name);
-			goto done;
-		}
-		ent = realloc(s->entries, (s->nentries + 1) * sizeof(*ent));
-		if (!ent) {
-			free(name);
-			err = wp_error_set(WP_ENOMEM, "out of memory");
-			goto done;
-		}
-		s->entries = ent;
-		ent = &s->entries[s->nentries++];
-		ent->name = name;
-		ent->len = (size_t)size;
-		ent->data = malloc(ent->len ? ent->len : 1);
-		if (!ent->data) {
-			err = wp_error_set(WP_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (archive_read_data(a, ent->data, ent->len) != (la_ssize_t)ent->len) {
-			err = wp_error_set(WP_EINVALID, "%s: truncated entry %s", label, name);
-			goto done;
-		}
-		total += ent->len;
-	}
-	if (r != ARCHIVE_EOF) {
-		err = wp_error_set(WP_EINVALID, "%s: not a valid tar archive: %s", label,
-				   archive_error_string(a));
-		goto done;
-	}
-	err = load_index(s);
-done:
-	archive_read_free(a);
-	if (err < 0) {
+	if ((err = archive_scan(s, NULL, 0, NULL)) < 0 || (err = load_index(s)) < 0) {
 		oci_store_free(s);
 		return err;
 	}
@@ -301,6 +279,22 @@ static int find_entry(struct oci_store *s, const char *tag, json_t **out)
 	return 0;
 }
 
+/* The digest of an index entry naming a manifest or index (`what`), with
+ * its listed size within the cap for JSON. */
+static int entry_digest(struct oci_store *s, json_t *desc, const char *what, const char **digest)
+{
+	json_t *size = json_object_get(desc, "size");
+	int err;
+
+	*digest = json_string_value(json_object_get(desc, "digest"));
+	if (!*digest)
+		return wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+	if (json_is_integer(size) &&
+	    (err = oci_json_size_check(what, *digest, (uint64_t)json_integer_value(size))) < 0)
+		return wp_error_wrap(err, "%s", s->label);
+	return 0;
+}
+
 int oci_store_read_manifest(struct oci_store *s, const char *tag, const char *platform,
 			    struct oci_image **out)
 {
@@ -314,19 +308,16 @@ int oci_store_read_manifest(struct oci_store *s, const char *tag, const char *pl
 	if ((err = find_entry(s, tag, &desc)) < 0)
 		return err;
 	mt = json_string_value(json_object_get(desc, "mediaType"));
-	digest = json_string_value(json_object_get(desc, "digest"));
-	if (!digest)
-		return wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+	if ((err = entry_digest(s, desc, oci_media_type_is_index(mt) ? "image index" : "manifest",
+				&digest)) < 0)
+		return err;
 	if (oci_media_type_is_index(mt)) {
 		if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||
 		    (err = oci_json_load(buf.data, buf.len, "image index", &index)) < 0 ||
 		    (err = oci_index_select(index, platform, &desc)) < 0)
 			goto done;
-		digest = json_string_value(json_object_get(desc, "digest"));
-		if (!digest) {
-			err = wp_error_set(WP_EINVALID, "%s: index entry without a digest", s->label);
+		if ((err = entry_digest(s, desc, "manifest", &digest)) < 0)
 			goto done;
-		}
 		wp_buf_reset(&buf);
 	}
 	if ((err = oci_store_read_blob(s, digest, OCI_JSON_MAX, &buf)) < 0 ||
@@ -341,33 +332,35 @@ done:
 	return err;
 }
 
+/* oci_image_load()'s loader: one blob from the store, verified. */
+static int load_blob(void *ctx, struct oci_blob *b)
+{
+	struct wp_buf data = WP_BUF_INIT(OCI_WASM_MAX * 2);
+	uint8_t *bytes;
+	size_t len;
+	int err;
+
+	if ((err = oci_store_read_blob(ctx, b->digest, (size_t)b->size, &data)) < 0) {
+		wp_buf_release(&data);
+		return err;
+	}
+	bytes = wp_buf_detach(&data, &len);
+	return oci_blob_attach(b, bytes, len);
+}
+
 int oci_store_read_image(struct oci_store *s, const char *tag, const char *platform,
 			 struct oci_image **out)
 {
 	struct oci_image *img = NULL;
-	size_t i;
 	int err;
 
 	*out = NULL;
 	if ((err = oci_store_read_manifest(s, tag, platform, &img)) < 0)
 		return err;
-	for (i = 0; i <= img->nlayers; i++) {
-		struct oci_blob *b = i == 0 ? &img->config : &img->layers[i - 1];
-		struct wp_buf data = WP_BUF_INIT(OCI_WASM_MAX * 2);
-		size_t len;
-		uint8_t *bytes;
-
-		if ((err = oci_store_read_blob(s, b->digest, (size_t)b->size, &data)) < 0) {
-			wp_buf_release(&data);
-			goto done;
-		}
-		bytes = wp_buf_detach(&data, &len);
-		if ((err = oci_blob_attach(b, bytes, len)) < 0)
-			goto done;
+	if ((err = oci_image_load(img, load_blob, s)) < 0) {
+		oci_image_free(img);
+		return err;
 	}
 	*out = img;
-	img = NULL;
-done:
-	oci_image_free(img);
-	return err;
+	return 0;
 }

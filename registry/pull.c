@@ -63,8 +63,9 @@ done:
 	return err;
 }
 
-static int get_blob(struct reg_client *c, struct oci_blob *b)
+static int get_blob(void *ctx, struct oci_blob *b)
 {
+	struct reg_client *c = ctx;
 	const struct registry_events *ev = c->opts->ev;
 	struct reg_response r;
 	char suffix[128], what[128];
@@ -119,7 +120,6 @@ int registry_pull(const char *refstr, const struct registry_opts *opts, struct o
 	char digest[OCI_DIGEST_SIZE];
 	char *mt = NULL;
 	json_t *index = NULL;
-	size_t i;
 	int err;
 
 	*out = NULL;
@@ -164,10 +164,7 @@ int registry_pull(const char *refstr, const struct registry_opts *opts, struct o
 		err = wp_error_wrap(err, "%s", reg_http_label(c->http));
 		goto done;
 	}
-	for (i = 0; i < img->nlayers; i++)
-		if ((err = get_blob(c, &img->layers[i])) < 0)
-			goto done;
-	if ((err = get_blob(c, &img->config)) < 0)
+	if ((err = oci_image_load(img, get_blob, c)) < 0)
 		goto done;
 	if (asprintf(digest_ref, "%s/%s@%s", ref->registry, ref->repository, digest) < 0) {
 		*digest_ref = NULL;

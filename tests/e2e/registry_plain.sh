@@ -71,6 +71,21 @@ check "a failed pull writes nothing" test ! -e "$T_TMP/none"
 d=$(jq -r '.manifests[0].digest' "$T_TMP/src-wasm/index.json")
 run "$WASMPACK" pull "$REG/plain/wasm@$d" -o "oci-archive:$T_TMP/pulled.tar:v9"
 check_eq "pull by digest into an oci-archive" "0 $REG/plain/wasm@$d" "$T_RC $T_OUT"
+# a blob already at its digest's path in the destination is hashed, and
+# replaced when it does not match (issue 11, item 13)
+wl=$(jq -r '.layers[0].digest' "$T_TMP/src-wasm/blobs/sha256/${d#sha256:}")
+mkdir -p "$T_TMP/pre/blobs/sha256" && printf 'tampered' >"$T_TMP/pre/blobs/sha256/${wl#sha256:}"
+run "$WASMPACK" pull "$REG/plain/wasm@$d" -o "oci:$T_TMP/pre"
+check_eq "pull over a tampered blob in the destination replaces it" "0 ${wl#sha256:}" \
+	"$T_RC $(sha256sum <"$T_TMP/pre/blobs/sha256/${wl#sha256:}" | cut -d' ' -f1)"
+# a manifest listing one 1 MiB layer 600 times: pull downloads it once
+# (issue 11, item 10)
+python3 "$WASMPACK_ROOT/tests/lib/craft-layout.py" "$T_TMP/repeat" repeat >/dev/null
+run "$WASMPACK" push "oci:$T_TMP/repeat" "$REG/plain/repeat:v1"
+run /usr/bin/time -f 'maxrss %M' "$WASMPACK" pull "$REG/plain/repeat:v1" -o "oci:$T_TMP/repeat-pulled"
+rss=$(sed -n 's/^maxrss //p' <<<"$T_ERR")
+check "pull of a layer listed 600 times downloads it once (max RSS ${rss:-?} KB)" \
+	test "$T_RC" = 0 -a "${rss:-999999}" -lt 300000
 run "$WASMPACK" inspect "oci-archive:$T_TMP/pulled.tar:v9" --json
 check_eq "the archive holds the image under the tag asked for" "$d wasm" "$(jq -r '.digest + " " + .format' <<<"$T_OUT")"
 run "$WASMPACK" push "oci:$T_TMP/src-wasm" "$REG/js/app:a" "$REG/js/app:b" --json

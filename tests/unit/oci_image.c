@@ -166,13 +166,13 @@ static void test_layer_extract_refuses_escapes(void **state)
 
 	(void)state;
 	assert_int_equal(oci_layer_tar("../evil.wasm", mod_bytes, sizeof(mod_bytes), 0, &tar), 0);
-	assert_int_equal(oci_layer_extract(tar.data, tar.len, "/evil.wasm", 1 << 20, &out), WP_EINVALID);
+	assert_int_equal(oci_layer_extract(tar.data, tar.len, 0, "/evil.wasm", 1 << 20, &out, NULL), WP_EINVALID);
 	assert_non_null(strstr(wp_error_last(), ".."));
 	wp_buf_reset(&tar);
 	assert_int_equal(oci_layer_tar("a.wasm", mod_bytes, sizeof(mod_bytes), 0, &tar), 0);
-	assert_int_equal(oci_layer_extract(tar.data, tar.len, "/b.wasm", 1 << 20, &out), WP_ENOTFOUND);
-	assert_int_equal(oci_layer_extract(tar.data, tar.len, "/a.wasm", 4, &out), WP_ETOOBIG);
-	assert_int_equal(oci_layer_extract(tar.data, tar.len, "./a.wasm", 1 << 20, &out), 0);
+	assert_int_equal(oci_layer_extract(tar.data, tar.len, 0, "/b.wasm", 1 << 20, &out, NULL), WP_ENOTFOUND);
+	assert_int_equal(oci_layer_extract(tar.data, tar.len, 0, "/a.wasm", 4, &out, NULL), WP_ETOOBIG);
+	assert_int_equal(oci_layer_extract(tar.data, tar.len, 0, "./a.wasm", 1 << 20, &out, NULL), 0);
 	assert_int_equal(out.len, sizeof(mod_bytes));
 	wp_buf_release(&tar);
 	wp_buf_release(&out);
