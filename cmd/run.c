@@ -90,6 +90,21 @@ static int push_ptr(void *vec, size_t *n, void *item, size_t size)
 	return 0;
 }
 
+/* --tcplisten HOST:PORT ([::1]:PORT for IPv6): 0 when PORT is 1-65535.
+ * getaddrinfo takes "99999" and binds port 34463, so we check first. */
+static int check_listen(const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	unsigned long port;
+
+	if (!colon || colon == spec || colon[1] < '0' || colon[1] > '9')
+		return -1;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	return errno || *end || port < 1 || port > 65535 ? -1 : 0;
+}
+
 /* "123", "64K", "16MiB", "1G" */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -187,6 +202,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->invoke = optarg;
 			break;
 		case OPT_TCPLISTEN:
+			if (check_listen(optarg) < 0)
+				return cmd_usage_error("run", "--tcplisten needs HOST:PORT with PORT 1-65535, not '%s'",
+						       optarg);
 			if (push_ptr(&a->listen, &a->nlisten, &optarg, sizeof(optarg)) < 0)
 				return cmd_usage_error("run", "out of memory");
 			break;
