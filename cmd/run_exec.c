@@ -164,6 +164,9 @@ static void print_trap(const struct run_args *a, const struct runner_trap *tr)
 	else if (tr->kind == RUNNER_TRAP_MEMORY_LIMIT)
 		fprintf(stderr, "Error: memory limit exceeded (--max-memory %" PRIu64 " bytes)\n",
 			a->max_memory);
+	else if (tr->kind == RUNNER_TRAP_TABLE_LIMIT)
+		fprintf(stderr, "Error: table limit exceeded (--max-table-elements %" PRIu32 ")\n",
+			a->max_table);
 	else if (run_interrupt && a->timeout > 0 &&
 		 (tr->kind == RUNNER_TRAP_INTERRUPTED || !strcmp(tr->message, "interrupted")))
 		fprintf(stderr, "Error: interrupted: --timeout %s expired\n", a->timeout_text);
@@ -275,6 +278,7 @@ int run_exec(const struct run_args *a, struct run_target *t)
 	memset(&rc, 0, sizeof(rc));
 	rc.max_memory_bytes = a->max_memory;
 	rc.fuel = a->fuel;
+	rc.max_table_elements = a->max_table;
 	rc.interrupt = &run_interrupt;
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is EPIPE for the guest, as in wasmtime */
 	fflush(stdout);

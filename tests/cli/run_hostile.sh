@@ -5,6 +5,8 @@
 #   stdio                  is a stream one way: no seek, truncation, flags, pwrite,
 #                          directory rights (`>> app.log`, `< /`); the flags the
 #                          shell shares are intact after exit, also after SIGTERM
+#   table.grow             is bounded by --max-table-elements (default 10M)
+#   bulk memory/table ops  cost fuel by length, and stop on --timeout part way
 . "$(dirname "$0")/../lib.sh"
 if ! have wat2wasm; then
 	skip "$(basename "$0")" "wat2wasm not installed (Debian package wabt)"
@@ -107,5 +109,56 @@ check_eq "stdio, SIGTERM: the guest ends by the signal" 143 "$rc"
 check_eq "stdio, SIGTERM: the shell's descriptor is still O_APPEND" O_APPEND "$(append_flag 5)"
 check_eq "stdio, SIGTERM: the log kept its line" "host|guest" "$(tr '\n' '|' <"$T_TMP/app2.log" | sed 's/|$//')"
 exec 5>&-
+
+# table.grow by 469M references (3.8 GB), under --max-memory 64M
+grow=$(wat grow <<'WAT'
+(module (table 0 funcref)
+  (func (export "_start") (drop (table.grow 0 (ref.null func) (i32.const 0x1c000000)))))
+WAT
+) || exit 1
+run "$WASMPACK" run --max-memory 64M "$grow"
+check_eq "table.grow of 3.8 GB: a trap naming the limit" \
+	"134 Error: table limit exceeded (--max-table-elements 10000000)" "$T_RC $(head -n 1 <<<"$T_ERR")"
+grow1k=$(wat grow1k <<'WAT'
+(module (table 0 funcref)
+  (func (export "_start")
+    (if (i32.ne (table.grow 0 (ref.null func) (i32.const 1000)) (i32.const 0)) (then unreachable))))
+WAT
+) || exit 1
+run "$WASMPACK" run --max-table-elements 1000 "$grow1k"
+check_eq "--max-table-elements 1000: growing to 1000 is fine" "0" "$T_RC"
+run "$WASMPACK" run --max-table-elements 999 "$grow1k"
+check_eq "--max-table-elements 999: growing to 1000 traps" \
+	"134 Error: table limit exceeded (--max-table-elements 999)" "$T_RC $(head -n 1 <<<"$T_ERR")"
+expect_error "--max-table-elements needs a number" 2 "--max-table-elements needs a number from 1 to 4294967295, not 'lots'" \
+	"$WASMPACK" run --max-table-elements lots "$grow1k"
+expect_error "--max-table-elements 0 is refused" 2 "--max-table-elements needs a number" \
+	"$WASMPACK" run --max-table-elements 0 "$grow1k"
+
+# straight-line bulk operations: no loop, no call, so nothing but the
+# operations themselves can check fuel and the deadline
+# bulk NAME INIT OP: a module whose _start runs OP 400 times
+bulk() {
+	{
+		echo "(module (memory 4096) (table 10000000 funcref) (elem func \$f) (func \$f)"
+		echo '(func (export "_start")'
+		for _ in $(seq 1 400); do echo "$2"; done
+		echo '))'
+	} | wat "$1"
+}
+fill=$(bulk fill "(memory.fill (i32.const 0) (i32.const 1) (i32.const 0x10000000))") || exit 1
+copy=$(bulk copy "(memory.copy (i32.const 0x1000) (i32.const 0) (i32.const 0x0ffff000))") || exit 1
+tfill=$(bulk tfill "(table.fill 0 (i32.const 0) (ref.func \$f) (i32.const 10000000))") || exit 1
+tcopy=$(bulk tcopy "(table.copy 0 0 (i32.const 1) (i32.const 0) (i32.const 9999999))") || exit 1
+ms() { echo $(($(date +%s%N) / 1000000)); }
+for m in fill copy tfill tcopy; do
+	run "$WASMPACK" run --fuel 100000 "$T_TMP/$m.wasm"
+	check_eq "$m x400: costs fuel by length" "134 Error: all fuel consumed (--fuel 100000)" "$T_RC $(head -n 1 <<<"$T_ERR")"
+	t0=$(ms)
+	run "$WASMPACK" run --timeout 0.5 "$T_TMP/$m.wasm"
+	t1=$(ms)
+	check_eq "$m x400: --timeout 0.5 stops it" "134 Error: interrupted: --timeout 0.5 expired" "$T_RC $(head -n 1 <<<"$T_ERR")"
+	check "$m x400: ... within 2 s (took $((t1 - t0)) ms)" test $((t1 - t0)) -lt 2000
+done
 
 exit "$T_FAILED"
