@@ -33,7 +33,9 @@ const char cmd_run_usage[] =
 	"usage: wasmpack run TARGET [options] [-- ARGS...]\n"
 	"\n"
 	"Run a WASI (preview1) module in wasmpack's engine and sandbox.\n"
-	"TARGET: FILE.wasm | oci:DIR[:TAG] | oci-archive:FILE[:TAG] | REF (pulled, verified)\n"
+	"TARGET: FILE.wasm | oci:DIR[:TAG] | oci-archive:FILE[:TAG] | HOST/REPO[:TAG] (pulled,\n"
+	"verified; name the registry: docker.io/NAME for Docker Hub).  A missing FILE is an\n"
+	"error, never a pull.\n"
 	"For images, the config's Cmd gives the default ARGS and its Env the default\n"
 	"environment; the module is read from the image in memory.\n"
 	"\n"
@@ -43,7 +45,10 @@ const char cmd_run_usage[] =
 	"                        The environment is otherwise empty.\n"
 	"  --inherit-env         pass the whole host environment\n"
 	"  --max-memory BYTES    limit each linear memory (K, M, G suffixes)\n"
-	"  --fuel N              trap after about N instructions\n"
+	"  --max-table-elements N\n"
+	"                        limit each table (default 10000000 elements)\n"
+	"  --fuel N              trap after about N instructions (bulk memory and\n"
+	"                        table operations: one per 64 bytes)\n"
 	"  --timeout SECONDS     trap after this much wall-clock time (e.g. 2, 0.5, 300ms)\n"
 	"  --invoke EXPORT       call EXPORT (after _initialize) with ARGS as its\n"
 	"                        parameters and print its results, instead of _start\n"
@@ -56,7 +61,7 @@ const char cmd_run_usage[] =
 	"it cannot be loaded or linked (nothing runs then), or exits with 126 or more.\n";
 
 enum {
-	OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_FUEL, OPT_TIMEOUT, OPT_INVOKE,
+	OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_MAX_TABLE, OPT_FUEL, OPT_TIMEOUT, OPT_INVOKE,
 	OPT_TCPLISTEN, OPT_INSECURE, OPT_CA_FILE, OPT_PLATFORM,
 };
 
@@ -65,6 +70,7 @@ static const struct option run_options[] = {
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "inherit-env", no_argument, NULL, OPT_INHERIT_ENV },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "max-table-elements", required_argument, NULL, OPT_MAX_TABLE },
 	{ "fuel", required_argument, NULL, OPT_FUEL },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "invoke", required_argument, NULL, OPT_INVOKE },
@@ -88,6 +94,21 @@ static int push_ptr(void *vec, size_t *n, void *item, size_t size)
 	*v = grown;
 	(*n)++;
 	return 0;
+}
+
+/* --tcplisten HOST:PORT ([::1]:PORT for IPv6): 0 when PORT is 1-65535.
+ * getaddrinfo takes "99999" and binds port 34463, so we check first. */
+static int check_listen(const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	unsigned long port;
+
+	if (!colon || colon == spec || colon[1] < '0' || colon[1] > '9')
+		return -1;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	return errno || *end || port < 1 || port > 65535 ? -1 : 0;
 }
 
 /* "123", "64K", "16MiB", "1G" */
@@ -138,6 +159,7 @@ static int parse_seconds(const char *s, double *out)
 
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
+	uint64_t n;
 	int c, i;
 
 	optind = 1;
@@ -174,6 +196,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			if (parse_size(optarg, &a->max_memory) < 0)
 				return cmd_usage_error("run", "--max-memory needs a size in bytes (K, M, G suffixes), not '%s'", optarg);
 			break;
+		case OPT_MAX_TABLE:
+			if (parse_size(optarg, &n) < 0 || n > UINT32_MAX)
+				return cmd_usage_error("run", "--max-table-elements needs a number from 1 to %" PRIu32 ", not '%s'",
+						       UINT32_MAX, optarg);
+			a->max_table = (uint32_t)n;
+			break;
 		case OPT_FUEL:
 			if (parse_size(optarg, &a->fuel) < 0)
 				return cmd_usage_error("run", "--fuel needs a positive number, not '%s'", optarg);
@@ -187,6 +215,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->invoke = optarg;
 			break;
 		case OPT_TCPLISTEN:
+			if (check_listen(optarg) < 0)
+				return cmd_usage_error("run", "--tcplisten needs HOST:PORT with PORT 1-65535, not '%s'",
+						       optarg);
 			if (push_ptr(&a->listen, &a->nlisten, &optarg, sizeof(optarg)) < 0)
 				return cmd_usage_error("run", "out of memory");
 			break;
@@ -227,6 +258,7 @@ int cmd_run(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	memset(&t, 0, sizeof(t));
+	a.max_table = RUN_MAX_TABLE_DEFAULT;
 	/* before we open anything that could take their numbers */
 	for (status = 0; status < 3; status++)
 		a.stdio_closed[status] = fcntl(status, F_GETFD) < 0;

@@ -26,6 +26,11 @@ struct run_target {
 	size_t nenv;
 };
 
+/* --max-table-elements unless given: 80 MB of references, far above what
+ * real programs use (a few thousand functions), far below the 4G elements
+ * (32 GB) one table.grow could ask for. */
+#define RUN_MAX_TABLE_DEFAULT 10000000u
+
 /* The parsed command line; strings are borrowed from argv. */
 struct run_args {
 	const char *target;
@@ -38,6 +43,7 @@ struct run_args {
 	size_t nenvs;
 	int inherit_env;
 	uint64_t max_memory, fuel;
+	uint32_t max_table;
 	double timeout;
 	const char *timeout_text;
 	const char *invoke;

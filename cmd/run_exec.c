@@ -29,11 +29,37 @@ extern char **environ;
 #define EXIT_TRAP 134 /* 128 + SIGABRT, what wasmtime exits with on a trap */
 
 static volatile sig_atomic_t run_interrupt;
+/* The running guest's host, for on_fatal_signal. */
+static const wasi_ctx *volatile run_wasi;
 
 static void on_alarm(int sig)
 {
 	(void)sig;
 	run_interrupt = 1;
+}
+
+/* SIGTERM, SIGINT, SIGHUP end us as they would have, with the stdio flags
+ * the shell shares put back first (the handler was reset on entry: the
+ * raised signal is delivered with the default action once we return). */
+static void on_fatal_signal(int sig)
+{
+	wasi_ctx_restore_stdio(run_wasi);
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL); /* an ignored one (nohup) stays ignored */
 }
 
 /* A growable vector of owned strings. */
@@ -149,6 +175,9 @@ static void print_trap(const struct run_args *a, const struct runner_trap *tr)
 	else if (tr->kind == RUNNER_TRAP_MEMORY_LIMIT)
 		fprintf(stderr, "Error: memory limit exceeded (--max-memory %" PRIu64 " bytes)\n",
 			a->max_memory);
+	else if (tr->kind == RUNNER_TRAP_TABLE_LIMIT)
+		fprintf(stderr, "Error: table limit exceeded (--max-table-elements %" PRIu32 ")\n",
+			a->max_table);
 	else if (run_interrupt && a->timeout > 0 &&
 		 (tr->kind == RUNNER_TRAP_INTERRUPTED || !strcmp(tr->message, "interrupted")))
 		fprintf(stderr, "Error: interrupted: --timeout %s expired\n", a->timeout_text);
@@ -256,9 +285,12 @@ int run_exec(const struct run_args *a, struct run_target *t)
 	nsocks = 0; /* the host owns them from here on */
 	if (wasi_ctx_new(&wc, &w) < 0 || runner_linker_new(&l) < 0 || wasi_ctx_link(w, l) < 0)
 		goto fail;
+	run_wasi = w;
+	catch_fatal_signals();
 	memset(&rc, 0, sizeof(rc));
 	rc.max_memory_bytes = a->max_memory;
 	rc.fuel = a->fuel;
+	rc.max_table_elements = a->max_table;
 	rc.interrupt = &run_interrupt;
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is EPIPE for the guest, as in wasmtime */
 	fflush(stdout);
@@ -294,6 +326,7 @@ done:
 		close(socks[i]);
 	runner_instance_free(inst);
 	runner_linker_free(l);
+	run_wasi = NULL;
 	wasi_ctx_free(w);
 	runner_module_free(m);
 	wp_strv_release(&argv);

@@ -152,10 +152,33 @@ static int load_file(const char *target, struct run_target *t)
 	return 0;
 }
 
+/* 1 if TARGET can only mean a local file: it starts with '.' or '/', ends
+ * in ".wasm", or its first component is a local directory ("build/app"). */
+static int looks_like_path(const char *target)
+{
+	size_t len = strlen(target);
+	const char *slash = strchr(target, '/');
+	char *first;
+	int dir;
+
+	if (target[0] == '.' || target[0] == '/' || (len > 5 && !strcmp(target + len - 5, ".wasm")))
+		return 1;
+	if (!slash || !(first = strndup(target, (size_t)(slash - target))))
+		return 0;
+	dir = wp_fs_is_dir(first);
+	free(first);
+	return dir;
+}
+
+/*
+ * A file when it exists or looks like a path (then a missing one is an
+ * error, never a pull: `run build/app` must not fetch docker.io/build/app
+ * and give it the grants meant for a local file); a registry only when the
+ * reference names its registry host.
+ */
 int run_target_load(const char *target, const struct registry_opts *ro, struct run_target *out)
 {
 	struct registry_ref *ref = NULL;
-	size_t len = strlen(target);
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -163,15 +186,22 @@ int run_target_load(const char *target, const struct registry_opts *ro, struct r
 	if (!strncmp(target, "oci:", 4) || !strncmp(target, "oci-archive:", 12) ||
 	    !strncmp(target, "docker-archive:", 15))
 		err = load_layout(target, out);
-	else if (wp_fs_exists(target) || (len > 5 && !strcmp(target + len - 5, ".wasm")))
+	else if (wp_fs_exists(target))
 		err = load_file(target, out);
-	else if (registry_ref_parse(target, &ref) == 0)
-		err = load_ref(target, ro, out);
-	else
+	else if (looks_like_path(target))
+		err = wp_error_set(WP_ENOTFOUND, "%s: no such file", target);
+	else if (registry_ref_parse(target, &ref) < 0)
 		err = wp_error_set(WP_ENOTFOUND,
 				   "%s: no such file, and not an image reference (oci:DIR, "
 				   "oci-archive:FILE or host/repo:tag)",
 				   target);
+	else if (!ref->named_registry)
+		err = wp_error_set(WP_EUSAGE,
+				   "%s: no such file; to run an image from a registry, name the "
+				   "registry (e.g. docker.io/%s)",
+				   target, target);
+	else
+		err = load_ref(target, ro, out);
 	registry_ref_free(ref);
 	if (err < 0)
 		run_target_release(out);

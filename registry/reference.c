@@ -175,6 +175,7 @@ int registry_ref_parse(const char *s, struct registry_ref **out)
 			goto done;
 		}
 		r->registry = strndup(s, (size_t)(slash - s));
+		r->named_registry = 1;
 		path = slash + 1;
 	} else {
 		r->registry = strdup("docker.io");

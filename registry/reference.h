@@ -17,6 +17,7 @@ struct registry_ref {
 	char *repository; /* "owner/app", "library/alpine" */
 	char *tag;        /* NULL when absent */
 	char *digest;     /* NULL when absent */
+	int named_registry; /* 1 when the reference names its registry; 0 when docker.io was implied */
 };
 
 int registry_ref_parse(const char *s, struct registry_ref **out);

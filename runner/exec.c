@@ -173,6 +173,58 @@ static inline uint64_t sat_u64(double a)
 
 #include "simd.h"
 
+/* ---- bulk operations ----
+ * memory.fill/copy/init and the table bulk ops run in slices with the
+ * interrupt flag checked between them: one memory.fill of 4 GiB takes
+ * seconds, and --timeout must not wait for it.  Each returns 0, or -1
+ * when interrupted part way (the caller traps: the instance is done). */
+
+#define BULK_SLICE (16u << 20)
+
+/* Fuel a bulk operation costs for `bytes` moved: one unit per 64 bytes,
+ * about what a guest loop of 8-byte stores would be charged. */
+#define BULK_FUEL(bytes) ((int64_t)((bytes) >> 6))
+
+/* memmove, front to back when dst <= src and back to front otherwise, so
+ * that overlapping ranges come out as one memmove would leave them. */
+static int bulk_move(void *dst, const void *src, uint64_t n, const volatile sig_atomic_t *intr)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	uint64_t done, c;
+
+	for (done = 0; done < n; done += c) {
+		c = n - done < BULK_SLICE ? n - done : BULK_SLICE;
+		if ((uintptr_t)d <= (uintptr_t)s)
+			memmove(d + done, s + done, c);
+		else
+			memmove(d + n - done - c, s + n - done - c, c);
+		if (UNLIKELY(*intr) && done + c < n)
+			return -1;
+	}
+	return 0;
+}
+
+/* Fill n elements of `size` bytes: bytes with `byte` (size 1) or
+ * references with `ref` (size sizeof(void *)). */
+static int bulk_fill(void *dst, int byte, void *ref, size_t size, uint64_t n,
+		     const volatile sig_atomic_t *intr)
+{
+	uint64_t done, k, c, slice = BULK_SLICE / size;
+
+	for (done = 0; done < n; done += c) {
+		c = n - done < slice ? n - done : slice;
+		if (size == 1)
+			memset((uint8_t *)dst + done, byte, c);
+		else
+			for (k = 0; k < c; k++)
+				((void **)dst)[done + k] = ref;
+		if (UNLIKELY(*intr) && done + c < n)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- the loop ---- */
 
 static const volatile sig_atomic_t no_interrupt = 0;

@@ -72,6 +72,7 @@ int rinst_memory_grow(struct rmemory *m, uint32_t delta, uint32_t *old)
 	return 0;
 }
 
+/* 0 grown, 1 refused (-1 to the guest), 2 over the configured limit (trap). */
 int rinst_table_grow(struct rtable *t, uint32_t delta, void *init, uint32_t *old)
 {
 	uint64_t want = (uint64_t)t->size + delta;
@@ -79,8 +80,10 @@ int rinst_table_grow(struct rtable *t, uint32_t delta, void *init, uint32_t *old
 	uint32_t i;
 
 	*old = t->size;
-	if (want > t->max)
+	if (want > t->module_max)
 		return 1;
+	if (want > t->max)
+		return 2;
 	if (delta == 0)
 		return 0;
 	n = realloc(t->elems, sizeof(void *) * (size_t)(want ? want : 1));
@@ -98,6 +101,7 @@ static int table_init(struct rtable *t, const struct wasm_tabletype *tt, const s
 	t->type = tt->reftype;
 	t->size = (uint32_t)tt->limits.min;
 	t->max = tt->limits.has_max ? (uint32_t)tt->limits.max : UINT32_MAX;
+	t->module_max = t->max;
 	if (cfg->max_table_elements && cfg->max_table_elements < t->max)
 		t->max = cfg->max_table_elements;
 	if (t->size > t->max)

@@ -185,6 +185,7 @@ struct rtable {
 	void **elems;  /* funcref: struct runner_func*, externref: the value */
 	uint32_t size;
 	uint32_t max;  /* effective maximum */
+	uint32_t module_max; /* the module's own (UINT32_MAX when none) */
 	uint8_t type;
 };
 

@@ -95,6 +95,7 @@ enum runner_trap_kind {
 	RUNNER_TRAP_INTERRUPTED,       /* "interrupted" (the interrupt flag was set) */
 	RUNNER_TRAP_HOST,              /* a host function trapped (its message) */
 	RUNNER_TRAP_EXIT,              /* not a trap: a host function requested exit */
+	RUNNER_TRAP_TABLE_LIMIT,       /* "table limit exceeded" (table.grow past max_table_elements) */
 };
 
 #define RUNNER_BACKTRACE_MAX 32
@@ -186,11 +187,13 @@ runner_instance *runner_caller_instance(runner_caller *c);
 
 struct runner_config {
 	uint64_t max_memory_bytes; /* per memory; 0 = only the module's own max (4 GiB) */
-	uint64_t fuel;             /* instruction budget; 0 = unlimited */
+	uint64_t fuel;             /* instruction budget; 0 = unlimited.  Bulk memory and
+				    * table operations cost one unit per 64 bytes */
 	volatile sig_atomic_t *interrupt; /* nonzero -> trap "interrupted"; may be NULL */
 	uint32_t max_call_depth;   /* 0 = default (10000 frames) */
 	size_t max_stack_bytes;    /* wasm value stack; 0 = default (8 MiB) */
-	uint32_t max_table_elements; /* per table; 0 = the module's own max */
+	uint32_t max_table_elements; /* per table; 0 = the module's own max.  table.grow
+				      * past it traps RUNNER_TRAP_TABLE_LIMIT */
 };
 
 /*

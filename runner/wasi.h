@@ -58,6 +58,10 @@ int wasi_ctx_new(const struct wasi_config *cfg, wasi_ctx **out);
 /* Close every descriptor the guest still holds (not stdio) and restore the
  * stdio file status flags the guest changed.  NULL accepted. */
 void wasi_ctx_free(wasi_ctx *w);
+/* Put back the stdio file status flags (O_APPEND, O_NONBLOCK) that changed
+ * since `w` was made: they belong to a file the shell shares.  Only
+ * fcntl(), so a handler of a fatal signal may call it.  NULL accepted. */
+void wasi_ctx_restore_stdio(const wasi_ctx *w);
 
 /* Define every wasi_snapshot_preview1 and wasi_unstable function in `l`.
  * The context must outlive the instances linked with it. */

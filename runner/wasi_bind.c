@@ -73,19 +73,23 @@ int wasi_ctx_new(const struct wasi_config *cfg, wasi_ctx **out)
 	return 0;
 }
 
-void wasi_ctx_free(wasi_ctx *w)
+void wasi_ctx_restore_stdio(const wasi_ctx *w)
 {
 	int i;
 
-	if (!w)
-		return;
-	wasi_fd_table_release(w);
-	/* O_NONBLOCK or O_APPEND set by the guest would outlive us on a
-	 * terminal the shell shares */
-	for (i = 0; i < 3; i++)
+	for (i = 0; w && i < 3; i++)
 		if (w->stdio_host[i] >= 0 && w->stdio_fl[i] >= 0 &&
 		    fcntl(w->stdio_host[i], F_GETFL) != w->stdio_fl[i])
 			(void)fcntl(w->stdio_host[i], F_SETFL, w->stdio_fl[i]);
+}
+
+void wasi_ctx_free(wasi_ctx *w)
+{
+	if (!w)
+		return;
+	wasi_fd_table_release(w);
+	/* O_NONBLOCK or O_APPEND changed would outlive us on a file the shell shares */
+	wasi_ctx_restore_stdio(w);
 	free_strings(w->argv);
 	free_strings(w->env);
 	free(w->envs);

@@ -48,6 +48,10 @@
 	(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_WRITE |            \
 	 WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE)
 #define RIGHTS_SOCKET (RIGHTS_STREAM | WASI_RIGHT_SOCK_SHUTDOWN | WASI_RIGHT_SOCK_ACCEPT)
+/* Stdio is the host's open file (`>> app.log`, a terminal the shell
+ * shares, even a directory with `< /`): a stream one way, as in wasmtime.
+ * No seek, tell, pread/pwrite, truncation, flags, or directory rights. */
+#define RIGHTS_STDIO (WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE)
 
 void wasi_fd_type_rights(uint8_t type, int is_tty, uint64_t *base, uint64_t *inheriting)
 {
@@ -196,7 +200,8 @@ uint16_t wasi_fd_set_rights(struct wasi_ctx *w, uint32_t fd, uint64_t base, uint
 	return 0;
 }
 
-/* Guest fds 0-2 are the host's stdio, borrowed. */
+/* Guest fds 0-2 are the host's stdio, borrowed, with stream rights only:
+ * read on stdin, write on stdout and stderr. */
 static int add_stdio(struct wasi_ctx *w, const struct wasi_config *cfg)
 {
 	int i, tty;
@@ -221,7 +226,8 @@ static int add_stdio(struct wasi_ctx *w, const struct wasi_config *cfg)
 		e->flags = (fl >= 0 && (fl & O_APPEND)) ? WASI_FDFLAG_APPEND : 0;
 		if (fl >= 0 && (fl & O_NONBLOCK))
 			e->flags |= WASI_FDFLAG_NONBLOCK;
-		wasi_fd_type_rights(type, tty, &e->base, &e->inheriting);
+		e->base = RIGHTS_STDIO | (i == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE);
+		e->inheriting = 0;
 	}
 	return 0;
 }

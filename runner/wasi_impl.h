@@ -111,7 +111,6 @@ uint16_t wasi_sys_sync(int fd, int data_only);
 uint16_t wasi_sys_truncate(int fd, uint64_t size);
 uint16_t wasi_sys_seek(int fd, int64_t off, int whence, uint64_t *pos);
 uint16_t wasi_sys_advise(int fd, uint64_t off, uint64_t len, uint8_t advice);
-uint16_t wasi_sys_allocate(int fd, uint64_t off, uint64_t len);
 
 /* One directory entry as fd_readdir reports it (name borrowed until the
  * next call on the same state). */

@@ -318,18 +318,6 @@ uint16_t wasi_sys_advise(int fd, uint64_t off, uint64_t len, uint8_t advice)
 	return r ? wasi_sys_errno(r) : 0;
 }
 
-uint16_t wasi_sys_allocate(int fd, uint64_t off, uint64_t len)
-{
-	int r;
-
-	if (off > INT64_MAX || len > INT64_MAX || off + len > INT64_MAX)
-		return WASI_EINVAL;
-	if (len == 0)
-		return WASI_EINVAL;
-	r = posix_fallocate(fd, (off_t)off, (off_t)len);
-	return r ? wasi_sys_errno(r) : 0;
-}
-
 /* ---- directories ---- */
 
 struct wasi_dir {

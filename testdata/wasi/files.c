@@ -1,6 +1,6 @@
 /* files.c - the fd_* calls on a regular file in the preopened directory
  * (fd 3): open, write, seek, tell, read, pread, pwrite, stat, sizes,
- * times, allocate, advise, sync, fdstat flags and rights, renumber, close,
+ * times, advise, sync, fdstat flags and rights, renumber, close,
  * and the prestat of the preopen itself. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,9 +76,10 @@ int main(void)
 	wt_show("fd_filestat_set_times(MTIM_NOW)", __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
 	(void)__wasi_fd_filestat_get(fd, &st);
 	printf("mtim is now-ish: %s\n", st.mtim > 1577836800ull * 1000000000ull ? "yes" : "no");
-	wt_show("fd_allocate(0, 64)", __wasi_fd_allocate(fd, 0, 64));
+	/* fd_allocate is ENOTSUP here and real in node: run_hostile.sh checks it */
+	wt_show("fd_filestat_set_size(64)", __wasi_fd_filestat_set_size(fd, 64));
 	(void)__wasi_fd_filestat_get(fd, &st);
-	printf("size after allocate: %llu\n", (unsigned long long)st.size);
+	printf("size after growing: %llu\n", (unsigned long long)st.size);
 	wt_show("fd_advise(SEQUENTIAL)", __wasi_fd_advise(fd, 0, 64, __WASI_ADVICE_SEQUENTIAL));
 	wt_show("fd_advise(bad advice)", __wasi_fd_advise(fd, 0, 64, 77));
 	wt_show("fd_datasync", __wasi_fd_datasync(fd));

@@ -42,6 +42,19 @@ expect_error "--env without a name" 2 "--env needs NAME=VALUE" "$WASMPACK" run -
 expect_error "no TARGET" 2 "missing TARGET" "$WASMPACK" run
 expect_error "an unknown option" 2 "unknown option '--frobnicate'" "$WASMPACK" run --frobnicate "$preopens"
 expect_error "a missing module file" 1 "nothing.wasm" "$WASMPACK" run nothing.wasm
+# a TARGET that looks like a path is a file or an error, never a pull of
+# docker.io/build/app run with the grants meant for a local file; a pull
+# needs a reference that names its registry
+mkdir -p "$T_TMP/build"
+for target in build/app ./app "$T_TMP/app" sub/app.wasm; do
+	expect_error "a missing file '$target' is not pulled" 1 "^wasmpack: ${target//./\\.}: no such file\$" \
+		"$WASMPACK" run "$target" --dir a
+done
+for target in app library/app:v1; do
+	expect_error "a reference without its registry ('$target') is not pulled" 2 \
+		"^wasmpack: ${target}: no such file; to run an image from a registry, name the registry \(e\.g\. docker\.io/${target}\)\$" \
+		"$WASMPACK" run "$target" --dir a
+done
 printf 'not wasm' >"$T_TMP/bad.wasm"
 expect_error "not a module" 1 "bad.wasm: .*magic" "$WASMPACK" run "$T_TMP/bad.wasm"
 expect_error "a TARGET that is neither a file nor a reference" 1 "no such file, and not an image reference" \

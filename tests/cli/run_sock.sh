@@ -32,4 +32,12 @@ check_eq "sock_accept/recv/send/shutdown and the errors (expected output)" \
 check "nothing on stderr" test ! -s "$T_TMP/err"
 
 expect_error "--tcplisten needs HOST:PORT" 2 "--tcplisten needs HOST:PORT" "$WASMPACK" run "$sock" --tcplisten nowhere
+# a port out of range is refused, not bound modulo 65536 (99999 -> 34463)
+# nor as "any port" (0); the module would otherwise run with the socket
+printf '(module (func (export "_start")))' >"$T_TMP/empty.wat"
+wat2wasm "$T_TMP/empty.wat" -o "$T_TMP/empty.wasm"
+for spec in 127.0.0.1:99999 127.0.0.1:65536 127.0.0.1:0 127.0.0.1:-1 "127.0.0.1: 80" 127.0.0.1:80x; do
+	expect_error "--tcplisten $spec: a port out of range" 2 "--tcplisten needs HOST:PORT with PORT 1-65535, not '$spec'" \
+		"$WASMPACK" run "$T_TMP/empty.wasm" --tcplisten "$spec"
+done
 exit "$T_FAILED"
