@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../common/error.h"
+#include "../common/size.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
 #include "cmd.h"
@@ -111,33 +112,6 @@ static int check_listen(const char *spec)
 	return errno || *end || port < 1 || port > 65535 ? -1 : 0;
 }
 
-/* "123", "64K", "16MiB", "1G" */
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	uint64_t mul = 1;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
-		return -1;
-	if (*end == 'K' || *end == 'k')
-		mul = 1024;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1024 * 1024;
-	else if (*end == 'G' || *end == 'g')
-		mul = 1024 * 1024 * 1024;
-	if (mul != 1) {
-		end++;
-		if (!strcmp(end, "iB") || !strcmp(end, "B"))
-			end += strlen(end);
-	}
-	if (*end || v == 0 || v > UINT64_MAX / mul)
-		return -1;
-	*out = v * mul;
-	return 0;
-}
 
 /* "2", "0.5", "2s", "300ms" -> seconds */
 static int parse_seconds(const char *s, double *out)
@@ -193,17 +167,17 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->inherit_env = 1;
 			break;
 		case OPT_MAX_MEMORY:
-			if (parse_size(optarg, &a->max_memory) < 0)
+			if (wp_parse_size(optarg, &a->max_memory) < 0)
 				return cmd_usage_error("run", "--max-memory needs a size in bytes (K, M, G suffixes), not '%s'", optarg);
 			break;
 		case OPT_MAX_TABLE:
-			if (parse_size(optarg, &n) < 0 || n > UINT32_MAX)
+			if (wp_parse_size(optarg, &n) < 0 || n > UINT32_MAX)
 				return cmd_usage_error("run", "--max-table-elements needs a number from 1 to %" PRIu32 ", not '%s'",
 						       UINT32_MAX, optarg);
 			a->max_table = (uint32_t)n;
 			break;
 		case OPT_FUEL:
-			if (parse_size(optarg, &a->fuel) < 0)
+			if (wp_parse_size(optarg, &a->fuel) < 0)
 				return cmd_usage_error("run", "--fuel needs a positive number, not '%s'", optarg);
 			break;
 		case OPT_TIMEOUT:
