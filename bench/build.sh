@@ -8,7 +8,7 @@
 #   bench/build.sh [PROJECT TARGET]   default: testdata/c-wasi-cmake shapes-cli
 #
 # A real project is a fetched checkout (never committed), e.g. cmark:
-#   bench/build.sh ../realworld/cmark cmark
+#   bench/build.sh ../realworld/cmark cmark_exe
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 wp=${WASMPACK:-$root/build/wasmpack}
