@@ -44,7 +44,10 @@ LIB_SRC   := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# the compat library's sources (builders/compat.c) are carried in the binary
+COMPAT_SRC := $(sort $(wildcard builders/compat/include/*.h builders/compat/include/sys/*.h builders/compat/src/*.[ch]))
+COMPAT_GEN := $(BUILD)/gen/compat_files.c
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/compat_files.o
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBWP     := $(BUILD)/libwasmpack.a
@@ -60,6 +63,14 @@ $(BUILD)/obj/oci/archive_lib.o: CFLAGS += -DWP_ARCHIVE_SONAME='"$(call soname,ar
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(COMPAT_GEN): $(COMPAT_SRC) scripts/embed-files.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-files.sh $@ builders/compat $(COMPAT_SRC)
+
+$(BUILD)/obj/gen/compat_files.o: $(COMPAT_GEN) builders/compat.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I. -c $< -o $@
 
 $(LIBWP): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -145,6 +145,8 @@ static void bctx_release(struct bctx *c)
 	free(c->version);
 	free(c->artifact);
 	free(c->tdir);
+	free(c->compat_inc);
+	free(c->compat_lib);
 	free(c->tname);
 	/* out_dir belongs to the result */
 	memset(c, 0, sizeof(*c));
@@ -315,7 +317,7 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 	struct inputs in;
 	struct oci_hasher h;
 	struct wp_buf k = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	char *opt = NULL;
+	char *opt = NULL, compat[OCI_DIGEST_SIZE];
 	size_t i;
 	int err;
 
@@ -328,6 +330,9 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 		      c->o->debug ? "debug" : "release", c->o->keep_debug, c->bin ? c->bin : "-",
 		      c->wasm ? c->wasm : "-", c->dirname,
 		      c->o->config && c->o->config->name ? c->o->config->name : "-");
+	if ((err = compat_digest(compat)) < 0)
+		goto done;
+	wp_buf_printf(&k, "compat %s\n", compat);
 	wp_buf_printf(&k, "strict-wasi %d\nstack %llu\ntarget %s\n", c->o->strict_wasi,
 		      (unsigned long long)c->o->stack_size, c->target ? c->target : "-");
 	wp_buf_printf(&k, "optimize %d ", c->o->optimize);
@@ -453,6 +458,19 @@ static int check_imports(struct bctx *c, const struct wasm_module *m)
 	return err;
 }
 
+/* Say which of the compat library's functions the module links. */
+static int report_compat(struct bctx *c, const struct wp_buf *wasm)
+{
+	struct wp_buf names = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	int err = compat_linked(wasm->data, wasm->len, &names);
+
+	if (err == 0 && names.len)
+		bctx_note(c, "the module uses wasmpack's POSIX compat for %s (what each does: docs/builders.md; --strict-wasi builds without it)",
+			  wp_buf_cstr(&names));
+	wp_buf_release(&names);
+	return err;
+}
+
 /* Strip and optimize the built module into r->wasm_path. */
 static int postprocess(struct bctx *c, struct builder_result *r)
 {
@@ -468,7 +486,7 @@ static int postprocess(struct bctx *c, struct builder_result *r)
 		err = wp_error_wrap(WP_EINVALID, "the build produced %s, which is not a usable module", c->artifact);
 		goto done;
 	}
-	if ((err = check_imports(c, m)) < 0)
+	if ((err = check_imports(c, m)) < 0 || (err = report_compat(c, &in)) < 0)
 		goto done;
 	r->size_built = in.len;
 	if (c->o->keep_debug) {

@@ -270,7 +270,7 @@ static int make_flags(struct bctx *c, int emscripten, struct cflags *f)
 			wp_buf_printf(&cc, " --target=%s", t->target);
 			wp_buf_printf(&cxx, " --target=%s", t->target);
 		}
-		if ((err = cwasi_includes(t, 0, &cc)) < 0 || (err = cwasi_includes(t, 1, &cxx)) < 0 ||
+		if ((err = cwasi_includes(c, c->compat_inc, 0, &cc)) < 0 || (err = cwasi_includes(c, c->compat_inc, 1, &cxx)) < 0 ||
 		    (err = cwasi_cflags(c, &cf)) < 0)
 			goto done;
 	}
@@ -286,25 +286,6 @@ done:
 	wp_buf_release(&cxx);
 	wp_buf_release(&cf);
 	wp_buf_release(&ld);
-	return err;
-}
-
-/* Split "a b c" on spaces into argv (our own strings only: no quoting). */
-static int add_words(struct wp_strv *v, const char *s)
-{
-	int err = 0;
-
-	while (*s && err == 0) {
-		size_t n = strcspn(s, " ");
-		if (n) {
-			char *w = strndup(s, n);
-			err = w ? wp_strv_add(v, w) : wp_error_set(WP_ENOMEM, "out of memory");
-			free(w);
-		}
-		s += n;
-		while (*s == ' ')
-			s++;
-	}
 	return err;
 }
 
@@ -365,8 +346,8 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct cflag
 		int is_c = k < s->csrc.n;
 		const char *src = is_c ? s->csrc.v[k] : s->cxxsrc.v[k - s->csrc.n];
 		wp_strv_release(&argv);
-		if ((err = add_words(&argv, is_c ? f->cc : f->cxx)) < 0 ||
-		    (err = add_words(&argv, is_c ? f->cflags : f->cxxflags)) < 0 ||
+		if ((err = wp_strv_add_words(&argv, is_c ? f->cc : f->cxx)) < 0 ||
+		    (err = wp_strv_add_words(&argv, is_c ? f->cflags : f->cxxflags)) < 0 ||
 		    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
 		    (err = wp_strv_add(&argv, "-c")) < 0 || (err = wp_strv_add(&argv, src)) < 0 ||
 		    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_addf(&objs, "%s/obj%zu.o", c->out_dir, k)) < 0 ||
@@ -378,9 +359,9 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct cflag
 	if (err < 0)
 		goto done;
 	wp_strv_release(&argv);
-	if ((err = add_words(&argv, s->cxxsrc.n ? f->cxx : f->cc)) < 0 ||
-	    (err = add_words(&argv, s->cxxsrc.n ? f->cxxflags : f->cflags)) < 0 ||
-	    (err = add_words(&argv, f->ldflags)) < 0 ||
+	if ((err = wp_strv_add_words(&argv, s->cxxsrc.n ? f->cxx : f->cc)) < 0 ||
+	    (err = wp_strv_add_words(&argv, s->cxxsrc.n ? f->cxxflags : f->cflags)) < 0 ||
+	    (err = wp_strv_add_words(&argv, f->ldflags)) < 0 ||
 	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
 		goto done;
 	if (mixed)
@@ -462,7 +443,7 @@ static int write_cmake_toolchain(struct bctx *c, const char *path, const char *m
 	const struct toolchain *t = &c->tc;
 	int err;
 
-	if ((err = cwasi_includes(t, 0, &cinc)) < 0 || (err = cwasi_includes(t, 1, &cxxinc)) < 0 ||
+	if ((err = cwasi_includes(c, c->compat_inc, 0, &cinc)) < 0 || (err = cwasi_includes(c, c->compat_inc, 1, &cxxinc)) < 0 ||
 	    (err = cwasi_cflags(c, &cf)) < 0 || (err = cwasi_ldflags(c, 0, &ld)) < 0)
 		goto done;
 	wp_buf_printf(&b, "# written by wasmpack: a WASI (wasm32) cross build\n"
@@ -702,7 +683,7 @@ int cfamily_build(struct bctx *c, int emscripten)
 	memset(&f, 0, sizeof(f));
 	if ((err = cfamily_scan(c, &s)) < 0)
 		return err;
-	if ((err = make_flags(c, emscripten, &f)) < 0)
+	if ((!emscripten && (err = compat_prepare(c)) < 0) || (err = make_flags(c, emscripten, &f)) < 0)
 		goto done;
 	switch (s.kind) {
 	case CPROJ_CMAKE:

@@ -46,19 +46,27 @@ int cwasi_ldflags(const struct bctx *c, int emscripten, struct wp_buf *b)
 		wp_buf_printf(b, " -Wl,-z,stack-size=%llu", (unsigned long long)cwasi_stack_size(c));
 	for (i = 0; !emscripten && !c->o->strict_wasi && i < NEMULATED; i++)
 		wp_buf_printf(b, " -lwasi-emulated-%s", emulated[i]);
+	if (!emscripten && c->compat_lib) /* wasm-ld finds archive members in any order */
+		wp_buf_printf(b, " -L%s -lwasmpack-compat", c->compat_lib);
 	return b->data ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
 }
 
-int cwasi_includes(const struct toolchain *t, int cxx, struct wp_buf *b)
+int cwasi_includes(const struct bctx *c, const char *compat, int cxx, struct wp_buf *b)
 {
+	const struct toolchain *t = &c->tc;
+
 	/* Debian's clang goes on to /usr/local/include and /usr/include
 	 * after wasi-libc's headers, so a header WASI lacks is found as
-	 * glibc's and fails far from the cause: search only what is WASI's */
+	 * glibc's and fails far from the cause: search only what is WASI's
+	 * (and the compat library's declarations, which #include_next
+	 * wasi-libc's) */
 	if (t->clanginc) {
 		/* -Qunused-arguments: CMake passes the C flags to links too */
 		wp_buf_puts(b, " -nostdinc -Qunused-arguments");
 		if (cxx && t->cxxinc)
 			wp_buf_printf(b, " -isystem %s", t->cxxinc);
+		if (compat)
+			wp_buf_printf(b, " -isystem %s", compat);
 		wp_buf_printf(b, " -isystem %s -isystem %s", t->clanginc, t->libcinc);
 	} else if (cxx && t->cxxinc) {
 		wp_buf_printf(b, " -isystem %s", t->cxxinc);

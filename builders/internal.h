@@ -11,6 +11,7 @@
 
 #include "../common/buf.h"
 #include "../common/strv.h"
+#include "../oci/digest.h"
 #include "builder.h"
 
 /* What a builder found to compile with.  Fields a builder does not use
@@ -69,6 +70,7 @@ struct bctx {
 	size_t nsteps;
 	int jobs;           /* parallel compile jobs */
 	char *tdir, *tname; /* builder-private: rust's target dir and binary */
+	char *compat_inc, *compat_lib; /* compat.c: its headers and archive's directory */
 };
 
 extern const struct builder_ops builder_rust, builder_go, builder_tinygo, builder_assemblyscript,
@@ -158,16 +160,29 @@ uint64_t cwasi_stack_size(const struct bctx *c);
 /* Append (each with a leading space) the compile flags that enable
  * wasi-libc's emulations (none with --strict-wasi). */
 int cwasi_cflags(const struct bctx *c, struct wp_buf *b);
-/* Append the link flags: the stack size, the emulation libraries. */
+/* Append the link flags: the stack size, the emulation libraries, the
+ * compat library. */
 int cwasi_ldflags(const struct bctx *c, int emscripten, struct wp_buf *b);
-/* Append the header search: wasi-libc's (and libc++'s) headers only. */
-int cwasi_includes(const struct toolchain *t, int cxx, struct wp_buf *b);
+/* Append the header search: wasi-libc's (and libc++'s) headers only,
+ * after the compat library's declarations in COMPAT (may be NULL). */
+int cwasi_includes(const struct bctx *c, const char *compat, int cxx, struct wp_buf *b);
 /* Write WORK/cmake-modules/Platform/WASI.cmake; *module_dir (malloc'ed)
  * goes on CMAKE_MODULE_PATH. */
 int cwasi_cmake_platform(const char *work, char **module_dir);
 /* Whether compiler output OUT says a header was not found: 1 with the
  * header and the file including it (malloc'ed), 0 when not. */
 int cwasi_missing_header(const char *out, char **header, char **from);
+
+/* --- the compat library (compat.c) --- */
+
+/* Build (or find in the build cache) libwasmpack-compat.a with c->tc and
+ * set c->compat_inc, c->compat_lib; nothing with --strict-wasi. */
+int compat_prepare(struct bctx *c);
+/* The digest of the compat sources (part of the build's cache key). */
+int compat_digest(char out[OCI_DIGEST_SIZE]);
+/* Append to NAMES ("chmod, umask") the compat functions a linked module
+ * WASM holds. */
+int compat_linked(const void *wasm, size_t len, struct wp_buf *names);
 
 /* The build system the project's shape needs (cmake, make) is installed:
  * part of the toolchain probe, before any build command runs. */

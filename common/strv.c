@@ -51,6 +51,24 @@ int wp_strv_add_all(struct wp_strv *l, char *const *v, size_t n)
 	return 0;
 }
 
+int wp_strv_add_words(struct wp_strv *l, const char *s)
+{
+	int err = 0;
+
+	while (*s && err == 0) {
+		size_t n = strcspn(s, " ");
+		if (n) {
+			char *w = strndup(s, n);
+			err = w ? wp_strv_add(l, w) : wp_error_set(WP_ENOMEM, "out of memory");
+			free(w);
+		}
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+	return err;
+}
+
 int wp_strv_setenv(struct wp_strv *l, const char *pair)
 {
 	size_t klen = strcspn(pair, "="), i;

@@ -9,6 +9,7 @@
 #   c-setjmp      includes a header WASI lacks: one honest line
 #   c-import      imports a host function no WASI runtime provides
 #   c-autotools   configure.ac and Makefile.am, no generated configure
+#   c-compat      chmod, chown, umask, getuid, tmpfile (wasmpack's compat library)
 . "$(dirname "$0")/../lib.sh"
 . "$WASMPACK_ROOT/tests/builders_lib.sh"
 
@@ -136,6 +137,44 @@ check "a shipped configure: autoreconf is not planned" sh -c "! grep -q autoreco
 $T_OUT
 EOT"
 build_ok autotools-configure "$dir"
+
+# --- the compat library: POSIX calls WASI lacks, defined by wasmpack and
+# linked only when called; the build says which ones the module uses
+dir=$(sample c-compat)
+if build_ok compat "$dir"; then
+	check_match "compat: the build names the compat functions the module links" \
+		"uses wasmpack's POSIX compat for chmod, fchmod, fchown, chown, umask, getuid, tmpfile " "$B_ERR"
+	mkdir -p "$T_TMP/compat-work" "$T_TMP/compat-tmp"
+	expect=$'chmod: 0\nchmod of a missing file: -1 ENOENT\nfchmod: 0, fchown: 0\nfchmod of a closed descriptor: -1 EBADF\nchown: 0\numask: 022, then 077\nuid 0 euid 0 gid 0 egid 0'
+	for engine in node:wasi "wasmpack run"; do
+		for tmpdir in "" /tmp; do
+			if [ "$engine" = node:wasi ]; then
+				WASI_DIRS="/w=$T_TMP/compat-work${tmpdir:+$'\n'/tmp=$T_TMP/compat-tmp}" wasi_node "$T_TMP/compat.wasm" "" /w
+			else
+				run "$WASMPACK" run --dir "$T_TMP/compat-work::/w" ${tmpdir:+--dir "$T_TMP/compat-tmp::/tmp"} \
+					"$T_TMP/compat.wasm" -- /w
+			fi
+			if [ -n "$tmpdir" ]; then tf="tmpfile: scratch"; else tf="tmpfile: none (ENOSYS)"; fi
+			check_eq "compat under $engine${tmpdir:+ with /tmp}: the documented results" \
+				"$expect"$'\n'"$tf"$'\nclock: ok' "$T_OUT"
+			check_eq "compat under $engine${tmpdir:+ with /tmp}: exit 0" 0 "$T_RC"
+		done
+	done
+	check "compat: tmpfile leaves nothing behind in /tmp" test -z "$(ls -A "$T_TMP/compat-tmp")"
+fi
+cp "$TESTDATA/c-stack/main.c" "$T_TMP/nocompat.c"
+mkdir -p "$T_TMP/nocompat" && mv "$T_TMP/nocompat.c" "$T_TMP/nocompat/main.c"
+build_ok nocompat "$T_TMP/nocompat"
+check "a program calling none of them links none (and the build says nothing)" \
+	sh -c "! grep -q 'POSIX compat' <<'EOT'
+$B_ERR
+EOT"
+check "a program calling none of them: no compat code in the module" \
+	sh -c "! grep -q wasmpack-compat '$T_TMP/nocompat.wasm'"
+run "$WASMPACK" build "$dir" --strict-wasi --no-cache -o "oci:$T_TMP/compat-strict.oci"
+check_eq "--strict-wasi: no compat library, so chmod is undeclared: exit 1" 1 "$T_RC"
+check_match "--strict-wasi: the compiler names the call" "chmod" "$T_ERR"
+check "--strict-wasi: no image" test ! -e "$T_TMP/compat-strict.oci"
 
 # --- a module importing what no WASI runtime provides is not packaged
 dir=$(sample c-import)

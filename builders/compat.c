@@ -1,0 +1,199 @@
+/*
+ * compat.c - the compat library: POSIX calls WASI lacks that real CLIs
+ * make for cosmetic reasons (chmod, chown, umask, getuid, tmpfile), built
+ * with the project's own WASI toolchain from the sources under
+ * builders/compat/ and linked after the project's code.  A static archive
+ * adds only what the program calls; each function carries a marker
+ * string, so the build can say which ones a module uses.
+ *
+ * The archive is built once per toolchain and compat source digest under
+ * the build cache (compat/<digest>/), else in the build's own directory.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/error.h"
+#include "../common/fs.h"
+#include "../oci/digest.h"
+#include "cache.h"
+#include "compat.h"
+#include "internal.h"
+
+#define COMPAT_LIB "libwasmpack-compat.a"
+#define COMPAT_MARK "wasmpack-compat:"
+
+int compat_digest(char out[OCI_DIGEST_SIZE])
+{
+	struct oci_hasher h;
+	const struct compat_file *f;
+	int err;
+
+	if ((err = oci_hasher_init(&h)) < 0)
+		return err;
+	for (f = compat_files; f->path && err == 0; f++)
+		if ((err = oci_hasher_update(&h, f->path, strlen(f->path) + 1)) == 0)
+			err = oci_hasher_update(&h, f->text, strlen(f->text) + 1);
+	if (err == 0)
+		err = oci_hasher_final(&h, out);
+	oci_hasher_release(&h);
+	return err;
+}
+
+static int write_sources(const char *dir)
+{
+	const struct compat_file *f;
+	int err = 0;
+
+	for (f = compat_files; f->path && err == 0; f++) {
+		char *p = wp_path_join(dir, f->path), *slash;
+		if (!p)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		slash = strrchr(p, '/');
+		*slash = '\0';
+		err = wp_fs_mkdirs(p, 0755, NULL);
+		*slash = '/';
+		if (err == 0)
+			err = wp_fs_write_atomic(p, f->text, strlen(f->text), 0644);
+		free(p);
+	}
+	return err;
+}
+
+static int is_source(const char *path)
+{
+	size_t n = strlen(path);
+	return !strncmp(path, "src/", 4) && n > 2 && !strcmp(path + n - 2, ".c");
+}
+
+/* Compile every src/X.c of DIR into DIR/X.o and archive them. */
+static int compile(struct bctx *c, const char *dir, const char *inc)
+{
+	const struct toolchain *t = &c->tc;
+	const struct compat_file *f;
+	struct wp_strv ar = { NULL, 0 };
+	struct wp_buf out = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	int err;
+
+	if ((err = wp_strv_add(&ar, t->ar)) < 0 || (err = wp_strv_add(&ar, "rcs")) < 0 ||
+	    (err = wp_strv_add(&ar, COMPAT_LIB)) < 0)
+		goto done;
+	for (f = compat_files; f->path && err == 0; f++) {
+		struct wp_strv cc = { NULL, 0 };
+		struct wp_buf flags = WP_BUF_INIT(WP_BUF_UNLIMITED);
+		const char *base;
+		if (!is_source(f->path))
+			continue;
+		base = f->path + 4;
+		if ((err = cwasi_includes(c, inc, 0, &flags)) == 0 && (err = wp_strv_add(&cc, t->cc)) == 0 &&
+		    (err = wp_strv_addf(&cc, "--target=%s", t->target)) == 0 &&
+		    (!t->sysroot || (err = wp_strv_addf(&cc, "--sysroot=%s", t->sysroot)) == 0) &&
+		    (err = wp_strv_add_words(&cc, wp_buf_cstr(&flags))) == 0 &&
+		    (err = wp_strv_add(&cc, "-O2")) == 0 && (err = wp_strv_add(&cc, "-c")) == 0 &&
+		    (err = wp_strv_add(&cc, f->path)) == 0 && (err = wp_strv_add(&cc, "-o")) == 0 &&
+		    (err = wp_strv_addf(&cc, "%.*s.o", (int)strlen(base) - 2, base)) == 0 &&
+		    (err = wp_strv_add(&ar, cc.v[cc.n - 1])) == 0) {
+			wp_buf_reset(&out);
+			err = spawn_capture(dir, NULL, cc.v, &out);
+		}
+		wp_strv_release(&cc);
+		wp_buf_release(&flags);
+	}
+	if (err == 0) {
+		wp_buf_reset(&out);
+		err = spawn_capture(dir, NULL, ar.v, &out);
+	}
+	if (err < 0)
+		err = wp_error_wrap(err, "building wasmpack's compat library (--strict-wasi builds without it)");
+done:
+	wp_strv_release(&ar);
+	wp_buf_release(&out);
+	return err;
+}
+
+/* Where the archive for this toolchain lives: the build cache, or the
+ * build's own directory when there is no cache. */
+static int compat_dir(struct bctx *c, char **out)
+{
+	struct oci_hasher h;
+	char src[OCI_DIGEST_SIZE], key[OCI_DIGEST_SIZE], *root = NULL;
+	const char *id = c->tc.identity ? c->tc.identity : c->tc.cc;
+	int err;
+
+	if ((err = compat_digest(src)) < 0 || (err = oci_hasher_init(&h)) < 0)
+		return err;
+	if ((err = oci_hasher_update(&h, src, strlen(src))) == 0 && (err = oci_hasher_update(&h, id, strlen(id))) == 0)
+		err = oci_hasher_final(&h, key);
+	oci_hasher_release(&h);
+	if (err < 0)
+		return err;
+	if (!c->o->no_cache && cache_subdir("compat", &root) == 0) {
+		*out = wp_path_join(root, key + strlen("sha256:"));
+		free(root);
+	} else {
+		wp_error_clear();
+		*out = wp_path_join(c->out_dir, "compat");
+	}
+	return *out ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+}
+
+int compat_prepare(struct bctx *c)
+{
+	char *dir = NULL, *tmp = NULL, *lib = NULL, *inc = NULL;
+	int err;
+
+	if (c->o->strict_wasi || !c->tc.clanginc)
+		return 0;
+	if ((err = compat_dir(c, &dir)) < 0)
+		return err;
+	if (!(lib = wp_path_join(dir, COMPAT_LIB)) || !(inc = wp_path_join(dir, "include")) ||
+	    asprintf(&tmp, "%s.tmp.%ld", dir, (long)getpid()) < 0) {
+		tmp = NULL;
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (!c->o->dry_run && access(lib, F_OK) != 0) {
+		/* build beside, then rename: a concurrent build sees all or nothing */
+		char *tinc = wp_path_join(tmp, "include");
+		if (!tinc) {
+			err = wp_error_set(WP_ENOMEM, "out of memory");
+			goto done;
+		}
+		wp_fs_remove_tree(tmp);
+		if ((err = write_sources(tmp)) == 0)
+			err = compile(c, tmp, tinc);
+		free(tinc);
+		if (err == 0 && rename(tmp, dir) != 0 && access(lib, F_OK) != 0)
+			err = wp_error_errno(WP_EIO, "rename %s", dir);
+		wp_fs_remove_tree(tmp);
+		if (err < 0)
+			goto done;
+	}
+	c->compat_inc = inc;
+	c->compat_lib = dir;
+	inc = dir = NULL;
+done:
+	free(dir);
+	free(tmp);
+	free(lib);
+	free(inc);
+	return err;
+}
+
+int compat_linked(const void *wasm, size_t len, struct wp_buf *names)
+{
+	const char *p = wasm, *end = p + len, *m;
+	const size_t ml = strlen(COMPAT_MARK);
+
+	while (p < end && (m = memmem(p, (size_t)(end - p), COMPAT_MARK, ml))) {
+		const char *n = m + ml, *e = n;
+		while (e < end && ((*e >= 'a' && *e <= 'z') || *e == '_'))
+			e++;
+		if (e > n && e < end && *e == '\0')
+			wp_buf_printf(names, "%s%.*s", names->len ? ", " : "", (int)(e - n), n);
+		p = e;
+	}
+	return names->data || !names->len ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+}
