@@ -244,6 +244,8 @@ static void flags_release(struct cflags *f)
 	free(f->cflags);
 	free(f->cxxflags);
 	free(f->ldflags);
+	free(f->opt);
+	free(f->defs);
 }
 
 /* The drivers as CC/CXX (with the target, sysroot and header search) and
@@ -254,6 +256,7 @@ static int make_flags(struct bctx *c, int emscripten, struct cflags *f)
 	const struct toolchain *t = &c->tc;
 	struct wp_buf cc = WP_BUF_INIT(WP_BUF_UNLIMITED), cxx = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	struct wp_buf cf = WP_BUF_INIT(WP_BUF_UNLIMITED), ld = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_buf defs = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	int err = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -271,17 +274,21 @@ static int make_flags(struct bctx *c, int emscripten, struct cflags *f)
 			wp_buf_printf(&cxx, " --target=%s", t->target);
 		}
 		if ((err = cwasi_includes(c, c->compat_inc, 0, &cc)) < 0 || (err = cwasi_includes(c, c->compat_inc, 1, &cxx)) < 0 ||
-		    (err = cwasi_cflags(c, &cf)) < 0)
+		    (err = cwasi_cflags(c, &defs)) < 0)
 			goto done;
+		wp_buf_puts(&cf, wp_buf_cstr(&defs));
 	}
 	if ((err = cwasi_ldflags(c, emscripten, &ld)) < 0)
 		goto done;
 	if (!(f->cc = strdup(wp_buf_cstr(&cc))) || !(f->cxx = strdup(wp_buf_cstr(&cxx))) ||
 	    !(f->cflags = strdup(wp_buf_cstr(&cf))) ||
 	    asprintf(&f->cxxflags, "%s%s", wp_buf_cstr(&cf), emscripten ? "" : " -fno-exceptions") < 0 ||
-	    !(f->ldflags = strdup(wp_buf_cstr(&ld) + (*wp_buf_cstr(&ld) == ' '))))
+	    !(f->ldflags = strdup(wp_buf_cstr(&ld) + (*wp_buf_cstr(&ld) == ' '))) ||
+	    !(f->opt = strdup(c->o->debug ? "-O0 -g" : "-O2")) ||
+	    !(f->defs = strdup(wp_buf_cstr(&defs) + (*wp_buf_cstr(&defs) == ' '))))
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 done:
+	wp_buf_release(&defs);
 	wp_buf_release(&cc);
 	wp_buf_release(&cxx);
 	wp_buf_release(&cf);
@@ -312,7 +319,7 @@ static const char *header_hint(const char *h)
 
 /* Run a step, explaining a failure on `throw` under -fno-exceptions and a
  * header that WASI does not have. */
-static int run_step(struct bctx *c, int i, int emscripten)
+int cfamily_run_step(struct bctx *c, int i, int emscripten)
 {
 	struct wp_buf tail = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	char *header = NULL, *from = NULL;
@@ -353,7 +360,7 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct cflag
 		    (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_addf(&objs, "%s/obj%zu.o", c->out_dir, k)) < 0 ||
 		    (err = wp_strv_add(&argv, objs.v[k])) < 0)
 			break;
-		if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0)
+		if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = cfamily_run_step(c, i, emscripten)) < 0)
 			err = i < 0 ? i : err;
 	}
 	if (err < 0)
@@ -370,66 +377,11 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct cflag
 		err = wp_strv_add_all(&argv, s->cxxsrc.n ? s->cxxsrc.v : s->csrc.v, s->cxxsrc.n ? s->cxxsrc.n : s->csrc.n);
 	if (err < 0 || (err = wp_strv_add(&argv, "-o")) < 0 || (err = wp_strv_add(&argv, c->artifact)) < 0)
 		goto done;
-	if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0)
+	if ((i = bctx_step(c, c->dir, NULL, argv.v)) < 0 || (err = cfamily_run_step(c, i, emscripten)) < 0)
 		err = i < 0 ? i : err;
 done:
 	wp_strv_release(&argv);
 	wp_strv_release(&objs);
-	return err;
-}
-
-static int build_make(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten)
-{
-	struct inputs in;
-	struct wp_strv argv = { NULL, 0 }, rel = { NULL, 0 };
-	struct stamps old = { NULL, 0 };
-	char *copy = wp_path_join(c->out_dir, "src"), *sub = NULL;
-	int err, i;
-
-	memset(&in, 0, sizeof(in));
-	if (!copy)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	/* the build runs in a private copy: the project stays clean and no
-	 * stale output from an earlier build can be mistaken for this one's */
-	if (!c->o->dry_run) {
-		if ((err = inputs_list(c->dir, c->o->exclude, c->o->nexclude, &in)) < 0 ||
-		    (err = inputs_copy(c->dir, &in, copy)) < 0 || (err = wp_strv_add_all(&rel, in.rel, in.n)) < 0 ||
-		    (err = stamps_take(copy, &rel, &old)) < 0)
-			goto done;
-	}
-	if (*s->sub && !(sub = wp_path_join(copy, s->sub))) {
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (s->kind == CPROJ_AUTOTOOLS) {
-		/* configure bakes the drivers and flags into the Makefiles */
-		if ((err = autotools_configure(c, copy, !strcmp(s->file, "configure") ? s->file : NULL, f)) < 0 ||
-		    (err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
-		    (c->target && (err = wp_strv_add(&argv, c->target)) < 0))
-			goto done;
-	} else if ((err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0 ||
-	    (err = wp_strv_addf(&argv, "CC=%s", f->cc)) < 0 || (err = wp_strv_addf(&argv, "CXX=%s", f->cxx)) < 0 ||
-	    (err = wp_strv_addf(&argv, "AR=%s", c->tc.ar)) < 0 || (err = wp_strv_addf(&argv, "RANLIB=%s", c->tc.ranlib)) < 0 ||
-	    (err = wp_strv_addf(&argv, "CFLAGS=%s", f->cflags)) < 0 ||
-	    (err = wp_strv_addf(&argv, "CXXFLAGS=%s", f->cxxflags)) < 0 ||
-	    (err = wp_strv_addf(&argv, "LDFLAGS=%s", f->ldflags)) < 0 ||
-	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
-	    (c->target && (err = wp_strv_add(&argv, c->target)) < 0))
-		goto done;
-	if ((i = bctx_step(c, sub ? sub : copy, NULL, argv.v)) < 0) {
-		err = i;
-		goto done;
-	}
-	if ((err = run_step(c, i, emscripten)) < 0 || c->o->dry_run)
-		goto done;
-	err = artifact_find(c, copy, NULL, &old, &c->artifact);
-done:
-	free(copy);
-	free(sub);
-	wp_strv_release(&argv);
-	wp_strv_release(&rel);
-	stamps_release(&old);
-	inputs_release(&in);
 	return err;
 }
 
@@ -605,7 +557,7 @@ static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflag
 	if (!c->o->dry_run && ((err = tree_check(work, bdir, tcfile, &argv)) < 0 ||
 			       (err = stamps_take(bdir, NULL, &old)) < 0 || (err = cmake_api_query(bdir)) < 0))
 		goto done;
-	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
+	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = cfamily_run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
 		goto done;
 	}
@@ -620,7 +572,7 @@ static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflag
 	if ((target || c->target) &&
 	    ((err = wp_strv_add(&argv, "--target")) < 0 || (err = wp_strv_add(&argv, target ? target : c->target)) < 0))
 		goto done;
-	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = run_step(c, i, emscripten)) < 0) {
+	if ((i = bctx_step(c, NULL, NULL, argv.v)) < 0 || (err = cfamily_run_step(c, i, emscripten)) < 0) {
 		err = i < 0 ? i : err;
 		goto done;
 	}
@@ -691,7 +643,7 @@ int cfamily_build(struct bctx *c, int emscripten)
 		break;
 	case CPROJ_MAKE:
 	case CPROJ_AUTOTOOLS:
-		err = build_make(c, &s, &f, emscripten);
+		err = make_build(c, &s, &f, emscripten);
 		break;
 	case CPROJ_PLAIN:
 		err = build_plain(c, &s, &f, emscripten);

@@ -27,7 +27,9 @@ int cwasi_cflags(const struct bctx *c, struct wp_buf *b)
 {
 	size_t i;
 
-	for (i = 0; !c->o->strict_wasi && i < NEMULATED; i++) {
+	if (c->o->strict_wasi)
+		return 0;
+	for (i = 0; i < NEMULATED; i++) {
 		const char *p;
 		wp_buf_puts(b, " -D_WASI_EMULATED_");
 		for (p = emulated[i]; *p; p++)

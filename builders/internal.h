@@ -135,7 +135,18 @@ int cfamily_build(struct bctx *c, int emscripten);
 struct cflags {
 	char *cc, *cxx; /* driver + target (+ sysroot, header search) */
 	char *cflags, *cxxflags, *ldflags;
+	char *opt;      /* the profile's optimization: "-O2", "-O0 -g" */
+	char *defs;     /* what WASI needs defined (emulations), may be "" */
 };
+
+/* Run plan step i, explaining the usual WASI failures in its error (a
+ * header WASI lacks, `throw` under -fno-exceptions). */
+int cfamily_run_step(struct bctx *c, int i, int emscripten);
+
+/* --- make (make.c) --- */
+
+/* Build a Makefile or autotools project in a private copy of it. */
+int make_build(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten);
 
 /* --- autotools (autotools.c) --- */
 

@@ -10,6 +10,8 @@
 #   c-import      imports a host function no WASI runtime provides
 #   c-autotools   configure.ac and Makefile.am, no generated configure
 #   c-compat      chmod, chown, umask, getuid, tmpfile (wasmpack's compat library)
+#   c-make-lib    a Makefile whose default goal builds a .so and runs the
+#                 program on the host; its CFLAGS define what the code needs
 . "$(dirname "$0")/../lib.sh"
 . "$WASMPACK_ROOT/tests/builders_lib.sh"
 
@@ -53,7 +55,7 @@ check_eq "--target naming no executable: the error lists them" \
 	"wasmpack: the project has no executable target 'nope' (it has: shapes-bench (.), shapes-cli (.), shapes-gen (.))" \
 	"$(tail -n1 <<<"$T_ERR")"
 run "$WASMPACK" build "$(sample c-make)" --target calc --dry-run
-check_match "make: --target NAME is the make goal" "^cd .* && make -j[0-9]+ .* calc$" "$T_OUT"
+check_match "make: --target NAME is the make goal" "^cd .* && CFLAGS=-O2 CXXFLAGS=-O2 make -j[0-9]+ .* calc$" "$T_OUT"
 
 # --- wasi-libc's emulations are on by default; --strict-wasi turns them off
 dir=$(sample c-posix)
@@ -112,7 +114,7 @@ repo="$T_TMP/repo-with-make"
 mkdir -p "$repo"
 cp -r "$TESTDATA/c-make" "$repo/tool"
 run "$WASMPACK" build "$repo" --dry-run
-check_match "a Makefile one directory down runs make there" "^cd .*/src/tool && make " "$T_OUT"
+check_match "a Makefile one directory down runs make there" "^cd .*/src/tool && CFLAGS=-O2 CXXFLAGS=-O2 make " "$T_OUT"
 build_ok subdir-make "$repo"
 
 # --- autotools: autoreconf when there is no configure, then a cross
@@ -137,6 +139,25 @@ check "a shipped configure: autoreconf is not planned" sh -c "! grep -q autoreco
 $T_OUT
 EOT"
 build_ok autotools-configure "$dir"
+
+# --- make: the goal named like the project, the project's CFLAGS kept
+sample c-make-lib >/dev/null
+rm -rf "$T_TMP/wordy" && mv "$T_TMP/c-make-lib" "$T_TMP/wordy"
+if build_ok make-lib "$T_TMP/wordy"; then
+	runs_as "make: the program target, built with the Makefile's own CFLAGS" "$T_TMP/make-lib.wasm" "" \
+		"Hello|Big|World (15)" 0 hello big world
+	check_match "make: the goal named like the project is chosen, and the build says so" \
+		"building make target wordy \(named like the project; --target NAME picks another\)" "$B_ERR"
+	check "make: the shared library and the host smoke test are not attempted" \
+		sh -c "! grep -q -e '-shared' -e './wordy smoke' <<'EOT'
+$B_ERR
+EOT"
+fi
+build_ok make-lib-debug "$T_TMP/wordy" --debug
+check_match "make: the Makefile's CFLAGS win over the profile's (-O2 stays)" " -O2 -Wall -DWORDY_SEPARATOR=" "$B_ERR"
+run "$WASMPACK" build "$T_TMP/wordy" --target all -o "oci:$T_TMP/make-all.oci"
+check_eq "make --target all: the shared library fails as make says (exit 1)" 1 "$T_RC"
+check "make --target all: no image" test ! -e "$T_TMP/make-all.oci"
 
 # --- the compat library: POSIX calls WASI lacks, defined by wasmpack and
 # linked only when called; the build says which ones the module uses
