@@ -74,7 +74,7 @@ static int cmp_str(const void *a, const void *b)
  * Makefile), when the project's own directory has no build file. */
 static int scan_subdirs(struct bctx *c, struct cscan *s)
 {
-	static const char *const kinds[] = { "CMakeLists.txt", "Makefile", "GNUmakefile" };
+	static const char *const kinds[] = { "CMakeLists.txt", "meson.build", "Makefile", "GNUmakefile" };
 	DIR *d = opendir(c->dir);
 	struct dirent *e;
 	size_t k;
@@ -95,7 +95,7 @@ static int scan_subdirs(struct bctx *c, struct cscan *s)
 				snprintf(found, sizeof(found), "%s", e->d_name);
 		}
 		if (n == 1) {
-			s->kind = k == 0 ? CPROJ_CMAKE : CPROJ_MAKE;
+			s->kind = k == 0 ? CPROJ_CMAKE : k == 1 ? CPROJ_MESON : CPROJ_MAKE;
 			snprintf(s->sub, sizeof(s->sub), "%s", found);
 			snprintf(s->subfile, sizeof(s->subfile), "%s/%s", found, kinds[k]);
 			s->file = s->subfile;
@@ -123,6 +123,9 @@ int cfamily_scan(struct bctx *c, struct cscan *s)
 	if (bctx_file_exists(c, "CMakeLists.txt")) {
 		s->kind = CPROJ_CMAKE;
 		s->file = "CMakeLists.txt";
+	} else if (bctx_file_exists(c, "meson.build")) {
+		s->kind = CPROJ_MESON;
+		s->file = "meson.build";
 	} else if (bctx_file_exists(c, "configure.ac") || bctx_file_exists(c, "configure.in") ||
 		   bctx_file_exists(c, "configure")) {
 		s->kind = CPROJ_AUTOTOOLS;
@@ -141,9 +144,10 @@ int cfamily_scan(struct bctx *c, struct cscan *s)
 	if (!s->kind && (err = scan_subdirs(c, s)) < 0)
 		return err;
 	/* a build file that names C++ makes it a C++ project */
-	if (s->kind == CPROJ_CMAKE || s->kind == CPROJ_MAKE || s->kind == CPROJ_AUTOTOOLS) {
+	if (s->kind != CPROJ_NONE && s->kind != CPROJ_PLAIN) {
 		if (bctx_read(c, s->file, &text) == 0 &&
-		    (strstr(wp_buf_cstr(&text), "CXX") || strstr(wp_buf_cstr(&text), ".cpp")))
+		    (strstr(wp_buf_cstr(&text), "CXX") || strstr(wp_buf_cstr(&text), ".cpp") ||
+		     strstr(wp_buf_cstr(&text), "'cpp'")))
 			s->cxx = 1;
 		wp_error_clear();
 	}
@@ -167,7 +171,7 @@ int cfamily_detect(struct bctx *c, int want_cxx, char **reason)
 		return err;
 	pass = s.kind != CPROJ_NONE && (!want_cxx || s.cxx);
 	if (s.kind == CPROJ_NONE)
-		err = asprintf(reason, "no CMakeLists.txt, Makefile or %s sources in the directory or src/",
+		err = asprintf(reason, "no CMakeLists.txt, meson.build, Makefile or %s sources in the directory or src/",
 			       want_cxx ? "C++" : "C/C++");
 	else if (!pass && s.kind == CPROJ_PLAIN)
 		err = asprintf(reason, "no C++ sources (%zu C)", s.csrc.n);
@@ -200,14 +204,21 @@ int cfamily_facts(struct bctx *c)
 		cscan_release(&scan);
 		return err;
 	}
-	err = scan.kind == CPROJ_CMAKE ? bctx_read(c, scan.file, &text) : WP_ENOTFOUND;
-	cscan_release(&scan);
+	err = scan.kind == CPROJ_CMAKE || scan.kind == CPROJ_MESON ? bctx_read(c, scan.file, &text) : WP_ENOTFOUND;
 	if (err < 0) {
+		cscan_release(&scan);
 		wp_error_clear();
 		wp_buf_release(&text);
 		return 0;
 	}
 	s = wp_buf_cstr(&text);
+	if (scan.kind == CPROJ_MESON) {
+		cscan_release(&scan);
+		err = meson_facts(c, s);
+		wp_buf_release(&text);
+		return err;
+	}
+	cscan_release(&scan);
 	for (p = s; (p = strcasestr(p, "project")); p += 7) {
 		const char *q = p + 7, *v;
 		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
@@ -317,6 +328,22 @@ static const char *header_hint(const char *h)
 	return NULL;
 }
 
+/* A compiler's name for a project file, relative to a build directory
+ * ("../../home/u/proj/src/x.c"), as the project's "src/x.c": the longest
+ * tail of it that names a file in the project. */
+static const char *project_path(struct bctx *c, const char *from)
+{
+	const char *p = from;
+
+	if (*p == '/' && !strncmp(p, c->dir, strlen(c->dir)) && p[strlen(c->dir)] == '/')
+		return p + strlen(c->dir) + 1;
+	for (; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		if (*p && strncmp(p, "../", 3) && strncmp(p, "./", 2) && bctx_file_exists(c, p))
+			return p;
+	}
+	return from;
+}
+
 /* Run a step, explaining a failure on `throw` under -fno-exceptions and a
  * header that WASI does not have. */
 int cfamily_run_step(struct bctx *c, int i, int emscripten)
@@ -330,8 +357,8 @@ int cfamily_run_step(struct bctx *c, int i, int emscripten)
 		snprintf(msg, sizeof(msg), "%s", wp_error_last());
 		err = wp_error_set(err, "%s (%s)", msg, THROW_HINT);
 	} else if (err < 0 && !emscripten && c->tc.clanginc && cwasi_missing_header(wp_buf_cstr(&tail), &header, &from) > 0) {
-		const char *hint = header_hint(header);
-		err = wp_error_set(err, "%s is not available in WASI (wasi-libc): included from %s%s%s", header, from,
+		const char *hint = header_hint(header), *rel = project_path(c, from);
+		err = wp_error_set(err, "%s is not available in WASI (wasi-libc): included from %s%s%s", header, rel,
 				   hint ? "; " : "", hint ? hint : "");
 	}
 	free(header);
@@ -602,6 +629,8 @@ int cfamily_require_tools(struct bctx *c)
 		{ "autoreconf", "autoconf", "autoconf automake libtool" },
 		{ "automake", "automake", "autoconf automake libtool" },
 		{ "libtoolize", "libtool", "autoconf automake libtool" },
+		{ "meson", "meson", "meson ninja-build" },
+		{ "ninja", "ninja", "meson ninja-build" },
 	};
 	struct cscan s;
 	size_t i, from = 0, to = 0;
@@ -615,6 +644,8 @@ int cfamily_require_tools(struct bctx *c)
 		from = 1, to = 2;
 	else if (s.kind == CPROJ_AUTOTOOLS)
 		from = 1, to = 5;
+	else if (s.kind == CPROJ_MESON)
+		from = 5, to = 7;
 	for (i = from; i < to && err == 0; i++) {
 		char *path = tc_which(need[i][0]);
 		if (!path)
@@ -640,6 +671,10 @@ int cfamily_build(struct bctx *c, int emscripten)
 	switch (s.kind) {
 	case CPROJ_CMAKE:
 		err = build_cmake(c, &s, &f, emscripten);
+		break;
+	case CPROJ_MESON:
+		err = emscripten ? wp_error_set(WP_EUSAGE, "%s: Meson projects are built with clang and wasi-libc (--builder c), not emscripten", s.file)
+				 : meson_build(c, &s, &f);
 		break;
 	case CPROJ_MAKE:
 	case CPROJ_AUTOTOOLS:

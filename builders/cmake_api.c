@@ -1,17 +1,7 @@
 /*
  * cmake_api.c - what a CMake project builds, asked of CMake itself through
- * its File API (codemodel-v2), and the one executable wasmpack builds.
- *
- * A real project's CMakeLists.txt has tests, benchmarks, fuzzers and
- * examples beside its program; many of them cannot build for WASI
- * (setjmp, threads, tmpfile) and building them all fails the build.  So
- * only one target is built (`cmake --build DIR --target NAME`): the one
- * the user named (--target, wasmpack.json "target"), else the only
- * executable, else the one named like the project or its directory, else
- * the only one outside test/bench/example/fuzz paths; else an error that
- * lists them.
+ * its File API (codemodel-v2); targets.c chooses the one to build.
  */
-#include <ctype.h>
 #include <glob.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,11 +13,6 @@
 #include "internal.h"
 
 #define REPLY_MAX (16 * 1024 * 1024)
-
-struct exe {
-	char *name;
-	char *dir; /* source directory, relative to the project */
-};
 
 int cmake_api_query(const char *bdir)
 {
@@ -57,24 +42,6 @@ static json_t *load_reply(const char *reply_dir, const char *name)
 	free(path);
 	wp_buf_release(&b);
 	return j;
-}
-
-static int add_exe(struct exe **v, size_t *n, const char *name, const char *dir)
-{
-	struct exe *nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	*v = nv;
-	nv[*n].name = strdup(name);
-	nv[*n].dir = strdup(dir);
-	if (!nv[*n].name || !nv[*n].dir) {
-		free(nv[*n].name);
-		free(nv[*n].dir);
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	}
-	(*n)++;
-	return 0;
 }
 
 /* The executable targets of the first configuration. */
@@ -122,7 +89,7 @@ static int list_executables(const char *bdir, struct exe **v, size_t *n)
 			goto done;
 		}
 		if (!strcmp(json_string_value(json_object_get(tj, "type")) ?: "", "EXECUTABLE"))
-			err = add_exe(v, n, name, dir ? dir : ".");
+			err = exe_add(v, n, name, dir ? dir : ".");
 		json_decref(tj);
 		if (err < 0)
 			goto done;
@@ -136,92 +103,15 @@ done:
 	return err;
 }
 
-/* A target that is not the program: under a test/bench/example/fuzz
- * directory, or named so. */
-static int auxiliary(const struct exe *e)
-{
-	static const char *const words[] = { "test", "bench", "example", "fuzz", "demo", "sample" };
-	char both[1024];
-	size_t i;
-
-	snprintf(both, sizeof(both), "%s/%s", e->dir, e->name);
-	for (i = 0; both[i]; i++)
-		both[i] = (char)tolower((unsigned char)both[i]);
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(both, words[i]))
-			return 1;
-	return 0;
-}
-
-static int same_name(const char *a, const char *b)
-{
-	return a && b && !strcasecmp(a, b);
-}
-
-static char *names(const struct exe *v, size_t n)
-{
-	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	size_t i;
-	char *s;
-
-	for (i = 0; i < n; i++)
-		wp_buf_printf(&b, "%s%s (%s)", i ? ", " : "", v[i].name, v[i].dir);
-	s = strdup(wp_buf_cstr(&b));
-	wp_buf_release(&b);
-	return s;
-}
-
 int cmake_api_pick(struct bctx *c, const char *bdir, char **target)
 {
 	struct exe *v = NULL;
-	size_t n = 0, i, pick = (size_t)-1, nmain = 0, main_i = 0;
-	char *list = NULL;
+	size_t n = 0;
 	int err;
 
 	*target = NULL;
-	if ((err = list_executables(bdir, &v, &n)) < 0)
-		goto done;
-	for (i = 0; i < n; i++)
-		if (!auxiliary(&v[i]))
-			nmain++, main_i = i;
-	list = names(v, n);
-	if (c->target) {
-		for (i = 0; i < n; i++)
-			if (!strcmp(v[i].name, c->target))
-				pick = i;
-		if (pick == (size_t)-1) {
-			err = wp_error_set(WP_ENOTFOUND, "the project has no executable target '%s' (it has: %s)", c->target,
-					   n ? list : "none");
-			goto done;
-		}
-	} else if (n == 1) {
-		pick = 0;
-	} else {
-		for (i = 0; i < n && pick == (size_t)-1; i++)
-			if (same_name(v[i].name, c->name) || same_name(v[i].name, c->dirname))
-				pick = i;
-		if (pick == (size_t)-1 && nmain == 1)
-			pick = main_i;
-	}
-	if (n == 0) {
-		err = wp_error_set(WP_ENOTFOUND, "the CMake project defines no executable target (add_executable): nothing to run as a module");
-		goto done;
-	}
-	if (pick == (size_t)-1) {
-		err = wp_error_set(WP_EINVALID, "the project has %zu executable targets: %s; choose one with --target NAME (or \"target\" in wasmpack.json)",
-				   n, list);
-		goto done;
-	}
-	if (!(*target = strdup(v[pick].name)))
-		err = wp_error_set(WP_ENOMEM, "out of memory");
-	if (err == 0 && n > 1)
-		bctx_note(c, "building target %s (of %zu executables: %s; --target NAME picks another)", *target, n, list);
-done:
-	for (i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].dir);
-	}
-	free(v);
-	free(list);
+	if ((err = list_executables(bdir, &v, &n)) == 0)
+		err = targets_pick(c, v, n, "the CMake project defines no executable target (add_executable)", target);
+	exes_free(v, n);
 	return err;
 }

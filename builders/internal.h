@@ -116,7 +116,7 @@ char *tc_first_line(const char *s);
 /* --- the C family (cfamily.c), used by clang.c and emscripten.c --- */
 
 /* Which shape the C/C++ project has. */
-enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_AUTOTOOLS, CPROJ_MAKE, CPROJ_PLAIN };
+enum cproj { CPROJ_NONE = 0, CPROJ_CMAKE, CPROJ_MESON, CPROJ_AUTOTOOLS, CPROJ_MAKE, CPROJ_PLAIN };
 struct cscan {
 	enum cproj kind;
 	const char *file; /* CMakeLists.txt / Makefile name (under sub) */
@@ -148,6 +148,13 @@ int cfamily_run_step(struct bctx *c, int i, int emscripten);
 /* Build a Makefile or autotools project in a private copy of it. */
 int make_build(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten);
 
+/* --- Meson (meson.c) --- */
+
+/* Build a Meson project with a generated WASI cross file (clang only). */
+int meson_build(struct bctx *c, const struct cscan *s, const struct cflags *f);
+/* The name and version of project('NAME', ..., version: 'V') in TEXT. */
+int meson_facts(struct bctx *c, const char *text);
+
 /* --- autotools (autotools.c) --- */
 
 /* In DIR (a private copy): autoreconf -fi unless HAS_CONFIGURE, then
@@ -155,6 +162,18 @@ int make_build(struct bctx *c, const struct cscan *s, const struct cflags *f, in
 int autotools_configure(struct bctx *c, const char *dir, const char *has_configure, const struct cflags *f);
 /* The name and version of AC_INIT([NAME], [VERSION]) in FILE. */
 int autotools_facts(struct bctx *c, const char *file);
+
+/* --- choosing the executable to build (targets.c) --- */
+
+struct exe {
+	char *name;
+	char *dir; /* source directory, relative to the project */
+};
+int exe_add(struct exe **v, size_t *n, const char *name, const char *dir);
+void exes_free(struct exe *v, size_t n);
+/* The target to build among V (malloc'ed into *target), as targets.c
+ * explains; NONE is the error's start when V is empty. */
+int targets_pick(struct bctx *c, const struct exe *v, size_t n, const char *none, char **target);
 
 /* --- CMake's File API (cmake_api.c) --- */
 

@@ -36,7 +36,7 @@ packages=(
 	clang-16 lld-16 llvm-16 wasi-libc libclang-rt-16-dev-wasm32 libclang-rt-16-dev
 	libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
 	# builders: every toolchain Debian packages that can target WASI
-	cmake autoconf automake libtool emscripten rustc cargo libstd-rust-dev-wasm32 "$GO_PACKAGE"
+	cmake meson ninja-build autoconf automake libtool emscripten rustc cargo libstd-rust-dev-wasm32 "$GO_PACKAGE"
 	# benchmarks
 	buildah
 )

@@ -10,6 +10,7 @@
 #   c-import      imports a host function no WASI runtime provides
 #   c-autotools   configure.ac and Makefile.am, no generated configure
 #   c-compat      chmod, chown, umask, getuid, tmpfile (wasmpack's compat library)
+#   c-meson       a Meson project: a library, the program, a test using setjmp
 #   c-make-lib    a Makefile whose default goal builds a .so and runs the
 #                 program on the host; its CFLAGS define what the code needs
 . "$(dirname "$0")/../lib.sh"
@@ -139,6 +140,22 @@ check "a shipped configure: autoreconf is not planned" sh -c "! grep -q autoreco
 $T_OUT
 EOT"
 build_ok autotools-configure "$dir"
+
+# --- Meson: a generated cross file, only the program built
+dir=$(sample c-meson)
+if ! have meson; then
+	not_ok "meson is installed (make deps installs meson ninja-build)"
+elif build_ok meson "$dir"; then
+	runs_as "meson project builds and runs" "$T_TMP/meson.wasm" "" "tally 0.3.1: 3 words in 2 arguments" 0 "one two" three
+	check_match "meson: the program is chosen among the executables, the test (setjmp) is not built" \
+		"building target tally \(of 2 executables: tally \(\.\), tally-test \(\.\)" "$B_ERR"
+	check_eq "meson: the version comes from project()" "0.3.1" \
+		"$(annotation "$T_TMP/meson.oci" org.opencontainers.image.version)"
+	run "$WASMPACK" build "$dir" --target tally-test --no-cache -o "oci:$T_TMP/meson-test.oci"
+	check_eq "meson --target tally-test: the test target is built, and fails on setjmp.h in one line" \
+		"wasmpack: setjmp.h is not available in WASI (wasi-libc): included from tests/test_tally.c; setjmp/longjmp need the WebAssembly exception-handling instructions, which this toolchain does not emit for WASI" \
+		"$(tail -n1 <<<"$T_ERR")"
+fi
 
 # --- make: the goal named like the project, the project's CFLAGS kept
 sample c-make-lib >/dev/null
