@@ -147,6 +147,9 @@ static void bctx_release(struct bctx *c)
 	free(c->tdir);
 	free(c->compat_inc);
 	free(c->compat_lib);
+	free(c->target_list);
+	free(c->target_choice);
+	free(c->target_why);
 	free(c->tname);
 	/* out_dir belongs to the result */
 	memset(c, 0, sizeof(*c));
@@ -187,6 +190,10 @@ void builder_detection_release(struct builder_detection *d)
 	free(d->dir);
 	free(d->name);
 	free(d->version);
+	free(d->targets);
+	free(d->target);
+	free(d->target_why);
+	free(d->targets_error);
 	memset(d, 0, sizeof(*d));
 	d->selected = -1;
 }
@@ -259,6 +266,33 @@ static int index_of(const char *name)
 	return -1;
 }
 
+/* For a C/C++ project with its toolchain: configure it as a build would
+ * (the CMake tree is kept for the build) and record the executables. */
+static int list_targets(struct bctx *c, struct builder_detection *d)
+{
+	int err;
+
+	if (c->ops != &builder_c && c->ops != &builder_cpp && c->ops != &builder_emscripten)
+		return 0;
+	if (!c->tc.cc)
+		return 0;
+	if ((err = wp_fs_mkdtemp("wasmpack-detect", &c->out_dir)) < 0)
+		return err;
+	c->list_only = 1;
+	if (c->ops->build(c) < 0) {
+		d->targets_error = strdup(wp_error_last());
+		wp_error_clear();
+	} else {
+		d->targets = c->target_list ? strdup(c->target_list) : NULL;
+		d->target = c->target_choice ? strdup(c->target_choice) : NULL;
+		d->target_why = c->target_why ? strdup(c->target_why) : NULL;
+	}
+	wp_fs_remove_tree(c->out_dir);
+	free(c->out_dir);
+	c->out_dir = NULL;
+	return 0;
+}
+
 int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 {
 	struct bctx c;
@@ -295,6 +329,8 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 			wp_error_clear();
 			d->name = builder_sanitize_name(c.dirname);
 		}
+		if (o->list_targets && (err = list_targets(&c, d)) < 0)
+			goto done;
 	}
 done:
 	bctx_release(&c);

@@ -47,6 +47,7 @@ struct builder_opts {
 	uint64_t stack_size;    /* linked stack size in bytes; 0: BUILDER_STACK_SIZE */
 	int no_cache;           /* neither read nor write the build cache */
 	int dry_run;            /* plan only: run nothing that writes */
+	int list_targets;       /* detect: configure C/C++ projects to list their targets */
 	const char *bin;        /* the binary to build (Rust) or NULL */
 	const char *target;     /* the CMake/make target to build, or NULL */
 	const char *const *allow_imports; /* "MODULE.NAME" / "MODULE.*" beyond WASI */
@@ -95,6 +96,11 @@ struct builder_detection {
 	char *dir;     /* absolute */
 	char *name;    /* project facts of the selected builder */
 	char *version;
+	/* with opts->list_targets, for C/C++ projects: the executables the
+	 * build system defines ("a (dir), b (dir)", "-" when it does not say),
+	 * the one a build would build (NULL: none without --target) and why;
+	 * targets_error when the project could not be configured */
+	char *targets, *target, *target_why, *targets_error;
 };
 
 /* Run every builder's detect step (and toolchain discovery for those that

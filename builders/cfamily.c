@@ -593,6 +593,12 @@ static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflag
 	/* only the program: not the tests, benchmarks, examples beside it */
 	if (!c->o->dry_run && (err = cmake_api_pick(c, bdir, &target)) < 0)
 		goto done;
+	if (c->list_only) {
+		/* detect: the configured tree serves the next build */
+		if (tree_record(work, bdir, tcfile, &configure) < 0)
+			wp_error_clear();
+		goto done;
+	}
 	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "--build")) < 0 ||
 	    (err = wp_strv_add(&argv, bdir)) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0)
 		goto done;
@@ -668,6 +674,12 @@ int cfamily_build(struct bctx *c, int emscripten)
 		return err;
 	if ((!emscripten && (err = compat_prepare(c)) < 0) || (err = make_flags(c, emscripten, &f)) < 0)
 		goto done;
+	if (c->list_only && s.kind != CPROJ_CMAKE && s.kind != CPROJ_MESON && s.kind != CPROJ_MAKE) {
+		/* autotools: make's default goal (configure is the build's); plain: one program */
+		err = targets_record(c, "-", s.kind == CPROJ_PLAIN ? c->dirname : NULL,
+				     s.kind == CPROJ_PLAIN ? "every source file, linked into one program" : "make's default goal");
+		goto done;
+	}
 	switch (s.kind) {
 	case CPROJ_CMAKE:
 		err = build_cmake(c, &s, &f, emscripten);

@@ -71,6 +71,8 @@ struct bctx {
 	int jobs;           /* parallel compile jobs */
 	char *tdir, *tname; /* builder-private: rust's target dir and binary */
 	char *compat_inc, *compat_lib; /* compat.c: its headers and archive's directory */
+	int list_only;      /* detect: find the targets (configure), build nothing */
+	char *target_list, *target_choice, *target_why; /* ... what was found */
 };
 
 extern const struct builder_ops builder_rust, builder_go, builder_tinygo, builder_assemblyscript,
@@ -172,8 +174,12 @@ struct exe {
 int exe_add(struct exe **v, size_t *n, const char *name, const char *dir);
 void exes_free(struct exe *v, size_t n);
 /* The target to build among V (malloc'ed into *target), as targets.c
- * explains; NONE is the error's start when V is empty. */
+ * explains; NONE is the error's start when V is empty.  With
+ * c->list_only, the candidates and the choice go into c->target_* and
+ * *target stays NULL. */
 int targets_pick(struct bctx *c, const struct exe *v, size_t n, const char *none, char **target);
+/* Set c->target_list, c->target_choice (may be NULL) and c->target_why. */
+int targets_record(struct bctx *c, const char *list, const char *choice, const char *why);
 
 /* --- CMake's File API (cmake_api.c) --- */
 

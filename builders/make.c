@@ -80,7 +80,7 @@ static int pick_goal(struct bctx *c, const char *dir, const struct wp_strv *vars
 	for (i = 0; i < 3 && !*goal; i++)
 		if (*names[i] && database_has(wp_buf_cstr(&db), names[i]) && !(*goal = strdup(names[i])))
 			err = wp_error_set(WP_ENOMEM, "out of memory");
-	if (*goal)
+	if (*goal && !c->list_only)
 		bctx_note(c, "building make target %s (named like the project; --target NAME picks another)", *goal);
 done:
 	wp_strv_release(&argv);
@@ -141,6 +141,12 @@ int make_build(struct bctx *c, const struct cscan *s, const struct cflags *f, in
 			goto done;
 		if (!c->target && !c->o->dry_run && (err = pick_goal(c, sub ? sub : copy, &vars, &goal)) < 0)
 			goto done;
+	}
+	if (c->list_only) {
+		err = targets_record(c, "-", c->target ? c->target : goal,
+				     c->target ? "--target (or \"target\" in wasmpack.json)"
+				     : goal ? "named like the project" : "make's default goal");
+		goto done;
 	}
 	if ((err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0 ||
 	    ((c->target || goal) && (err = wp_strv_add(&argv, c->target ? c->target : goal)) < 0))

@@ -175,6 +175,8 @@ int meson_build(struct bctx *c, const struct cscan *s, const struct cflags *f)
 	else if ((err = list_targets(bdir, src, &v, &n, &all)) < 0 ||
 		 (err = targets_pick(c, v, n, "the Meson project defines no executable()", &target)) < 0)
 		goto done;
+	if (c->list_only)
+		goto done;
 	for (k = 0; k < n && target; k++)
 		if (!strcmp(v[k].name, target))
 			dir = v[k].dir;

@@ -84,9 +84,26 @@ static char *names(const struct exe *v, size_t n)
 	return s;
 }
 
+/* For `wasmpack detect`: the candidates, the choice and why, kept in the
+ * context instead of building (a choice that needs --target is not an
+ * error there). */
+int targets_record(struct bctx *c, const char *list, const char *choice, const char *why)
+{
+	free(c->target_list);
+	free(c->target_choice);
+	free(c->target_why);
+	c->target_list = strdup(list);
+	c->target_choice = choice ? strdup(choice) : NULL;
+	c->target_why = strdup(why);
+	if (!c->target_list || (choice && !c->target_choice) || !c->target_why)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	return 0;
+}
+
 int targets_pick(struct bctx *c, const struct exe *v, size_t n, const char *none, char **target)
 {
 	size_t i, pick = (size_t)-1, nmain = 0, main_i = 0;
+	const char *why = NULL;
 	char *list = NULL;
 	int err = 0;
 
@@ -94,32 +111,40 @@ int targets_pick(struct bctx *c, const struct exe *v, size_t n, const char *none
 	for (i = 0; i < n; i++)
 		if (!auxiliary(&v[i]))
 			nmain++, main_i = i;
-	list = names(v, n);
+	if (!(list = names(v, n)))
+		return wp_error_set(WP_ENOMEM, "out of memory");
 	if (c->target) {
 		for (i = 0; i < n; i++)
 			if (!strcmp(v[i].name, c->target))
-				pick = i;
+				pick = i, why = "--target (or \"target\" in wasmpack.json)";
 		if (pick == (size_t)-1) {
-			err = wp_error_set(WP_ENOTFOUND, "the project has no executable target '%s' (it has: %s)", c->target,
-					   n ? list : "none");
+			err = c->list_only ? targets_record(c, list, NULL, "--target names no executable")
+			      : wp_error_set(WP_ENOTFOUND, "the project has no executable target '%s' (it has: %s)", c->target,
+					     n ? list : "none");
 			goto done;
 		}
 	} else if (n == 1) {
-		pick = 0;
+		pick = 0, why = "the only executable";
 	} else {
 		for (i = 0; i < n && pick == (size_t)-1; i++)
 			if (same_name(v[i].name, c->name) || same_name(v[i].name, c->dirname))
-				pick = i;
+				pick = i, why = "named like the project";
 		if (pick == (size_t)-1 && nmain == 1)
-			pick = main_i;
+			pick = main_i, why = "the only one outside test/bench/example/fuzz paths";
 	}
 	if (n == 0) {
-		err = wp_error_set(WP_ENOTFOUND, "%s: nothing to run as a module", none);
+		err = c->list_only ? targets_record(c, "none", NULL, "no executable target")
+		      : wp_error_set(WP_ENOTFOUND, "%s: nothing to run as a module", none);
 		goto done;
 	}
 	if (pick == (size_t)-1) {
-		err = wp_error_set(WP_EINVALID, "the project has %zu executable targets: %s; choose one with --target NAME (or \"target\" in wasmpack.json)",
-				   n, list);
+		err = c->list_only ? targets_record(c, list, NULL, "several: choose one with --target NAME")
+		      : wp_error_set(WP_EINVALID, "the project has %zu executable targets: %s; choose one with --target NAME (or \"target\" in wasmpack.json)",
+				     n, list);
+		goto done;
+	}
+	if (c->list_only) {
+		err = targets_record(c, list, v[pick].name, why);
 		goto done;
 	}
 	if (!(*target = strdup(v[pick].name)))

@@ -15,14 +15,18 @@
 #include "cmd.h"
 
 const char cmd_detect_usage[] =
-	"usage: wasmpack detect [DIR] [--json] [--builder NAME]\n"
+	"usage: wasmpack detect [DIR] [--json] [--builder NAME] [--target NAME] [--no-targets]\n"
 	"\n"
 	"Show which builder `wasmpack build DIR` would run, why, and with which\n"
 	"toolchain.  Every builder is listed in detection order (" BUILDER_ORDER ")\n"
 	"with its verdict; the first that passes and has a toolchain wins.\n"
-	"Exits 1 when no builder applies.\n"
+	"For a C/C++ project, the project is configured as the build would\n"
+	"(CMake, Meson, make's database) to list its executables and the one\n"
+	"the build would choose.  Exits 1 when no builder applies.\n"
 	"\n"
 	"  --builder NAME   show what forcing this builder would use\n"
+	"  --target NAME    show the choice with this target\n"
+	"  --no-targets     do not configure the project to list its targets\n"
 	"  --json           print the verdicts as JSON\n"
 	"  -h, --help       show this help\n";
 
@@ -38,9 +42,11 @@ static json_t *to_json(const struct builder_detection *d)
 						      v->have_toolchain, "toolchain", v->toolchain, "missing",
 						      v->missing, "note", v->note));
 	}
-	j = json_pack("{s:s, s:o, s:s?, s:s?, s:s?, s:s?}", "dir", d->dir, "builders", list, "selected",
-		      d->selected >= 0 ? d->v[d->selected].name : NULL, "toolchain",
-		      d->selected >= 0 ? d->v[d->selected].toolchain : NULL, "name", d->name, "version", d->version);
+	j = json_pack("{s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "dir", d->dir, "builders", list,
+		      "selected", d->selected >= 0 ? d->v[d->selected].name : NULL, "toolchain",
+		      d->selected >= 0 ? d->v[d->selected].toolchain : NULL, "name", d->name, "version", d->version,
+		      "targets", d->targets && strcmp(d->targets, "-") ? d->targets : NULL, "target", d->target,
+		      "targetReason", d->target_why, "targetsError", d->targets_error);
 	return j;
 }
 
@@ -62,6 +68,12 @@ static void print_text(const struct builder_detection *d)
 	if (d->selected >= 0)
 		printf("selected: %s (project %s%s%s)\n", d->v[d->selected].name, d->name ? d->name : "?",
 		       d->version ? " " : "", d->version ? d->version : "");
+	if (d->targets && strcmp(d->targets, "-"))
+		printf("targets: %s\n", d->targets);
+	if (d->target_why)
+		printf("builds: %s%s(%s)\n", d->target ? d->target : "", d->target ? " " : "", d->target_why);
+	if (d->targets_error)
+		printf("targets: unknown: %s\n", d->targets_error);
 }
 
 int cmd_detect(int argc, char **argv)
@@ -69,14 +81,16 @@ int cmd_detect(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "builder", required_argument, NULL, 'b' },
+		{ "target", required_argument, NULL, 't' },
+		{ "no-targets", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct builder_config cfg;
 	struct builder_detection d;
 	struct builder_opts bo;
-	const char *dir = ".", *forced = NULL;
-	int c, json = 0, status = EXIT_FAIL;
+	const char *dir = ".", *forced = NULL, *target = NULL;
+	int c, json = 0, status = EXIT_FAIL, targets = 1;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&d, 0, sizeof(d));
@@ -92,6 +106,12 @@ int cmd_detect(int argc, char **argv)
 				return cmd_usage_error("detect", "unknown --builder '%s' (expected one of %s)", optarg,
 						       BUILDER_ORDER);
 			forced = optarg;
+			break;
+		case 't':
+			target = optarg;
+			break;
+		case 'n':
+			targets = 0;
 			break;
 		case 'h':
 			return cmd_print_usage("detect");
@@ -115,6 +135,8 @@ int cmd_detect(int argc, char **argv)
 	bo.dir = dir;
 	bo.builder = forced;
 	bo.config = &cfg;
+	bo.target = target;
+	bo.list_targets = targets;
 	if (builder_detect(&bo, &d) < 0) {
 		status = cmd_report();
 		goto done;

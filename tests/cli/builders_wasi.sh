@@ -163,6 +163,8 @@ rm -rf "$T_TMP/wordy" && mv "$T_TMP/c-make-lib" "$T_TMP/wordy"
 if build_ok make-lib "$T_TMP/wordy"; then
 	runs_as "make: the program target, built with the Makefile's own CFLAGS" "$T_TMP/make-lib.wasm" "" \
 		"Hello|Big|World (15)" 0 hello big world
+	run "$WASMPACK" detect "$T_TMP/wordy"
+	check_match "detect (make): the goal named like the project" "builds: wordy \(named like the project\)" "$T_OUT"
 	check_match "make: the goal named like the project is chosen, and the build says so" \
 		"building make target wordy \(named like the project; --target NAME picks another\)" "$B_ERR"
 	check "make: the shared library and the host smoke test are not attempted" \
@@ -213,6 +215,33 @@ run "$WASMPACK" build "$dir" --strict-wasi --no-cache -o "oci:$T_TMP/compat-stri
 check_eq "--strict-wasi: no compat library, so chmod is undeclared: exit 1" 1 "$T_RC"
 check_match "--strict-wasi: the compiler names the call" "chmod" "$T_ERR"
 check "--strict-wasi: no image" test ! -e "$T_TMP/compat-strict.oci"
+
+# --- wasmpack detect configures the project to show the executables and
+# the one a build chooses (and why)
+dir=$(sample c-wasi-cmake)
+run "$WASMPACK" detect "$dir"
+check_match "detect (CMake): the executables, from CMake's File API" "targets: shapes-bench \(\.\), shapes-cli \(\.\)
+builds" "$T_OUT"
+check_match "detect (CMake): the choice and why" "builds: shapes-cli \(the only one outside test/bench/example/fuzz paths\)" "$T_OUT"
+run "$WASMPACK" detect "$dir" --json
+check_eq "detect --json: targets, target and the reason" \
+	'"shapes-bench (.), shapes-cli (.)" "shapes-cli" "the only one outside test/bench/example/fuzz paths"' \
+	"$(jq -r '[.targets, .target, .targetReason] | map(@json) | join(" ")' <<<"$T_OUT")"
+printf 'add_executable(shapes-gen main.c)\ntarget_link_libraries(shapes-gen shapes)\n' >>"$dir/CMakeLists.txt"
+run "$WASMPACK" detect "$dir"
+check_eq "detect: two programs: no choice, and what to do" 0 "$T_RC"
+check_match "detect: two programs: the build needs --target" "builds: \(several: choose one with --target NAME\)" "$T_OUT"
+run "$WASMPACK" detect "$dir" --target shapes-gen
+check_match "detect --target NAME: that one" "builds: shapes-gen \(--target" "$T_OUT"
+run "$WASMPACK" detect "$dir" --no-targets
+check "detect --no-targets: the project is not configured" sh -c "! grep -q '^targets\|^builds' <<'EOT'
+$T_OUT
+EOT"
+if have meson; then
+	run "$WASMPACK" detect "$(sample c-meson)"
+	check_match "detect (Meson): the executables and the choice" \
+		"targets: tally \(\.\), tally-test \(\.\) builds: tally \(named like the project\)" "$(tr '\n' ' ' <<<"$T_OUT")"
+fi
 
 # --- a module importing what no WASI runtime provides is not packaged
 dir=$(sample c-import)
