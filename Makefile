@@ -45,7 +45,8 @@ CMD_SRC   := $(sort $(wildcard cmd/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 
 # the compat library's sources (builders/compat.c) are carried in the binary
-COMPAT_SRC := $(sort $(wildcard builders/compat/include/*.h builders/compat/include/sys/*.h builders/compat/src/*.[ch]))
+COMPAT_SRC := $(sort $(wildcard builders/compat/include/*.h builders/compat/include/sys/*.h builders/compat/src/*.[ch] \
+		builders/compat/sjlj/*.c builders/compat/sjlj/include/*.h))
 COMPAT_GEN := $(BUILD)/gen/compat_files.c
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/compat_files.o
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)

@@ -369,6 +369,7 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 	if ((err = compat_digest(compat)) < 0)
 		goto done;
 	wp_buf_printf(&k, "compat %s\n", compat);
+	wp_buf_printf(&k, "exceptions %d\n", c->o->exceptions);
 	wp_buf_printf(&k, "strict-wasi %d\nstack %llu\ntarget %s\n", c->o->strict_wasi,
 		      (unsigned long long)c->o->stack_size, c->target ? c->target : "-");
 	wp_buf_printf(&k, "optimize %d ", c->o->optimize);

@@ -37,6 +37,11 @@
  * (whole lines starting with "wasmpack: note: "). */
 typedef void (*builder_output_fn)(void *ctx, const char *data, size_t len);
 
+/* builder_opts.exceptions: the WebAssembly exception-handling instructions
+ * for setjmp/longjmp (clang: -mllvm -wasm-enable-sjlj) and C++ exceptions
+ * (emscripten: -fwasm-exceptions). */
+enum { BUILDER_EXCEPTIONS_AUTO = 0, BUILDER_EXCEPTIONS_WASM = 1, BUILDER_EXCEPTIONS_NONE = 2 };
+
 struct builder_opts {
 	const char *dir;        /* project directory */
 	const char *builder;    /* force a builder by name, or NULL */
@@ -44,6 +49,7 @@ struct builder_opts {
 	int keep_debug;         /* keep DWARF and the name section */
 	int optimize;           /* run wasm-opt -O2 when installed */
 	int strict_wasi;        /* no WASI emulation libraries, no compat shims */
+	int exceptions;         /* BUILDER_EXCEPTIONS_*: setjmp/C++ exceptions as wasm EH */
 	uint64_t stack_size;    /* linked stack size in bytes; 0: BUILDER_STACK_SIZE */
 	int no_cache;           /* neither read nor write the build cache */
 	int dry_run;            /* plan only: run nothing that writes */

@@ -24,7 +24,7 @@
 #include "inputs.h"
 #include "internal.h"
 
-#define THROW_HINT "C++ is compiled with -fno-exceptions because wasi-libc has no exception support: remove throw/try/catch from the code"
+#define THROW_HINT "C++ is compiled with -fno-exceptions because wasi-libc's libc++abi has no exception support: remove throw/try/catch, or build with --builder emscripten, which compiles them with -fwasm-exceptions"
 
 static int has_ext(const char *name, const char *const *exts)
 {
@@ -276,6 +276,10 @@ static int make_flags(struct bctx *c, int emscripten, struct cflags *f)
 	wp_buf_puts(&cf, c->o->debug ? "-O0 -g" : "-O2");
 	if (emscripten) {
 		wp_buf_puts(&ld, "-sSTANDALONE_WASM --oformat=wasm");
+		if (c->wasm_eh) { /* C++ exceptions as wasm exception handling */
+			wp_buf_puts(&cf, " -fwasm-exceptions");
+			wp_buf_puts(&ld, " -fwasm-exceptions");
+		}
 	} else {
 		if (t->sysroot) {
 			wp_buf_printf(&cc, " --target=%s --sysroot=%s", t->target, t->sysroot);
@@ -311,7 +315,7 @@ done:
 static const char *header_hint(const char *h)
 {
 	static const struct { const char *header, *hint; } hints[] = {
-		{ "setjmp.h", "setjmp/longjmp need the WebAssembly exception-handling instructions, which this toolchain does not emit for WASI" },
+		{ "setjmp.h", "setjmp/longjmp need the WebAssembly exception-handling instructions: build with --exceptions wasm (clang) instead of none" },
 		{ "pthread.h", "WASI preview1 has no threads" },
 		{ "sys/socket.h", "WASI preview1 has no sockets API" },
 		{ "netdb.h", "WASI preview1 has no sockets API" },
@@ -576,7 +580,8 @@ static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflag
 	}
 	if (emscripten)
 		err = wp_strv_add(&argv, "-DCMAKE_EXECUTABLE_SUFFIX=.wasm") < 0 ||
-		      wp_strv_addf(&argv, "-DCMAKE_EXE_LINKER_FLAGS=%s", f->ldflags) < 0 ? WP_ENOMEM : 0;
+		      wp_strv_addf(&argv, "-DCMAKE_EXE_LINKER_FLAGS=%s", f->ldflags) < 0 ||
+		      (c->wasm_eh && wp_strv_add(&argv, "-DCMAKE_CXX_FLAGS=-fwasm-exceptions") < 0) ? WP_ENOMEM : 0;
 	else
 		err = wp_strv_addf(&argv, "-DCMAKE_TOOLCHAIN_FILE=%s", tcfile);
 	if (err < 0 || (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)
@@ -663,6 +668,47 @@ int cfamily_require_tools(struct bctx *c)
 	return err;
 }
 
+/* setjmp/longjmp through wasm exception handling: --exceptions wasm, or
+ * auto when the sources use setjmp.h (needs the compat library, so not
+ * with --strict-wasi). */
+static int use_sjlj(struct bctx *c)
+{
+	int uses;
+
+	if (c->o->exceptions == BUILDER_EXCEPTIONS_NONE || c->o->strict_wasi || !c->tc.clanginc)
+		return 0;
+	if (c->o->exceptions == BUILDER_EXCEPTIONS_WASM)
+		uses = 1;
+	else if ((uses = cwasi_sources_use(c, "setjmp.h")) < 0)
+		return uses;
+	c->sjlj = uses;
+	if (uses && !c->list_only)
+		bctx_note(c, "setjmp/longjmp are built with the WebAssembly exception-handling instructions "
+			     "(clang's legacy try/catch form): node/V8, browsers and wasmpack run accept such modules, "
+			     "wasmtime does not (--exceptions none builds without)");
+	return 0;
+}
+
+/* emscripten's C++ exceptions through wasm exception handling
+ * (-fwasm-exceptions): --exceptions wasm, or auto when the sources catch. */
+static int use_wasm_eh(struct bctx *c)
+{
+	int uses;
+
+	if (c->o->exceptions == BUILDER_EXCEPTIONS_NONE)
+		return 0;
+	if (c->o->exceptions == BUILDER_EXCEPTIONS_WASM)
+		uses = 1;
+	else if ((uses = cwasi_sources_use(c, "catch")) < 0)
+		return uses;
+	c->wasm_eh = uses;
+	if (uses && !c->list_only)
+		bctx_note(c, "C++ exceptions are built with the WebAssembly exception-handling instructions (-fwasm-exceptions, "
+			     "the legacy try/catch form): node/V8, browsers and wasmpack run accept such modules, "
+			     "wasmtime does not (--exceptions none builds without)");
+	return 0;
+}
+
 int cfamily_build(struct bctx *c, int emscripten)
 {
 	struct cscan s;
@@ -672,6 +718,8 @@ int cfamily_build(struct bctx *c, int emscripten)
 	memset(&f, 0, sizeof(f));
 	if ((err = cfamily_scan(c, &s)) < 0)
 		return err;
+	if ((err = (emscripten ? use_wasm_eh(c) : use_sjlj(c))) < 0)
+		goto done;
 	if ((!emscripten && (err = compat_prepare(c)) < 0) || (err = make_flags(c, emscripten, &f)) < 0)
 		goto done;
 	if (c->list_only && s.kind != CPROJ_CMAKE && s.kind != CPROJ_MESON && s.kind != CPROJ_MAKE) {

@@ -62,10 +62,15 @@ static int write_sources(const char *dir)
 	return err;
 }
 
+/* src/X.c, and sjlj/X.c (the setjmp runtime, compiled with the lowering
+ * on: 2) */
 static int is_source(const char *path)
 {
 	size_t n = strlen(path);
-	return !strncmp(path, "src/", 4) && n > 2 && !strcmp(path + n - 2, ".c");
+
+	if (n < 3 || strcmp(path + n - 2, ".c") || strchr(strchr(path, '/') + 1, '/'))
+		return 0;
+	return !strncmp(path, "src/", 4) ? 1 : !strncmp(path, "sjlj/", 5) ? 2 : 0;
 }
 
 /* Compile every src/X.c of DIR into DIR/X.o and archive them. */
@@ -84,14 +89,17 @@ static int compile(struct bctx *c, const char *dir, const char *inc)
 		struct wp_strv cc = { NULL, 0 };
 		struct wp_buf flags = WP_BUF_INIT(WP_BUF_UNLIMITED);
 		const char *base;
-		if (!is_source(f->path))
+		int kind = is_source(f->path);
+		if (!kind)
 			continue;
-		base = f->path + 4;
+		base = strchr(f->path, '/') + 1;
 		if ((err = cwasi_includes(c, inc, 0, &flags)) == 0 && (err = wp_strv_add(&cc, t->cc)) == 0 &&
 		    (err = wp_strv_addf(&cc, "--target=%s", t->target)) == 0 &&
 		    (!t->sysroot || (err = wp_strv_addf(&cc, "--sysroot=%s", t->sysroot)) == 0) &&
 		    (err = wp_strv_add_words(&cc, wp_buf_cstr(&flags))) == 0 &&
-		    (err = wp_strv_add(&cc, "-O2")) == 0 && (err = wp_strv_add(&cc, "-c")) == 0 &&
+		    (err = wp_strv_add(&cc, "-O2")) == 0 &&
+		    (kind != 2 || (err = wp_strv_add_words(&cc, "-mllvm -wasm-enable-sjlj")) == 0) &&
+		    (err = wp_strv_add(&cc, "-c")) == 0 &&
 		    (err = wp_strv_add(&cc, f->path)) == 0 && (err = wp_strv_add(&cc, "-o")) == 0 &&
 		    (err = wp_strv_addf(&cc, "%.*s.o", (int)strlen(base) - 2, base)) == 0 &&
 		    (err = wp_strv_add(&ar, cc.v[cc.n - 1])) == 0) {

@@ -11,6 +11,7 @@
 
 #include "../common/error.h"
 #include "../common/fs.h"
+#include "inputs.h"
 #include "internal.h"
 
 /* wasi-libc's emulations: POSIX calls WASI lacks, in static archives that
@@ -29,6 +30,8 @@ int cwasi_cflags(const struct bctx *c, struct wp_buf *b)
 
 	if (c->o->strict_wasi)
 		return 0;
+	if (c->sjlj)
+		wp_buf_puts(b, " -mllvm -wasm-enable-sjlj");
 	for (i = 0; i < NEMULATED; i++) {
 		const char *p;
 		wp_buf_puts(b, " -D_WASI_EMULATED_");
@@ -69,6 +72,8 @@ int cwasi_includes(const struct bctx *c, const char *compat, int cxx, struct wp_
 			wp_buf_printf(b, " -isystem %s", t->cxxinc);
 		if (compat)
 			wp_buf_printf(b, " -isystem %s", compat);
+		if (compat && c->sjlj && c->compat_lib)
+			wp_buf_printf(b, " -isystem %s/sjlj/include", c->compat_lib);
 		wp_buf_printf(b, " -isystem %s -isystem %s", t->clanginc, t->libcinc);
 	} else if (cxx && t->cxxinc) {
 		wp_buf_printf(b, " -isystem %s", t->cxxinc);
@@ -146,4 +151,31 @@ int cwasi_missing_header(const char *out, char **header, char **from)
 		p = q + 1;
 	}
 	return 0;
+}
+
+/* Whether a C/C++ file of the project mentions NEEDLE ("setjmp.h"). */
+int cwasi_sources_use(struct bctx *c, const char *needle)
+{
+	static const char *const exts[] = { ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".inl", NULL };
+	struct inputs in;
+	size_t i, k;
+	int found = 0, err;
+
+	memset(&in, 0, sizeof(in));
+	if ((err = inputs_list(c->dir, c->o->exclude, c->o->nexclude, &in)) < 0)
+		return err;
+	for (i = 0; i < in.n && !found; i++) {
+		const char *dot = strrchr(in.rel[i], '.');
+		struct wp_buf b = WP_BUF_INIT(16 * 1024 * 1024);
+		for (k = 0; dot && exts[k] && strcmp(dot, exts[k]); k++)
+			;
+		if (!dot || !exts[k])
+			continue;
+		if (bctx_read(c, in.rel[i], &b) == 0 && b.len && memmem(b.data, b.len, needle, strlen(needle)))
+			found = 1;
+		wp_error_clear();
+		wp_buf_release(&b);
+	}
+	inputs_release(&in);
+	return found;
 }

@@ -72,6 +72,8 @@ struct bctx {
 	char *tdir, *tname; /* builder-private: rust's target dir and binary */
 	char *compat_inc, *compat_lib; /* compat.c: its headers and archive's directory */
 	int list_only;      /* detect: find the targets (configure), build nothing */
+	int sjlj;           /* setjmp/longjmp as wasm exception handling (cwasi.c) */
+	int wasm_eh;        /* emscripten: C++ exceptions as wasm exception handling */
 	char *target_list, *target_choice, *target_why; /* ... what was found */
 };
 
@@ -202,6 +204,8 @@ int cwasi_ldflags(const struct bctx *c, int emscripten, struct wp_buf *b);
 /* Append the header search: wasi-libc's (and libc++'s) headers only,
  * after the compat library's declarations in COMPAT (may be NULL). */
 int cwasi_includes(const struct bctx *c, const char *compat, int cxx, struct wp_buf *b);
+/* 1 when a C/C++ file of the project mentions NEEDLE, 0 when none. */
+int cwasi_sources_use(struct bctx *c, const char *needle);
 /* Write WORK/cmake-modules/Platform/WASI.cmake; *module_dir (malloc'ed)
  * goes on CMAKE_MODULE_PATH. */
 int cwasi_cmake_platform(const char *work, char **module_dir);

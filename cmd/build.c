@@ -62,6 +62,10 @@ const char cmd_build_usage[] =
 	"  --stack-size BYTES   C/C++ stack size (K, M suffixes; default 1M)\n"
 	"  --allow-import M.N   package a module importing M.N (or M.*) although no\n"
 	"                       WASI runtime provides it; repeatable\n"
+	"  --exceptions MODE    setjmp/longjmp and C++ exceptions through the WebAssembly\n"
+	"                       exception-handling instructions: auto (default: when\n"
+	"                       the sources use setjmp.h, or catch for emscripten's\n"
+	"                       C++), wasm (always) or none\n"
 	"  --strict-wasi        no WASI emulation libraries (signal, clocks, getpid,\n"
 	"                       mman) and no compat library (chmod, chown, umask,\n"
 	"                       getuid, tmpfile): code needing them fails to build\n"
@@ -131,7 +135,7 @@ static int parse_platform(struct build_opts *o, const char *s)
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
-       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT };
+       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT, OPT_EXCEPTIONS };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -155,6 +159,7 @@ static const struct option build_options[] = {
 	{ "bin", required_argument, NULL, OPT_BIN },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "strict-wasi", no_argument, NULL, OPT_STRICT_WASI },
+	{ "exceptions", required_argument, NULL, OPT_EXCEPTIONS },
 	{ "stack-size", required_argument, NULL, OPT_STACK_SIZE },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "allow-import", required_argument, NULL, OPT_ALLOW_IMPORT },
@@ -248,6 +253,16 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_STRICT_WASI:
 			o->src.strict_wasi = 1;
+			break;
+		case OPT_EXCEPTIONS:
+			if (!strcmp(optarg, "auto"))
+				o->src.exceptions = BUILDER_EXCEPTIONS_AUTO;
+			else if (!strcmp(optarg, "wasm"))
+				o->src.exceptions = BUILDER_EXCEPTIONS_WASM;
+			else if (!strcmp(optarg, "none"))
+				o->src.exceptions = BUILDER_EXCEPTIONS_NONE;
+			else
+				return cmd_usage_error("build", "--exceptions needs auto, wasm or none, not '%s'", optarg);
 			break;
 		case OPT_STACK_SIZE:
 			/* a multiple of 16 (the stack pointer's alignment), at most 1 GiB */
@@ -459,6 +474,7 @@ static int build_from_source(struct build_opts *o, struct builder_result *br)
 		.keep_debug = o->src.keep_debug,
 		.optimize = o->src.optimize,
 		.strict_wasi = o->src.strict_wasi,
+		.exceptions = o->src.exceptions,
 		.stack_size = o->src.stack_size,
 		.no_cache = o->src.no_cache,
 		.dry_run = o->src.dry_run,

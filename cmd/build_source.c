@@ -38,6 +38,8 @@ const char *build_source_conflict(const struct build_source *s)
 		return "--dry-run";
 	if (s->strict_wasi)
 		return "--strict-wasi";
+	if (s->exceptions)
+		return "--exceptions";
 	if (s->stack_size)
 		return "--stack-size";
 	return NULL;

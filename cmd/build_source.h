@@ -16,6 +16,7 @@
 struct build_source {
 	const char *builder;
 	int debug, keep_debug, optimize, no_cache, dry_run, strict_wasi;
+	int exceptions; /* builder_opts.exceptions */
 	uint64_t stack_size;
 	const char *bin;
 	const char *target;

@@ -28,7 +28,7 @@ CPP
 run "$WASMPACK" build "$dir" -o "oci:$T_TMP/boom.oci"
 check_eq "throw: exit 1" 1 "$T_RC"
 check_match "throw: the error names the command and explains -fno-exceptions" \
-	"^wasmpack: build command failed .*clang.*boom.cpp.*-fno-exceptions because wasi-libc has no exception support" \
+	"^wasmpack: build command failed .*clang.*boom.cpp.*-fno-exceptions because wasi-libc's libc\+\+abi has no exception support.*--builder emscripten" \
 	"$(tail -n1 <<<"$T_ERR")"
 check "throw: no image written" test ! -e "$T_TMP/boom.oci"
 

@@ -31,6 +31,21 @@ if build_ok emscripten-cli "$dir" --arg 5 --env FIB_SEP=/ --label org.example.sa
 	check_eq "--label overrides wasmpack.json labels" "cli" "$(jq -r '.config.Labels["org.example.sample"]' <<<"$cfg")"
 fi
 
+# C++ exceptions: -fwasm-exceptions because the sources catch (--exceptions auto)
+dir=$(sample cpp-exceptions)
+if build_ok cpp-eh "$dir"; then
+	runs_as "C++ exceptions through wasm exception handling" "$T_TMP/cpp-eh.wasm" "" \
+		$'live guards at rethrow: 0\ncaught: bad input: abc\nlive guards after unwinding: 0' 2 abc
+	check_match "C++ exceptions: the build names the runtimes that accept the module" \
+		"C\+\+ exceptions are built with the WebAssembly exception-handling instructions .*wasmtime does not" "$B_ERR"
+fi
+run "$WASMPACK" build "$dir" --dry-run
+check_match "C++ exceptions: em++ compiles and links with -fwasm-exceptions" "em\+\+ .*-fwasm-exceptions.* -sSTANDALONE_WASM --oformat=wasm .*-fwasm-exceptions" "$T_OUT"
+run "$WASMPACK" build "$dir" --exceptions none --dry-run
+check "--exceptions none: no -fwasm-exceptions" sh -c "! grep -q -- -fwasm-exceptions <<'EOT'
+$T_OUT
+EOT"
+
 # plain sources, builder forced on the command line
 dir=$(sample c-plain)
 if build_ok em-plain "$dir" --builder emscripten; then

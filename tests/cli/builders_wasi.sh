@@ -6,7 +6,8 @@
 #                 program testing the WASI platform variable (CMake)
 #   c-posix       signal, clock, times, getpid, mmap (wasi-libc emulations)
 #   c-stack       needs ~200 KiB of stack
-#   c-setjmp      includes a header WASI lacks: one honest line
+#   c-setjmp      setjmp/longjmp error recovery (wasm exception handling);
+#                 with --exceptions none, a header WASI lacks: one honest line
 #   c-import      imports a host function no WASI runtime provides
 #   c-autotools   configure.ac and Makefile.am, no generated configure
 #   c-compat      chmod, chown, umask, getuid, tmpfile (wasmpack's compat library)
@@ -89,10 +90,27 @@ expect_error "--stack-size not a multiple of 16: a usage error" 2 "^wasmpack bui
 
 # --- a header WASI does not have: the last line says which, from where, why
 dir=$(sample c-setjmp)
-run "$WASMPACK" build "$dir" --no-cache -o "oci:$T_TMP/setjmp.oci"
-check_eq "setjmp.h: the build fails" 1 "$T_RC"
-check_eq "setjmp.h: the last line names the header, the file and the WASI limit" \
-	"wasmpack: setjmp.h is not available in WASI (wasi-libc): included from src/main.c; setjmp/longjmp need the WebAssembly exception-handling instructions, which this toolchain does not emit for WASI" \
+if build_ok setjmp-eh "$dir"; then
+	runs_as "setjmp/longjmp through wasm exception handling (auto: the sources use setjmp.h)" "$T_TMP/setjmp-eh.wasm" "" \
+		$'error at -1: 50 (depth 50)\nerror at 7: -107 (depth 7)\nerror at 42: -142 (depth 42)\nre-entered 3 times' 0
+	check_match "setjmp: the build says how it was built and which runtimes accept it" \
+		"setjmp/longjmp are built with the WebAssembly exception-handling instructions .*wasmtime does not" "$B_ERR"
+fi
+build_ok setjmp-wasm "$dir" --exceptions wasm
+check "--exceptions wasm: the same module as auto for a project using setjmp.h" cmp -s "$T_TMP/setjmp-eh.wasm" "$T_TMP/setjmp-wasm.wasm"
+wasm-objdump -h "$T_TMP/setjmp-eh.wasm" >"$T_TMP/sections.txt" 2>&1
+check_match "setjmp: the module has a tag section (wabt's reading)" " Tag start=" "$(cat "$T_TMP/sections.txt")"
+build_ok nosjlj "$(sample c-stack)" --exceptions wasm
+wasm-objdump -h "$T_TMP/nosjlj.wasm" >"$T_TMP/sections.txt" 2>&1
+check_match "--exceptions wasm: wabt reads a program not calling setjmp" " Code start=" "$(cat "$T_TMP/sections.txt")"
+check "--exceptions wasm: a program not calling setjmp has no exception-handling code (no tag section)" \
+	sh -c "! grep -q ' Tag start=' '$T_TMP/sections.txt'"
+expect_error "--exceptions takes auto, wasm or none" 2 "^wasmpack build: --exceptions needs auto, wasm or none, not 'yes'" \
+	"$WASMPACK" build "$dir" --exceptions yes
+run "$WASMPACK" build "$dir" --exceptions none --no-cache -o "oci:$T_TMP/setjmp.oci"
+check_eq "setjmp.h with --exceptions none: the build fails" 1 "$T_RC"
+check_eq "setjmp.h with --exceptions none: the last line names the header, the file and what would build it" \
+	"wasmpack: setjmp.h is not available in WASI (wasi-libc): included from src/main.c; setjmp/longjmp need the WebAssembly exception-handling instructions: build with --exceptions wasm (clang) instead of none" \
 	"$(tail -n1 <<<"$T_ERR")"
 check "setjmp.h: glibc's headers were never searched" sh -c "! grep -q 'bits/' <<EOT
 $T_ERR
@@ -151,9 +169,9 @@ elif build_ok meson "$dir"; then
 		"building target tally \(of 2 executables: tally \(\.\), tally-test \(\.\)" "$B_ERR"
 	check_eq "meson: the version comes from project()" "0.3.1" \
 		"$(annotation "$T_TMP/meson.oci" org.opencontainers.image.version)"
-	run "$WASMPACK" build "$dir" --target tally-test --no-cache -o "oci:$T_TMP/meson-test.oci"
+	run "$WASMPACK" build "$dir" --target tally-test --exceptions none --no-cache -o "oci:$T_TMP/meson-test.oci"
 	check_eq "meson --target tally-test: the test target is built, and fails on setjmp.h in one line" \
-		"wasmpack: setjmp.h is not available in WASI (wasi-libc): included from tests/test_tally.c; setjmp/longjmp need the WebAssembly exception-handling instructions, which this toolchain does not emit for WASI" \
+		"wasmpack: setjmp.h is not available in WASI (wasi-libc): included from tests/test_tally.c; setjmp/longjmp need the WebAssembly exception-handling instructions: build with --exceptions wasm (clang) instead of none" \
 		"$(tail -n1 <<<"$T_ERR")"
 fi
 
