@@ -668,44 +668,29 @@ int cfamily_require_tools(struct bctx *c)
 	return err;
 }
 
-/* setjmp/longjmp through wasm exception handling: --exceptions wasm, or
- * auto when the sources use setjmp.h (needs the compat library, so not
- * with --strict-wasi). */
-static int use_sjlj(struct bctx *c)
+/* The WebAssembly exception-handling instructions, for setjmp/longjmp
+ * with clang (-mllvm -wasm-enable-sjlj: needs the compat library, so not
+ * with --strict-wasi) or C++ exceptions with emscripten
+ * (-fwasm-exceptions): --exceptions wasm, or auto when the sources use
+ * setjmp.h / catch. */
+static int use_wasm_eh(struct bctx *c, int emscripten)
 {
 	int uses;
 
-	if (c->o->exceptions == BUILDER_EXCEPTIONS_NONE || c->o->strict_wasi || !c->tc.clanginc)
+	if (c->o->exceptions == BUILDER_EXCEPTIONS_NONE || (!emscripten && (c->o->strict_wasi || !c->tc.clanginc)))
 		return 0;
 	if (c->o->exceptions == BUILDER_EXCEPTIONS_WASM)
 		uses = 1;
-	else if ((uses = cwasi_sources_use(c, "setjmp.h")) < 0)
+	else if ((uses = cwasi_sources_use(c, emscripten ? "catch" : "setjmp.h")) < 0)
 		return uses;
-	c->sjlj = uses;
+	if (emscripten)
+		c->wasm_eh = uses;
+	else
+		c->sjlj = uses;
 	if (uses && !c->list_only)
-		bctx_note(c, "setjmp/longjmp are built with the WebAssembly exception-handling instructions "
-			     "(clang's legacy try/catch form): node/V8, browsers and wasmpack run accept such modules, "
-			     "wasmtime does not (--exceptions none builds without)");
-	return 0;
-}
-
-/* emscripten's C++ exceptions through wasm exception handling
- * (-fwasm-exceptions): --exceptions wasm, or auto when the sources catch. */
-static int use_wasm_eh(struct bctx *c)
-{
-	int uses;
-
-	if (c->o->exceptions == BUILDER_EXCEPTIONS_NONE)
-		return 0;
-	if (c->o->exceptions == BUILDER_EXCEPTIONS_WASM)
-		uses = 1;
-	else if ((uses = cwasi_sources_use(c, "catch")) < 0)
-		return uses;
-	c->wasm_eh = uses;
-	if (uses && !c->list_only)
-		bctx_note(c, "C++ exceptions are built with the WebAssembly exception-handling instructions (-fwasm-exceptions, "
-			     "the legacy try/catch form): node/V8, browsers and wasmpack run accept such modules, "
-			     "wasmtime does not (--exceptions none builds without)");
+		bctx_note(c, "%s are built with the WebAssembly exception-handling instructions (%s, the legacy try/catch form): "
+			     "node/V8, browsers and wasmpack run accept such modules, wasmtime does not (--exceptions none builds without)",
+			  emscripten ? "C++ exceptions" : "setjmp/longjmp", emscripten ? "-fwasm-exceptions" : "-mllvm -wasm-enable-sjlj");
 	return 0;
 }
 
@@ -718,7 +703,7 @@ int cfamily_build(struct bctx *c, int emscripten)
 	memset(&f, 0, sizeof(f));
 	if ((err = cfamily_scan(c, &s)) < 0)
 		return err;
-	if ((err = (emscripten ? use_wasm_eh(c) : use_sjlj(c))) < 0)
+	if ((err = use_wasm_eh(c, emscripten)) < 0)
 		goto done;
 	if ((!emscripten && (err = compat_prepare(c)) < 0) || (err = make_flags(c, emscripten, &f)) < 0)
 		goto done;
