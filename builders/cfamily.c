@@ -364,6 +364,9 @@ int cfamily_run_step(struct bctx *c, int i, int emscripten)
 		const char *hint = header_hint(header), *rel = project_path(c, from);
 		err = wp_error_set(err, "%s is not available in WASI (wasi-libc): included from %s%s%s", header, rel,
 				   hint ? "; " : "", hint ? hint : "");
+	} else if (err < 0 && !emscripten && cwasi_missing_function(wp_buf_cstr(&tail), &header, &from) > 0) {
+		err = wp_error_set(err, "%s%s%s calls %s, which WASI does not have (%s)", from ? "the program (" : "the program",
+				   from ? project_path(c, from) : "", from ? ")" : "", header, cwasi_limit(header));
 	}
 	free(header);
 	free(from);

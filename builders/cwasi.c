@@ -179,3 +179,87 @@ int cwasi_sources_use(struct bctx *c, const char *needle)
 	inputs_release(&in);
 	return found;
 }
+
+/* Functions real programs call that no WASI runtime can give them, and
+ * why. */
+static const struct {
+	const char *name, *why;
+} limits[] = {
+	{ "fork", "no processes: fork, exec, wait" },
+	{ "vfork", "no processes: fork, exec, wait" },
+	{ "execv", "no processes: fork, exec, wait" },
+	{ "execvp", "no processes: fork, exec, wait" },
+	{ "execve", "no processes: fork, exec, wait" },
+	{ "execl", "no processes: fork, exec, wait" },
+	{ "execlp", "no processes: fork, exec, wait" },
+	{ "waitpid", "no processes: fork, exec, wait" },
+	{ "wait", "no processes: fork, exec, wait" },
+	{ "system", "no processes: fork, exec, wait" },
+	{ "popen", "no processes: fork, exec, wait" },
+	{ "posix_spawn", "no processes: fork, exec, wait" },
+	{ "kill", "no processes: fork, exec, wait" },
+	{ "pipe", "no pipes between processes" },
+	{ "dup", "no descriptor duplication in preview1" },
+	{ "dup2", "no descriptor duplication in preview1" },
+	{ "socket", "preview1 has no sockets API: only connections the runtime hands over (wasmpack run --tcplisten)" },
+	{ "connect", "preview1 has no sockets API: only connections the runtime hands over (wasmpack run --tcplisten)" },
+	{ "bind", "preview1 has no sockets API: only connections the runtime hands over (wasmpack run --tcplisten)" },
+	{ "listen", "preview1 has no sockets API: only connections the runtime hands over (wasmpack run --tcplisten)" },
+	{ "getaddrinfo", "preview1 has no name resolution" },
+	{ "gethostbyname", "preview1 has no name resolution" },
+	{ "pthread_create", "preview1 has no threads" },
+	{ "dlopen", "no dynamic loading" },
+	{ "dlsym", "no dynamic loading" },
+	{ "getpwnam", "no users or groups" },
+	{ "getpwuid", "no users or groups" },
+	{ "getgrnam", "no users or groups" },
+	{ "sigaction", "no signals (wasi-libc emulates signal() and raise() only)" },
+	{ "tcgetattr", "no terminals" },
+	{ "tcsetattr", "no terminals" },
+};
+
+const char *cwasi_limit(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (!strcmp(limits[i].name, name))
+			return limits[i].why;
+	return NULL;
+}
+
+/* "x.c:3:28: error: call to undeclared function 'fork'" (with the file)
+ * or "wasm-ld: error: x.o: undefined symbol: fork" (without), for a
+ * function cwasi_limit knows. */
+int cwasi_missing_function(const char *out, char **name, char **from)
+{
+	static const char *const marks[] = { "error: call to undeclared function '", "undefined symbol: " };
+	const char *p, *line, *e;
+	size_t m;
+
+	*name = *from = NULL;
+	for (m = 0; m < 2; m++) {
+		for (p = out; (p = strstr(p, marks[m])); p++) {
+			const char *n = p + strlen(marks[m]);
+			e = n + strcspn(n, m == 0 ? "'\n" : " \n");
+			if (e == n || e - n > 64)
+				continue;
+			if (!(*name = strndup(n, (size_t)(e - n))))
+				return wp_error_set(WP_ENOMEM, "out of memory");
+			if (!cwasi_limit(*name)) {
+				free(*name);
+				*name = NULL;
+				continue;
+			}
+			for (line = p; line > out && line[-1] != '\n'; line--)
+				;
+			if (m == 0 && !(*from = strndup(line, strcspn(line, ":")))) {
+				free(*name);
+				*name = NULL;
+				return wp_error_set(WP_ENOMEM, "out of memory");
+			}
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -204,6 +204,13 @@ int cwasi_ldflags(const struct bctx *c, int emscripten, struct wp_buf *b);
 /* Append the header search: wasi-libc's (and libc++'s) headers only,
  * after the compat library's declarations in COMPAT (may be NULL). */
 int cwasi_includes(const struct bctx *c, const char *compat, int cxx, struct wp_buf *b);
+/* Why WASI lacks function NAME ("no processes: ..."), NULL when it is not
+ * one wasmpack knows. */
+const char *cwasi_limit(const char *name);
+/* Whether compiler or linker output OUT says a function cwasi_limit knows
+ * is missing: 1 with its name and the file calling it (NULL for a link
+ * error), malloc'ed; 0 when not. */
+int cwasi_missing_function(const char *out, char **name, char **from);
 /* 1 when a C/C++ file of the project mentions NEEDLE, 0 when none. */
 int cwasi_sources_use(struct bctx *c, const char *needle);
 /* Write WORK/cmake-modules/Platform/WASI.cmake; *module_dir (malloc'ed)

@@ -116,6 +116,20 @@ check "setjmp.h: glibc's headers were never searched" sh -c "! grep -q 'bits/' <
 $T_ERR
 EOT"
 check "setjmp.h: no image" test ! -e "$T_TMP/setjmp.oci"
+# --- a call WASI cannot have: one line naming it, the file and the limit
+mkdir -p "$T_TMP/forks"
+printf '#include <unistd.h>\nint main(void) { return (int)fork(); }\n' >"$T_TMP/forks/main.c"
+run "$WASMPACK" build "$T_TMP/forks" --no-cache -o "oci:$T_TMP/forks.oci"
+check_eq "fork: exit 1 and one line naming the call, the file and the WASI limit" \
+	"1 wasmpack: the program (main.c) calls fork, which WASI does not have (no processes: fork, exec, wait)" \
+	"$T_RC $(tail -n1 <<<"$T_ERR")"
+printf 'extern void *dlopen(const char *, int);\nint main(void) { return dlopen("x", 0) != 0; }\n' >"$T_TMP/forks/main.c"
+run "$WASMPACK" build "$T_TMP/forks" --no-cache -o "oci:$T_TMP/forks.oci"
+check_eq "dlopen (a link error): one line naming the call and the WASI limit" \
+	"1 wasmpack: the program calls dlopen, which WASI does not have (no dynamic loading)" \
+	"$T_RC $(tail -n1 <<<"$T_ERR")"
+check "a call WASI cannot have: no image" test ! -e "$T_TMP/forks.oci"
+
 # --- a project kept one directory down (expat/ in expat's repository)
 repo="$T_TMP/repo-with-subdir"
 mkdir -p "$repo"
