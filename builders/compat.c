@@ -137,7 +137,9 @@ static int compat_dir(struct bctx *c, char **out)
 	oci_hasher_release(&h);
 	if (err < 0)
 		return err;
-	if (!c->o->no_cache && cache_subdir("compat", &root) == 0) {
+	/* a toolchain artifact, like the probes' answers: kept in the cache
+	 * directory even with --no-cache (which is about build results) */
+	if (cache_subdir("compat", &root) == 0) {
 		*out = wp_path_join(root, key + strlen("sha256:"));
 		free(root);
 	} else {
