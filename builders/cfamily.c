@@ -684,7 +684,7 @@ static int use_wasm_eh(struct bctx *c, int emscripten)
 		return 0;
 	if (c->o->exceptions == BUILDER_EXCEPTIONS_WASM)
 		uses = 1;
-	else if ((uses = cwasi_sources_use(c, emscripten ? "catch" : "setjmp.h")) < 0)
+	else if ((uses = cwasi_sources_use(c, emscripten ? "catch" : "setjmp.h", emscripten)) < 0)
 		return uses;
 	if (emscripten)
 		c->wasm_eh = uses;

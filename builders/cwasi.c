@@ -153,10 +153,12 @@ int cwasi_missing_header(const char *out, char **header, char **from)
 	return 0;
 }
 
-/* Whether a C/C++ file of the project mentions NEEDLE ("setjmp.h"). */
-int cwasi_sources_use(struct bctx *c, const char *needle)
+/* Whether a C/C++ file (a C++ one with CXX) of the project mentions
+ * NEEDLE ("setjmp.h"). */
+int cwasi_sources_use(struct bctx *c, const char *needle, int cxx)
 {
-	static const char *const exts[] = { ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".inl", NULL };
+	static const char *const all[] = { ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".inl", NULL };
+	const char *const *exts = cxx ? all + 2 : all;
 	struct inputs in;
 	size_t i, k;
 	int found = 0, err;

@@ -211,8 +211,9 @@ const char *cwasi_limit(const char *name);
  * is missing: 1 with its name and the file calling it (NULL for a link
  * error), malloc'ed; 0 when not. */
 int cwasi_missing_function(const char *out, char **name, char **from);
-/* 1 when a C/C++ file of the project mentions NEEDLE, 0 when none. */
-int cwasi_sources_use(struct bctx *c, const char *needle);
+/* 1 when a C/C++ file (a C++ one with CXX) of the project mentions
+ * NEEDLE, 0 when none. */
+int cwasi_sources_use(struct bctx *c, const char *needle, int cxx);
 /* Write WORK/cmake-modules/Platform/WASI.cmake; *module_dir (malloc'ed)
  * goes on CMAKE_MODULE_PATH. */
 int cwasi_cmake_platform(const char *work, char **module_dir);

@@ -46,6 +46,13 @@ check "--exceptions none: no -fwasm-exceptions" sh -c "! grep -q -- -fwasm-excep
 $T_OUT
 EOT"
 
+dir=$(sample emscripten)
+echo '/* a comment that happens to say catch */' >>"$dir/fib.c"
+run "$WASMPACK" build "$dir" --dry-run
+check "C sources saying catch: no -fwasm-exceptions (only C++ files count)" sh -c "! grep -q -- -fwasm-exceptions <<'EOT'
+$T_OUT
+EOT"
+
 # plain sources, builder forced on the command line
 dir=$(sample c-plain)
 if build_ok em-plain "$dir" --builder emscripten; then
