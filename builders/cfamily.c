@@ -574,11 +574,15 @@ static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflag
 	    (err = wp_strv_add(&argv, "-DBUILD_SHARED_LIBS=OFF")) < 0 ||
 	    (err = wp_strv_add(&argv, "-DBUILD_TESTING=OFF")) < 0)
 		goto done;
-	if (!emscripten && c->tc.sysroot) {
-		/* projects test it (wasm3): a real wasi-sdk's root */
-		const char *end = strstr(c->tc.sysroot, "/share/wasi-sysroot");
-		if (end && (err = wp_strv_addf(&argv, "-DWASI_SDK_PREFIX=%.*s", (int)(end - c->tc.sysroot),
-					       c->tc.sysroot)) < 0)
+	if (!emscripten) {
+		/* projects test it before project() (wasm3): a wasi-sdk's root,
+		 * else the prefix of the clang in use (/usr/lib/llvm-16), which
+		 * has bin/clang and bin/llvm-ar as a wasi-sdk's has */
+		const char *end = c->tc.sysroot ? strstr(c->tc.sysroot, "/share/wasi-sysroot") : NULL;
+		const char *from = end ? c->tc.sysroot : c->tc.cc;
+		if (!end)
+			end = strstr(c->tc.cc, "/bin/");
+		if (end && (err = wp_strv_addf(&argv, "-DWASI_SDK_PREFIX=%.*s", (int)(end - from), from)) < 0)
 			goto done;
 	}
 	if (emscripten)

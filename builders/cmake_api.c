@@ -88,8 +88,12 @@ static int list_executables(const char *bdir, struct exe **v, size_t *n)
 			err = WP_EINVALID;
 			goto done;
 		}
-		if (!strcmp(json_string_value(json_object_get(tj, "type")) ?: "", "EXECUTABLE"))
-			err = exe_add(v, n, name, dir ? dir : ".");
+		if (!strcmp(json_string_value(json_object_get(tj, "type")) ?: "", "EXECUTABLE")) {
+			/* sources[].path is relative to the top source directory */
+			const char *src = json_string_value(json_object_get(json_array_get(json_object_get(tj, "sources"), 0), "path"));
+			err = exe_add(v, n, name, dir ? dir : ".", src && *src != '/' ? src : "",
+				      json_object_get(tj, "install") != NULL);
+		}
 		json_decref(tj);
 		if (err < 0)
 			goto done;

@@ -171,9 +171,11 @@ int autotools_facts(struct bctx *c, const char *file);
 
 struct exe {
 	char *name;
-	char *dir; /* source directory, relative to the project */
+	char *dir;     /* where it is defined, relative to the project */
+	char *src;     /* its first source file, relative to the project */
+	int installed; /* the project installs it (install(TARGETS), install: true) */
 };
-int exe_add(struct exe **v, size_t *n, const char *name, const char *dir);
+int exe_add(struct exe **v, size_t *n, const char *name, const char *dir, const char *src, int installed);
 void exes_free(struct exe *v, size_t n);
 /* The target to build among V (malloc'ed into *target), as targets.c
  * explains; NONE is the error's start when V is empty.  With

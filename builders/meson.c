@@ -109,13 +109,18 @@ static int list_targets(const char *bdir, const char *src, struct exe **v, size_
 	json_array_foreach(*all, i, t) {
 		const char *name = json_string_value(json_object_get(t, "name"));
 		const char *type = json_string_value(json_object_get(t, "type"));
-		const char *def = json_string_value(json_object_get(t, "defined_in"));
+		const char *def = json_string_value(json_object_get(t, "defined_in")), *first;
 		char dir[1024] = ".";
 		if (!name || !type || strcmp(type, "executable"))
 			continue;
 		if (def && !strncmp(def, src, sl) && def[sl] == '/' && strchr(def + sl + 1, '/'))
 			snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(def, '/') - (def + sl + 1)), def + sl + 1);
-		if ((err = exe_add(v, n, name, dir)) < 0)
+		first = json_string_value(json_array_get(json_object_get(json_array_get(json_object_get(t, "target_sources"), 0), "sources"), 0));
+		if (first && !strncmp(first, src, sl) && first[sl] == '/')
+			first += sl + 1;
+		else
+			first = "";
+		if ((err = exe_add(v, n, name, dir, first, json_is_true(json_object_get(t, "installed")))) < 0)
 			goto done;
 	}
 done:

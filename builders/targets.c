@@ -20,7 +20,7 @@
 #include "../common/error.h"
 #include "internal.h"
 
-int exe_add(struct exe **v, size_t *n, const char *name, const char *dir)
+int exe_add(struct exe **v, size_t *n, const char *name, const char *dir, const char *src, int installed)
 {
 	struct exe *nv = realloc(*v, (*n + 1) * sizeof(**v));
 
@@ -29,9 +29,12 @@ int exe_add(struct exe **v, size_t *n, const char *name, const char *dir)
 	*v = nv;
 	nv[*n].name = strdup(name);
 	nv[*n].dir = strdup(dir);
-	if (!nv[*n].name || !nv[*n].dir) {
+	nv[*n].src = strdup(src ? src : "");
+	nv[*n].installed = installed;
+	if (!nv[*n].name || !nv[*n].dir || !nv[*n].src) {
 		free(nv[*n].name);
 		free(nv[*n].dir);
+		free(nv[*n].src);
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	}
 	(*n)++;
@@ -45,25 +48,58 @@ void exes_free(struct exe *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i].name);
 		free(v[i].dir);
+		free(v[i].src);
 	}
 	free(v);
 }
 
-/* A target that is not the program: under a test/bench/example/fuzz
- * directory, or named so. */
-static int auxiliary(const struct exe *e)
+/* A target that is not the program: named like a test, benchmark,
+ * fuzzer or example, or defined or compiled under such a directory.
+ * LOOSE looks at the directories only (a "cJSON_test" demo at the
+ * project's root is then a candidate). */
+static int auxiliary(const struct exe *e, int loose)
 {
-	static const char *const words[] = { "test", "bench", "example", "fuzz", "demo", "sample" };
-	char both[1024];
+	static const char *const words[] = { "test", "bench", "example", "fuzz", "demo", "sample", "smoke" };
+	char all[2048];
+	const char *slash = strrchr(e->src, '/');
 	size_t i;
 
-	snprintf(both, sizeof(both), "%s/%s", e->dir, e->name);
-	for (i = 0; both[i]; i++)
-		both[i] = (char)tolower((unsigned char)both[i]);
+	if (loose)
+		snprintf(all, sizeof(all), "%s/%.*s", e->dir, slash ? (int)(slash - e->src) : 0, e->src);
+	else
+		snprintf(all, sizeof(all), "%s/%s/%s", e->dir, e->name, e->src);
+	for (i = 0; all[i]; i++)
+		all[i] = (char)tolower((unsigned char)all[i]);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(both, words[i]))
+		if (strstr(all, words[i]))
 			return 1;
 	return 0;
+}
+
+/* The index of the only entry of V for which want() holds, else -1. */
+static size_t only(const struct exe *v, size_t n, int (*want)(const struct exe *))
+{
+	size_t i, k = (size_t)-1, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (want(&v[i]))
+			count++, k = i;
+	return count == 1 ? k : (size_t)-1;
+}
+
+static int is_main(const struct exe *e)
+{
+	return !auxiliary(e, 0);
+}
+
+static int is_installed_main(const struct exe *e)
+{
+	return e->installed && !auxiliary(e, 1);
+}
+
+static int is_main_loose(const struct exe *e)
+{
+	return !auxiliary(e, 1);
 }
 
 static int same_name(const char *a, const char *b)
@@ -102,15 +138,12 @@ int targets_record(struct bctx *c, const char *list, const char *choice, const c
 
 int targets_pick(struct bctx *c, const struct exe *v, size_t n, const char *none, char **target)
 {
-	size_t i, pick = (size_t)-1, nmain = 0, main_i = 0;
+	size_t i, pick = (size_t)-1;
 	const char *why = NULL;
 	char *list = NULL;
 	int err = 0;
 
 	*target = NULL;
-	for (i = 0; i < n; i++)
-		if (!auxiliary(&v[i]))
-			nmain++, main_i = i;
 	if (!(list = names(v, n)))
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	if (c->target) {
@@ -129,8 +162,12 @@ int targets_pick(struct bctx *c, const struct exe *v, size_t n, const char *none
 		for (i = 0; i < n && pick == (size_t)-1; i++)
 			if (same_name(v[i].name, c->name) || same_name(v[i].name, c->dirname))
 				pick = i, why = "named like the project";
-		if (pick == (size_t)-1 && nmain == 1)
-			pick = main_i, why = "the only one outside test/bench/example/fuzz paths";
+		if (pick == (size_t)-1 && (pick = only(v, n, is_main)) != (size_t)-1)
+			why = "the only one outside test/bench/example/fuzz paths";
+		if (pick == (size_t)-1 && (pick = only(v, n, is_installed_main)) != (size_t)-1)
+			why = "the only one the project installs";
+		if (pick == (size_t)-1 && (pick = only(v, n, is_main_loose)) != (size_t)-1)
+			why = "the only one outside test/bench/example/fuzz directories";
 	}
 	if (n == 0) {
 		err = c->list_only ? targets_record(c, "none", NULL, "no executable target")

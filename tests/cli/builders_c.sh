@@ -89,14 +89,14 @@ dir=$(sample c-make)
 run "$WASMPACK" build "$dir" --dry-run -o "oci:$T_TMP/dry.oci"
 check_eq "--dry-run exits 0" 0 "$T_RC"
 check_match "--dry-run prints the make command: the optimization in the environment, WASI's needs in CC" \
-	"^cd .*src && CFLAGS=-O2 CXXFLAGS=-O2 make -j[0-9]+ 'CC=[^']*--target=wasm32-wasi[^']* -D_WASI_EMULATED_SIGNAL [^']*-Wl,-z,stack-size=1048576 " "$T_OUT"
+	"^cd .*src && CFLAGS=-O2 CXXFLAGS=-O2 PATH=[^ ]*/tools:[^ ]* make -j[0-9]+ 'CC=[^']*--target=wasm32-wasi[^']* -D_WASI_EMULATED_SIGNAL [^']*-Wl,-z,stack-size=1048576 " "$T_OUT"
 check "--dry-run: CFLAGS and LDFLAGS are not on make's command line (the Makefile's stay)" \
 	sh -c "! grep -q -e \"'CFLAGS=\" -e \"'LDFLAGS=\" -e ' LDFLAGS=' <<'EOT'
 $T_OUT
 EOT"
 check "--dry-run writes no image" test ! -e "$T_TMP/dry.oci"
 run "$WASMPACK" build "$dir" --dry-run --debug
-check_match "--debug builds without optimisation, with -g" "CFLAGS='-O0 -g' CXXFLAGS='-O0 -g' make " "$T_OUT"
+check_match "--debug builds without optimisation, with -g" "CFLAGS='-O0 -g' CXXFLAGS='-O0 -g' PATH=[^ ]*/tools:[^ ]* make " "$T_OUT"
 
 # --- --optimize: wasm-opt when installed, else a note
 dir=$(sample c-plain)

@@ -57,7 +57,7 @@ check_eq "--target naming no executable: the error lists them" \
 	"wasmpack: the project has no executable target 'nope' (it has: shapes-bench (.), shapes-cli (.), shapes-gen (.))" \
 	"$(tail -n1 <<<"$T_ERR")"
 run "$WASMPACK" build "$(sample c-make)" --target calc --dry-run
-check_match "make: --target NAME is the make goal" "^cd .* && CFLAGS=-O2 CXXFLAGS=-O2 make -j[0-9]+ .* calc$" "$T_OUT"
+check_match "make: --target NAME is the make goal" "^cd .* && CFLAGS=-O2 CXXFLAGS=-O2 PATH=[^ ]*/tools:[^ ]* make -j[0-9]+ .* calc$" "$T_OUT"
 
 # --- wasi-libc's emulations are on by default; --strict-wasi turns them off
 dir=$(sample c-posix)
@@ -147,7 +147,7 @@ repo="$T_TMP/repo-with-make"
 mkdir -p "$repo"
 cp -r "$TESTDATA/c-make" "$repo/tool"
 run "$WASMPACK" build "$repo" --dry-run
-check_match "a Makefile one directory down runs make there" "^cd .*/src/tool && CFLAGS=-O2 CXXFLAGS=-O2 make " "$T_OUT"
+check_match "a Makefile one directory down runs make there" "^cd .*/src/tool && CFLAGS=-O2 CXXFLAGS=-O2 PATH=[^ ]*/tools:[^ ]* make " "$T_OUT"
 build_ok subdir-make "$repo"
 
 # --- autotools: autoreconf when there is no configure, then a cross
@@ -247,6 +247,54 @@ run "$WASMPACK" build "$dir" --strict-wasi --no-cache -o "oci:$T_TMP/compat-stri
 check_eq "--strict-wasi: no compat library, so chmod is undeclared: exit 1" 1 "$T_RC"
 check_match "--strict-wasi: the compiler names the call" "chmod" "$T_ERR"
 check "--strict-wasi: no image" test ! -e "$T_TMP/compat-strict.oci"
+
+# --- the choice among executables looks at source paths and install rules
+proj="$T_TMP/choose"
+rm -rf "$proj" && mkdir -p "$proj/src" "$proj/tests" "$proj/examples"
+for f in src/tool.c src/tool2.c tests/run.c examples/gen.c; do
+	printf '#include <stdio.h>\nint main(void) { puts("%s"); return 0; }\n' "$f" >"$proj/$f"
+done
+cat >"$proj/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.13)
+project(choose C)
+add_executable(tool src/tool.c)
+add_executable(tool2 src/tool2.c)
+add_executable(runner tests/run.c)
+add_executable(gen examples/gen.c)
+install(TARGETS tool DESTINATION bin)
+CM
+run "$WASMPACK" detect "$proj"
+check_match "targets: a source under tests/ or examples/ marks a test or example; of two programs, the installed one" \
+	"builds: tool \(the only one the project installs\)" "$T_OUT"
+sed -i '/^install/d; /tool2/d' "$proj/CMakeLists.txt"
+sed -i 's/add_executable(tool src\/tool.c)/add_executable(tool_test src\/tool.c)/' "$proj/CMakeLists.txt"
+run "$WASMPACK" detect "$proj"
+check_match "targets: a program named like a test, the only one outside test directories (cJSON's cJSON_test)" \
+	"builds: tool_test \(the only one outside test/bench/example/fuzz directories\)" "$T_OUT"
+
+# --- make: the one program among the default goal's prerequisites
+proj="$T_TMP/expr"
+rm -rf "$proj" && mkdir -p "$proj"
+printf '#include <stdio.h>\nint main(void) { puts("repl"); return 0; }\n' >"$proj/repl.c"
+cp "$proj/repl.c" "$proj/smoke.c" && cp "$proj/repl.c" "$proj/bench.c"
+printf 'all: smoke repl bench\nsmoke: smoke.c\n\t$(CC) -o $@ smoke.c\n\t./$@\nrepl: repl.c\n\t$(CC) -o $@ repl.c\nbench: bench.c\n\t$(CC) -o $@ bench.c\n' >"$proj/Makefile"
+if build_ok make-prereq "$proj"; then
+	runs_as "make: the program among all's prerequisites (not the smoke test that runs on the host)" "$T_TMP/make-prereq.wasm" "" "repl" 0
+	check_match "make: the build says which goal and why" \
+		"building make target repl \(the one program among the default goal's prerequisites" "$B_ERR"
+fi
+
+# --- the stack protector's runtime (projects add -fstack-protector when the compiler takes it)
+dir=$(sample c-stack)
+echo '{"buildArgs": ["-fstack-protector-all"]}' >"$dir/wasmpack.json"
+if build_ok stack-protector "$dir"; then
+	runs_as "-fstack-protector-all links and runs" "$T_TMP/stack-protector.wasm" "" "sum: 1275" 0
+	check_match "-fstack-protector: the compat library's guard and failure" "POSIX compat for stack_chk" "$B_ERR"
+fi
+
+# --- -DWASI_SDK_PREFIX, as wasi-sdk users pass it (wasm3 tests it before project())
+run "$WASMPACK" build "$(sample c-wasi-cmake)" --dry-run
+check_match "cmake is configured with -DWASI_SDK_PREFIX (the clang's prefix)" "cmake .* -DWASI_SDK_PREFIX=/[^ ]+ " "$T_OUT"
 
 # --- wasmpack detect configures the project to show the executables and
 # the one a build chooses (and why)

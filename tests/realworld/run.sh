@@ -10,11 +10,13 @@
 # then run the module with the arguments in CHECKOUTS/NAME.args (one per
 # line; default: --help) and stdin from CHECKOUTS/NAME.stdin when present.
 # Prints one line per project:
-#   NAME  built|FAILED  ran|trapped|-  seconds  last line of the failure
+#   NAME  built|FAILED  ran|trapped|refused|-  seconds  last line of the failure
 # and a summary "N of M built, K ran".  A project "ran" when the module
 # started and exited on its own (any exit status: --help may exit 1), and
-# "trapped" when the engine stopped it (a trap, exit status 134).
-# Logs: CHECKOUTS/.wasmpack-logs/NAME.{build,run}.log.
+# "trapped" when the engine stopped it (a trap, exit status 134), and
+# "refused" when wasmpack did not start it (the last stderr line is
+# wasmpack's own error: a module it cannot load).
+# Logs: CHECKOUTS/.wasmpack-logs/NAME.{build,run}.log, NAME.run.err.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,15 +47,20 @@ for n in "${names[@]}"; do
 		[ -f "$dir/$n.args" ] && mapfile -t args <"$dir/$n.args"
 		stdin=/dev/null
 		[ -f "$dir/$n.stdin" ] && stdin="$dir/$n.stdin"
-		"$wp" run "oci:$out/$n" --timeout 20 -- "${args[@]}" <"$stdin" >"$logs/$n.run.log" 2>&1
+		"$wp" run "oci:$out/$n" --timeout 20 -- "${args[@]}" <"$stdin" >"$logs/$n.run.log" 2>"$logs/$n.run.err"
 		rc=$?
+		why=""
+		last=$(tail -n1 "$logs/$n.run.err")
 		if [ "$rc" -eq 134 ] || [ "$rc" -eq 125 ]; then
 			r=trapped
+		elif [ "$rc" -ne 0 ] && [[ "$last" == "wasmpack: "* ]]; then
+			# wasmpack itself refused the module (it did not start)
+			r=refused
+			why=$last
 		else
 			r=ran
 			ran=$((ran + 1))
 		fi
-		why=""
 	else
 		b=FAILED
 		r=-
