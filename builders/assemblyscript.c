@@ -140,6 +140,37 @@ static long long mtime_of(struct bctx *c, const char *rel)
 	return t;
 }
 
+/* The compiler the installed package names (package.json "bin": "asc"):
+ * bin/asc.js since AssemblyScript 0.20, bin/asc before.  Malloc'ed,
+ * relative to the project. */
+static char *asc_path(struct bctx *c)
+{
+	struct wp_buf text = WP_BUF_INIT(1 << 20);
+	const char *bin = NULL;
+	json_t *pkg = NULL, *b;
+	char *out = NULL;
+
+	if (bctx_read(c, "node_modules/assemblyscript/package.json", &text) == 0 &&
+	    (pkg = json_loadb((const char *)text.data, text.len, 0, NULL))) {
+		b = json_object_get(pkg, "bin");
+		bin = json_is_string(b) ? json_string_value(b) : json_string_value(json_object_get(b, "asc"));
+	}
+	wp_error_clear();
+	while (bin && bin[0] == '.' && bin[1] == '/')
+		bin += 2;
+	/* the package's own file, nothing outside it */
+	if (bin && *bin && *bin != '/' && !strstr(bin, "..") &&
+	    asprintf(&out, "node_modules/assemblyscript/%s", bin) < 0)
+		out = NULL;
+	if (!out || !bctx_file_exists(c, out)) {
+		free(out);
+		out = strdup(ASC);
+	}
+	json_decref(pkg);
+	wp_buf_release(&text);
+	return out;
+}
+
 /* npm ci / npm install, unless node_modules is already what the lock says. */
 static int install(struct bctx *c)
 {
@@ -149,7 +180,7 @@ static int install(struct bctx *c)
 	char *argv[] = { c->tc.tool2 ? c->tc.tool2 : "npm", lock ? "ci" : "install", "--no-audit", "--no-fund",
 			 NULL };
 
-	if (lock && done >= 0 && done >= mtime_of(c, lock) && bctx_file_exists(c, ASC)) {
+	if (lock && done >= 0 && done >= mtime_of(c, lock) && bctx_file_exists(c, "node_modules/assemblyscript/package.json")) {
 		bctx_note(c, "node_modules is up to date with %s, not reinstalled", lock);
 		return 0;
 	}
@@ -229,6 +260,7 @@ static int as_build(struct bctx *c)
 {
 	json_t *cfg = read_json(c, "asconfig.json"), *targets;
 	struct wp_strv argv = { NULL, 0 };
+	char *asc = NULL;
 	const char *profile = c->o->debug ? "debug" : "release";
 	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	int err, script_profile = 0;
@@ -239,8 +271,12 @@ static int as_build(struct bctx *c)
 	wp_error_clear();
 	if ((err = install(c)) < 0)
 		goto done;
-	if (!c->o->dry_run && !bctx_file_exists(c, ASC)) {
-		err = wp_error_set(WP_ENOTFOUND, "npm finished but %s/%s is missing", c->dir, ASC);
+	if (!(asc = asc_path(c))) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (!c->o->dry_run && !bctx_file_exists(c, asc)) {
+		err = wp_error_set(WP_ENOTFOUND, "npm finished but %s/%s is missing", c->dir, asc);
 		goto done;
 	}
 	if (c->tc.tool && c->tc.display) {
@@ -255,7 +291,7 @@ static int as_build(struct bctx *c)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "node")) < 0 || (err = wp_strv_add(&argv, ASC)) < 0)
+	if ((err = wp_strv_add(&argv, c->tc.tool ? c->tc.tool : "node")) < 0 || (err = wp_strv_add(&argv, asc)) < 0)
 		goto done;
 	if (!json_is_array(json_object_get(cfg, "entries"))) {
 		if (bctx_file_exists(c, "assembly/index.ts")) {
@@ -280,6 +316,7 @@ static int as_build(struct bctx *c)
 	err = bctx_exec(c, c->dir, NULL, argv.v);
 done:
 	json_decref(cfg);
+	free(asc);
 	wp_strv_release(&argv);
 	wp_buf_release(&text);
 	return err;

@@ -60,6 +60,16 @@ if build_ok as-script "$sdir"; then
 	check "the script's own -o/-t outputs were not written" test ! -e "$sdir/build"
 fi
 
+# AssemblyScript 0.19: the compiler the package names (bin/asc, not bin/asc.js)
+ldir=$(sample as-legacy)
+if build_ok as-legacy "$ldir"; then
+	runs_as "AssemblyScript 0.19 (as-wasi), compiler from the package's bin" "$T_TMP/as-legacy.wasm" "" \
+		$'arg 2: b\narg 1: a\nargs: 2' 0 a b
+	run "$WASMPACK" build "$ldir" --dry-run
+	check_match "AssemblyScript 0.19: node runs node_modules/assemblyscript/bin/asc" \
+		"node node_modules/assemblyscript/bin/asc main\.ts " "$T_OUT"
+fi
+
 # a compile error in the entry: exit 1, the asc command named
 echo 'let x: i32 = "not a number";' >>"$dir/assembly/index.ts"
 run "$WASMPACK" build "$dir" -o "oci:$T_TMP/broken.oci"
