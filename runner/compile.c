@@ -415,6 +415,19 @@ static int do_special(struct comp *c, const struct wasm_instr *in)
 	case 0x11:
 		return do_call(c, m->types[in->a].nparams, &m->types[in->a], IOP_CALL_INDIRECT,
 			       in->a, in->b, 1);
+	case 0x12: { /* return_call: a call that replaces this frame */
+		const struct wasm_functype *t = wasm_module_func_type(m, in->a);
+		if ((err = do_call(c, t->nparams, t, IOP_RETURN_CALL, in->a, 0, 0)) < 0)
+			return err;
+		f->unreachable = 1;
+		return 0;
+	}
+	case 0x13:
+		if ((err = do_call(c, m->types[in->a].nparams, &m->types[in->a], IOP_RETURN_CALL_INDIRECT,
+				   in->a, in->b, 1)) < 0)
+			return err;
+		f->unreachable = 1;
+		return 0;
 	case 0x1a:
 		rc_pop_entries(c, 1);
 		return 0;

@@ -443,6 +443,8 @@ static int run(struct runner_instance *inst, struct rexec *ex, struct runner_fun
 	int64_t fuel;
 	uint32_t entry_depth;
 	slot_t *newfp;
+	const struct rcode *code;
+	int tail_host = 0;
 	enum runner_trap_kind trap_kind = RUNNER_TRAP_NONE;
 	const char *trap_msg = "";
 	struct runner_caller caller;
@@ -471,17 +473,43 @@ static int run(struct runner_instance *inst, struct rexec *ex, struct runner_fun
 #endif
 	}
 
+/* the callee's code, compiled on its first call; only resources can fail
+ * here: the body was validated */
+#define COMPILE_LAZILY()                                                                        \
+	do {                                                                                    \
+		if (UNLIKELY(!__atomic_load_n(&code->ops, __ATOMIC_ACQUIRE)) &&                 \
+		    rcompile_func(fn->inst->mod, fn->index - fn->inst->mod->wasm->nfunc_imports) < 0) { \
+			snprintf(caller.message, sizeof(caller.message), "cannot compile function %u: %s", \
+				 fn->index, wp_error_last());                                   \
+			cur = fn;                                                               \
+			TRAP(RUNNER_TRAP_HOST, caller.message);                                 \
+		}                                                                               \
+	} while (0)
+
+do_tail_call:
+	/* return_call*: the arguments move down to fp and the callee takes
+	 * this frame (no frame is pushed, the depth stays) */
+	{
+		uint32_t k, n = 0;
+		for (k = 0; k < fn->type->nparams; k++)
+			n += rslots_of(fn->type->params[k]);
+		memmove(fp, newfp, n * sizeof(*fp));
+		newfp = fp;
+	}
+	if (!fn->code) {
+		tail_host = 1;
+		goto do_host_call;
+	}
+	code = fn->code;
+	COMPILE_LAZILY();
+	if (UNLIKELY(newfp + code->frame_slots > ex->slots_end))
+		TRAP(RUNNER_TRAP_STACK_EXHAUSTED, "call stack exhausted");
+	goto enter;
+
 do_call:
 	if (fn->code) {
-		const struct rcode *code = fn->code;
-		if (UNLIKELY(!__atomic_load_n(&code->ops, __ATOMIC_ACQUIRE)) &&
-		    rcompile_func(fn->inst->mod, fn->index - fn->inst->mod->wasm->nfunc_imports) < 0) {
-			/* only resources can fail here: the body was validated */
-			snprintf(caller.message, sizeof(caller.message), "cannot compile function %u: %s",
-				 fn->index, wp_error_last());
-			cur = fn;
-			TRAP(RUNNER_TRAP_HOST, caller.message);
-		}
+		code = fn->code;
+		COMPILE_LAZILY();
 		if (UNLIKELY(ex->depth >= ex->max_depth ||
 			     newfp + code->frame_slots > ex->slots_end))
 			TRAP(RUNNER_TRAP_STACK_EXHAUSTED, "call stack exhausted");
@@ -489,6 +517,7 @@ do_call:
 		ex->frames[ex->depth].fp = fp;
 		ex->frames[ex->depth].fn = cur;
 		ex->depth++;
+enter:
 		{
 			slot_t *l = newfp + code->param_slots;
 			uint32_t k, n = code->local_slots;
@@ -511,6 +540,7 @@ do_call:
 		NEXT();
 	}
 	/* a host function */
+do_host_call:
 	{
 		int hr;
 		slot_t *save_top = ex->top;
@@ -546,6 +576,11 @@ do_call:
 		}
 		if (!pc)
 			goto out; /* the entry itself was a host function */
+		if (UNLIKELY(tail_host)) {
+			/* its results are at fp: this function returns them */
+			tail_host = 0;
+			goto do_return;
+		}
 		NEXT();
 	}
 

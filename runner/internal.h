@@ -82,6 +82,8 @@ enum {
 	IOP_RETURN,         /* [op] */
 	IOP_CALL,           /* [op|base] func (arguments from base, results to base) */
 	IOP_CALL_INDIRECT,  /* [op|base] type table idx */
+	IOP_RETURN_CALL,    /* [op|base] func: the callee takes this frame */
+	IOP_RETURN_CALL_INDIRECT, /* [op|base] type table idx */
 	IOP_UNREACHABLE,    /* [op] */
 	IOP_LOOP_CHECK,     /* [op] cost: fuel and interrupt check at a loop header */
 	IOP_SELECT,         /* [op|dst] a b cond */

@@ -426,6 +426,21 @@ static int check_call(struct vfunc *s, const struct wasm_functype *t)
 	return push_vals(s, t->results, t->nresults);
 }
 
+/* return_call*: the callee's results are the function's own (the
+ * outermost frame's label), then nothing after it is reachable. */
+static int check_tail_call(struct vfunc *s, const struct wasm_functype *t)
+{
+	const struct ctrl *fr = &s->ctrls[0];
+	int err;
+
+	if (t->nresults != fr->nresults || (t->nresults && memcmp(t->results, fr->results, t->nresults)))
+		return wasm_vfail_at(s->at, "type mismatch");
+	if ((err = pop_vals(s, t->params, t->nparams, NULL)) < 0)
+		return err;
+	set_unreachable(s);
+	return 0;
+}
+
 static int need_table(struct vfunc *s, uint32_t idx, uint8_t *reftype)
 {
 	if (idx >= s->v->ntables)
@@ -589,6 +604,7 @@ static int check_special(struct vfunc *s, struct wasm_instr *in)
 			return wasm_vfail_at(s->at, "unknown function");
 		return check_call(s, wasm_vfunc_type(v, in->a));
 	case 0x11:
+	case 0x13:
 		if ((err = need_table(s, in->b, &t)) < 0)
 			return err;
 		if (t != WASM_FUNCREF)
@@ -597,7 +613,11 @@ static int check_special(struct vfunc *s, struct wasm_instr *in)
 			return wasm_vfail_at(s->at, "unknown type");
 		if ((err = pop(s, WASM_I32, NULL)) < 0)
 			return err;
-		return check_call(s, &s->m->types[in->a]);
+		return in->op == 0x13 ? check_tail_call(s, &s->m->types[in->a]) : check_call(s, &s->m->types[in->a]);
+	case 0x12:
+		if (in->a >= v->nfuncs)
+			return wasm_vfail_at(s->at, "unknown function");
+		return check_tail_call(s, wasm_vfunc_type(v, in->a));
 	case 0x1a:
 		if ((err = pop(s, 0, &t)) < 0)
 			return err;

@@ -43,4 +43,17 @@ check_eq "runner C trap reason" "Error: integer divide by zero" "$(printf '%s\n'
 check_match "runner C trap backtrace" \
 	"0: func\[[0-9]+\] divide_it.*1: func\[[0-9]+\] middle_layer.*2: func\[[0-9]+\] run" \
 	"$(printf '%s' "$T_ERR" | tr '\n' ' ')"
+# tail calls (clang -mtail-call: return_call, return_call_indirect): a
+# threaded interpreter whose 8,000,000 handler calls need a flat stack,
+# under wasmpack run and node's WASI, against the same C built natively
+if clang-16 --target=wasm32-wasi -O2 -mtail-call -o "$T_TMP/tailrec.wasm" "$src/tailrec.c" 2>"$T_TMP/cc.err"; then
+	clang-16 -O2 -o "$T_TMP/tailrec.native" "$src/tailrec.c"
+	want=$("$T_TMP/tailrec.native")
+	run "$WASMPACK" run "$T_TMP/tailrec.wasm"
+	check_eq "tail calls (-mtail-call): wasmpack run prints what the native build prints" "0 $want" "$T_RC $T_OUT"
+	wasi_node "$T_TMP/tailrec.wasm" ""
+	check_eq "tail calls (-mtail-call): node's WASI prints the same" "0 $want" "$T_RC $T_OUT"
+else
+	not_ok "runner C tailrec compiles with -mtail-call" "$(cat "$T_TMP/cc.err")"
+fi
 exit $T_FAILED
