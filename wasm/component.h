@@ -233,6 +233,12 @@ void wasm_component_free(struct wasm_component *c);
  * parsed component as m->component). */
 int wasm_component_decode(struct wasm_reader *r, struct wasm_module *m);
 
+/* The WASI world the component targets, when its one export and all its
+ * imports are those of wasi:cli/command or wasi:http/proxy 0.2.x: writes
+ * "wasi:cli/command@0.2.12" (the version of its export) and returns 1;
+ * else 0 (the CNCF config's `target` is then null). */
+int wasm_component_target(const struct wasm_module *m, char *buf, size_t size);
+
 /* The component's world as WIT-like text:
  *   world root {
  *     import wasi:cli/environment@0.2.12;
