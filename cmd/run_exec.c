@@ -19,6 +19,7 @@
 #include "../common/error.h"
 #include "../common/strv.h"
 #include "../common/text.h"
+#include "../runner/component.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
 #include "cmd.h"
@@ -241,6 +242,72 @@ static void disarm_timer(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* A WASI 0.2 command component: the same argv, environment, stdio,
+ * limits, timeout and exit-status rules as a preview1 module; run's
+ * result<_, _> is exit status 0 or 1. */
+static int run_component(const struct run_args *a, struct run_target *t)
+{
+	struct wp_strv argv = { 0 }, env = { 0 };
+	struct wasi2_config wc;
+	struct runner_config rc;
+	struct runner_trap tr;
+	struct wasm_module *m = NULL;
+	wasi2_host *h = NULL;
+	runner_cinstance *ci = NULL;
+	int status = EXIT_FAIL, err, ok = 0;
+	size_t i;
+
+	memset(&tr, 0, sizeof(tr));
+	if (a->ndirs || a->nlisten || a->invoke) {
+		wp_error_set(WP_EUSAGE, "%s is a component: %s not supported for components yet", t->origin,
+			     a->ndirs ? "--dir is" : a->nlisten ? "--tcplisten is" : "--invoke is");
+		return cmd_report();
+	}
+	if ((err = wasm_module_decode(t->wasm.data, t->wasm.len, WASM_DECODE_FACTS, &m)) < 0) {
+		wp_error_wrap(err, "%s", t->origin);
+		return cmd_report();
+	}
+	if (build_argv(a, t, &argv) < 0 || build_env(a, t, &env) < 0)
+		goto fail;
+	memset(&wc, 0, sizeof(wc));
+	wc.argv = (const char *const *)argv.v;
+	wc.argc = argv.n;
+	wc.env = (const char *const *)env.v;
+	wc.nenv = env.n;
+	for (i = 0; i < 3; i++)
+		wc.stdio[i] = a->stdio_closed[i] ? -1 : (int)i;
+	wc.interrupt = &run_interrupt;
+	if (wasi2_host_new(&wc, &h) < 0)
+		goto fail;
+	memset(&rc, 0, sizeof(rc));
+	rc.max_memory_bytes = a->max_memory;
+	rc.fuel = a->fuel;
+	rc.max_table_elements = a->max_table;
+	rc.interrupt = &run_interrupt;
+	signal(SIGPIPE, SIG_IGN);
+	fflush(stdout);
+	if (a->timeout > 0)
+		arm_timer(a->timeout);
+	err = runner_component_instantiate(m->component, h, &rc, &ci, &tr);
+	if (err == 0)
+		err = runner_component_run(ci, &ok, &tr);
+	disarm_timer();
+	if (err == 0 && !ok)
+		status = EXIT_FAIL; /* run returned err: exit status 1, as wasmtime */
+	else
+		status = status_of(a, t, err, &tr);
+	goto done;
+fail:
+	status = cmd_report();
+done:
+	runner_cinstance_free(ci);
+	wasi2_host_free(h);
+	wasm_module_free(m);
+	wp_strv_release(&argv);
+	wp_strv_release(&env);
+	return status;
+}
+
 int run_exec(const struct run_args *a, struct run_target *t)
 {
 	struct wp_strv argv = { 0 }, env = { 0 };
@@ -255,6 +322,8 @@ int run_exec(const struct run_args *a, struct run_target *t)
 	size_t i, nsocks = 0;
 
 	memset(&tr, 0, sizeof(tr));
+	if (t->wasm.len >= 8 && t->wasm.data[6] == 1 && t->wasm.data[7] == 0)
+		return run_component(a, t); /* layer 1: a component */
 	if ((err = runner_module_load(t->wasm.data, t->wasm.len, &m)) < 0) {
 		wp_error_wrap(err, "%s", t->origin);
 		status = cmd_report();

@@ -360,10 +360,24 @@ static int load_string(struct cabi_ctx *c, uint32_t ptr, uint32_t len, struct cv
 	return cval_string(out, (const char *)p, len) < 0 ? fail(c, "out of memory") : 0;
 }
 
+static int is_bytes(struct wc_valtype elem)
+{
+	uint8_t p;
+
+	return cabi_kind(elem, &p) == WC_T_PRIM && (p == WC_U8 || p == WC_S8);
+}
+
 static int load_list(struct cabi_ctx *c, struct wc_valtype elem, uint32_t ptr, uint32_t len,
 		     struct cval *out)
 {
 	uint32_t i, es = cabi_size(elem);
+	const uint8_t *p;
+
+	if (is_bytes(elem)) { /* list<u8>: the bytes in str, the length in u */
+		if (!(p = mem_at(c, ptr, len)))
+			return -1;
+		return cval_string(out, (const char *)p, len) < 0 ? fail(c, "out of memory") : 0;
+	}
 
 	if ((ptr & (cabi_align(elem) - 1)) || !mem_at(c, ptr, (uint64_t)len * es))
 		return c->message[0] ? -1 : fail(c, "canonical ABI: misaligned list");
@@ -460,6 +474,10 @@ static int store_list(struct cabi_ctx *c, struct wc_valtype t, const struct cval
 	if (k == WC_T_PRIM && prim == WC_STRING) {
 		if (c->encoding != WC_UTF8)
 			return fail(c, "canonical ABI: only UTF-8 strings are supported");
+		*len = (uint32_t)v->u;
+		return store_bytes(c, v->str, *len, 1, ptr);
+	}
+	if (is_bytes(t.t->a)) {
 		*len = (uint32_t)v->u;
 		return store_bytes(c, v->str, *len, 1, ptr);
 	}

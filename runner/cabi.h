@@ -30,7 +30,7 @@ struct cval {
 	uint32_t disc;      /* variant/enum/option/result: the case */
 	uint32_t n;         /* elements (list, record, tuple) or payloads (0/1) */
 	struct cval *elems;
-	char *str;          /* string (NUL-terminated copy), len in u */
+	char *str;          /* string or list<u8>/list<s8> (copied, NUL-terminated), len in u */
 };
 
 /* What lifting and lowering need of the canonical options. */
