@@ -679,7 +679,7 @@ int runner_component_run(runner_cinstance *ci, int *ok, struct runner_trap *trap
 		if (idx != UINT32_MAX && inst_export(ci, &ci->insts[idx], "run", WC_FUNC, &owner, &k) == 0)
 			f = &owner->funcs[k];
 		if (!f || f->kind != CF_LIFTED || !f->type)
-			return wp_error_set(WP_EINVALID, "component: wasi:cli/run has no lifted run function");
+			return wp_error_set(WP_EINVALID, "not a command component: its wasi:cli/run export has no run function");
 		if ((err = call_lifted0(f, &result, trap)) != 0)
 			return err;
 		*ok = result.disc == 0;

@@ -23,7 +23,8 @@ enum { H_FREE = 0, H_IN, H_OUT, H_POLL, H_ERROR, H_TERM };
 struct handle {
 	uint8_t kind;
 	int fd;
-	int err; /* H_ERROR: the errno */
+	int err;           /* H_ERROR: the errno */
+	uint64_t deadline; /* H_POLL: monotonic ns when ready (0: always ready) */
 };
 
 struct wasi2_host {
@@ -71,6 +72,7 @@ static int new_handle(wasi2_host *w, uint8_t kind, int fd, uint32_t *out)
 	w->h[i].kind = kind;
 	w->h[i].fd = fd;
 	w->h[i].err = 0;
+	w->h[i].deadline = 0;
 	*out = i + 1;
 	return 0;
 }
@@ -275,41 +277,105 @@ static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	return 0;
 }
 
-static int new_pollable(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int pollable_at(wasi2_host *w, runner_caller *c, uint64_t deadline, struct cval *r)
 {
 	uint32_t h;
 
-	(void)a;
 	if (new_handle(w, H_POLL, -1, &h) < 0)
 		return OOM(c);
+	w->h[h - 1].deadline = deadline;
 	*r = cval_u(h);
 	return 0;
 }
 
-/* Every pollable here is ready (stdio blocks in the read/write itself). */
+/* Streams' pollables are always ready (stdio blocks in the call itself). */
+static int new_pollable(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	(void)a;
+	return pollable_at(w, c, 0, r);
+}
+
+static int subscribe_duration(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	uint64_t now = mono_ns();
+
+	return pollable_at(w, c, a[0].u > UINT64_MAX - now ? UINT64_MAX : now + a[0].u, r);
+}
+
+static int subscribe_instant(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	return pollable_at(w, c, a[0].u ? a[0].u : 1, r);
+}
+
+/* Sleep until `deadline` (monotonic ns); a timeout interrupt traps. */
+static int sleep_until(wasi2_host *w, runner_caller *c, uint64_t deadline)
+{
+	uint64_t now;
+
+	while ((now = mono_ns()) < deadline) {
+		uint64_t d = deadline - now;
+		struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
+		if (nanosleep(&ts, NULL) < 0 && w->cfg.interrupt && *w->cfg.interrupt)
+			return runner_caller_trap(c, "interrupted");
+	}
+	return 0;
+}
+
+/* poll(list<borrow<pollable>>) -> list<u32>: the indices ready, waiting
+ * for the earliest deadline when none is. */
 static int poll_(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	uint32_t i;
+	uint64_t first = UINT64_MAX, now;
+	uint32_t i, n = 0;
+	struct handle *p;
+	int rc;
 
-	(void)w;
+	if (a[0].n == 0)
+		return runner_caller_trap(c, "poll: an empty list of pollables");
+	for (i = 0; i < a[0].n; i++) {
+		if (!(p = get(w, a[0].elems[i].u, H_POLL)))
+			return runner_caller_trap(c, "poll: unknown pollable %u", (unsigned)a[0].elems[i].u);
+		if (p->deadline < first)
+			first = p->deadline;
+	}
+	if ((rc = sleep_until(w, c, first)) != 0)
+		return rc;
+	now = mono_ns();
 	if (cval_list(r, a[0].n) < 0)
 		return OOM(c);
 	for (i = 0; i < a[0].n; i++)
-		r->elems[i] = cval_u(i);
+		if (get(w, a[0].elems[i].u, H_POLL)->deadline <= now)
+			r->elems[n++] = cval_u(i);
+	r->n = n;
 	return 0;
 }
 
 static int ready(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	(void)w, (void)c, (void)a;
-	*r = cval_u(1);
+	struct handle *p = get(w, a[0].u, H_POLL);
+
+	if (!p)
+		return runner_caller_trap(c, "unknown pollable %u", (unsigned)a[0].u);
+	*r = cval_u(p->deadline <= mono_ns());
 	return 0;
 }
 
-static int nothing(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+static int block(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	(void)w, (void)c, (void)a, (void)r;
-	return 0;
+	struct handle *p = get(w, a[0].u, H_POLL);
+
+	(void)r;
+	if (!p)
+		return runner_caller_trap(c, "unknown pollable %u", (unsigned)a[0].u);
+	return sleep_until(w, c, p->deadline);
 }
 
 static int error_debug(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
@@ -346,11 +412,8 @@ static int wall_resolution(wasi2_host *w, runner_caller *c, const struct cval *a
 
 static int mono_now(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct timespec ts;
-
 	(void)w, (void)c, (void)a;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	*r = cval_u((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+	*r = cval_u(mono_ns());
 	return 0;
 }
 
@@ -441,14 +504,14 @@ static const struct {
 	{"wasi:io/streams", "[method]input-stream.subscribe", new_pollable},
 	{"wasi:io/poll", "poll", poll_},
 	{"wasi:io/poll", "[method]pollable.ready", ready},
-	{"wasi:io/poll", "[method]pollable.block", nothing},
+	{"wasi:io/poll", "[method]pollable.block", block},
 	{"wasi:io/error", "[method]error.to-debug-string", error_debug},
 	{"wasi:clocks/wall-clock", "now", wall_now},
 	{"wasi:clocks/wall-clock", "resolution", wall_resolution},
 	{"wasi:clocks/monotonic-clock", "now", mono_now},
 	{"wasi:clocks/monotonic-clock", "resolution", mono_resolution},
-	{"wasi:clocks/monotonic-clock", "subscribe-duration", new_pollable},
-	{"wasi:clocks/monotonic-clock", "subscribe-instant", new_pollable},
+	{"wasi:clocks/monotonic-clock", "subscribe-duration", subscribe_duration},
+	{"wasi:clocks/monotonic-clock", "subscribe-instant", subscribe_instant},
 	{"wasi:random/random", "get-random-bytes", random_bytes},
 	{"wasi:random/random", "get-random-u64", random_u64},
 	{"wasi:random/insecure", "get-insecure-random-bytes", random_bytes},
