@@ -242,6 +242,64 @@ static void disarm_timer(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* --invoke on a component: 'name(arg, ...)' in WAVE text, or NAME with
+ * ARGS one WAVE value each; the result printed in WAVE on stdout.  0 when
+ * called, 1 after a usage error (reported, *status set), else the
+ * engine's RUNNER_E* / WP_E*. */
+static int invoke_component(const struct run_args *a, runner_cinstance *ci, struct runner_trap *tr,
+			    int *status)
+{
+	const struct wc_type *ft = NULL;
+	struct cval *args = NULL, result;
+	char name[256], why[300];
+	uint32_t i;
+	int err;
+
+	memset(&result, 0, sizeof(result));
+	if (strchr(a->invoke, '(')) {
+		if (run_wave_parse_call(a->invoke, NULL, name, sizeof(name), &args, why, sizeof(why)) < 0)
+			goto usage;
+	} else {
+		snprintf(name, sizeof(name), "%s", a->invoke);
+	}
+	if (!(ft = runner_component_export_type(ci, name))) {
+		snprintf(why, sizeof(why), "the component exports no function \"%s\"", name);
+		goto usage;
+	}
+	if (strchr(a->invoke, '(')) {
+		if (run_wave_parse_call(a->invoke, ft, name, sizeof(name), &args, why, sizeof(why)) < 0)
+			goto usage;
+	} else {
+		if (a->nargs != ft->nfields) {
+			snprintf(why, sizeof(why), "%s takes %u argument%s, %zu given", name, ft->nfields,
+				 ft->nfields == 1 ? "" : "s", a->nargs);
+			goto usage;
+		}
+		args = calloc(ft->nfields + 1, sizeof(*args));
+		for (i = 0; args && i < ft->nfields; i++)
+			if (run_wave_parse_value(a->args[i], ft->fields[i].vt, &args[i], why, sizeof(why)) < 0)
+				goto usage;
+	}
+	err = runner_component_invoke(ci, name, args, &result, tr);
+	if (err == 0 && ft->has_a) {
+		run_wave_print(stdout, ft->a, &result);
+		fputc('\n', stdout);
+	}
+	if (err == 0)
+		*status = EXIT_OK;
+	goto done;
+usage:
+	wp_error_set(WP_EUSAGE, "--invoke %s: %s", a->invoke, why);
+	*status = cmd_report();
+	err = 1;
+done:
+	for (i = 0; args && ft && i < ft->nfields; i++)
+		cval_release(&args[i]);
+	free(args);
+	cval_release(&result);
+	return err;
+}
+
 /* A WASI 0.2 command component: the same argv, environment, stdio,
  * limits, timeout and exit-status rules as a preview1 module; run's
  * result<_, _> is exit status 0 or 1. */
@@ -258,9 +316,9 @@ static int run_component(const struct run_args *a, struct run_target *t)
 	size_t i;
 
 	memset(&tr, 0, sizeof(tr));
-	if (a->ndirs || a->nlisten || a->invoke) {
+	if (a->ndirs || a->nlisten) {
 		wp_error_set(WP_EUSAGE, "%s is a component: %s not supported for components yet", t->origin,
-			     a->ndirs ? "--dir is" : a->nlisten ? "--tcplisten is" : "--invoke is");
+			     a->ndirs ? "--dir is" : "--tcplisten is");
 		return cmd_report();
 	}
 	if ((err = wasm_module_decode(t->wasm.data, t->wasm.len, WASM_DECODE_FACTS, &m)) < 0) {
@@ -289,6 +347,14 @@ static int run_component(const struct run_args *a, struct run_target *t)
 	if (a->timeout > 0)
 		arm_timer(a->timeout);
 	err = runner_component_instantiate(m->component, h, &rc, &ci, &tr);
+	if (err == 0 && a->invoke) {
+		err = invoke_component(a, ci, &tr, &status);
+		disarm_timer();
+		if (err == 1 || err == 0)
+			goto done; /* reported or printed */
+		status = status_of(a, t, err, &tr);
+		goto done;
+	}
 	if (err == 0)
 		err = runner_component_run(ci, &ok, &tr);
 	disarm_timer();

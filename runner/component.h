@@ -33,4 +33,12 @@ void runner_cinstance_free(runner_cinstance *ci);
  * negative error (WP_ENOTFOUND: not a command component). */
 int runner_component_run(runner_cinstance *ci, int *ok, struct runner_trap *trap);
 
+/* The type of exported function `name` (a lifted function), or NULL. */
+const struct wc_type *runner_component_export_type(runner_cinstance *ci, const char *name);
+/* Call exported function `name` with one value per parameter; *result
+ * (released by the caller with cval_release) gets its result.  0,
+ * RUNNER_ETRAP/RUNNER_EEXIT (trap filled), or WP_ENOTFOUND. */
+int runner_component_invoke(runner_cinstance *ci, const char *name, const struct cval *args,
+			    struct cval *result, struct runner_trap *trap);
+
 #endif

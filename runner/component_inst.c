@@ -629,35 +629,94 @@ void runner_cinstance_free(runner_cinstance *ci)
 
 /* ---- calling exports ------------------------------------------------ */
 
-/* Call a lifted function with no parameters; its result (if any) lifted
- * into *result. */
-static int call_lifted0(struct cfunc *f, struct cval *result, struct runner_trap *trap)
+/* Call a lifted function: parameters lowered (flat, or through realloc
+ * into memory past 16 flat values), the result lifted into *result. */
+static int call_lifted(struct cfunc *f, const struct cval *args, struct cval *result,
+		       struct runner_trap *trap)
 {
+	const struct wc_type *ft = f->type;
 	uint8_t flat[CABI_MAX_FLAT];
-	uint32_t nr = cabi_flatten_results(f->type, flat), i = 0;
-	runner_val res[1];
+	uint32_t np = cabi_flatten_params(ft, flat), nr = cabi_flatten_results(ft, flat), i = 0, k, ptr;
+	runner_val vals[CABI_MAX_FLAT_PARAMS], res[1];
 	struct cabi_ctx cx = f->opts;
-	int err;
+	int err = 0;
 
-	if (f->type->nfields)
-		return wp_error_set(WP_EINVALID, "component: run takes parameters");
-	if ((err = runner_func_call(f->core, NULL, 0, res, nr ? 1 : 0, trap)) != 0)
-		return err;
 	memset(result, 0, sizeof(*result));
-	if (f->type->has_a) {
-		err = nr <= CABI_MAX_FLAT_RESULTS ? cabi_lift_flat(&cx, f->type->a, res, 1, &i, result)
-						  : cabi_load(&cx, f->type->a, (uint32_t)res[0].of.i32, result);
-		if (err < 0) {
-			if (trap) {
-				trap->kind = RUNNER_TRAP_HOST;
-				snprintf(trap->message, sizeof(trap->message), "%s", cx.message);
-			}
-			return RUNNER_ETRAP;
+	if (np <= CABI_MAX_FLAT_PARAMS) {
+		for (k = 0; k < ft->nfields && err == 0; k++)
+			err = cabi_lower_flat(&cx, ft->fields[k].vt, &args[k], vals, np, &i);
+	} else {
+		uint32_t size = 0, align = 1, off = 0;
+		for (k = 0; k < ft->nfields; k++) {
+			uint32_t a = cabi_align(ft->fields[k].vt);
+			size = (size + a - 1) / a * a + cabi_size(ft->fields[k].vt);
+			if (a > align)
+				align = a;
 		}
+		err = cabi_alloc(&cx, align, size, &ptr);
+		for (k = 0; k < ft->nfields && err == 0; k++) {
+			uint32_t a = cabi_align(ft->fields[k].vt);
+			off = (off + a - 1) / a * a;
+			err = cabi_store(&cx, ft->fields[k].vt, &args[k], ptr + off);
+			off += cabi_size(ft->fields[k].vt);
+		}
+		vals[0] = runner_val_i32((int32_t)ptr);
+		np = 1;
+	}
+	if (err == 0 && (err = runner_func_call(f->core, vals, np, res, nr ? 1 : 0, trap)) != 0)
+		return err;
+	i = 0;
+	if (err == 0 && ft->has_a)
+		err = nr <= CABI_MAX_FLAT_RESULTS ? cabi_lift_flat(&cx, ft->a, res, 1, &i, result)
+						  : cabi_load(&cx, ft->a, (uint32_t)res[0].of.i32, result);
+	if (err < 0) {
+		if (trap) {
+			trap->kind = RUNNER_TRAP_HOST;
+			snprintf(trap->message, sizeof(trap->message), "%s", cx.message);
+		}
+		return RUNNER_ETRAP;
 	}
 	if (f->post_return)
 		return runner_func_call(f->post_return, res, nr ? 1 : 0, NULL, 0, trap);
 	return 0;
+}
+
+static int call_lifted0(struct cfunc *f, struct cval *result, struct runner_trap *trap)
+{
+	if (f->type->nfields)
+		return wp_error_set(WP_EINVALID, "component: run takes parameters");
+	return call_lifted(f, NULL, result, trap);
+}
+
+const struct wc_type *runner_component_export_type(runner_cinstance *ci, const char *name)
+{
+	const struct wasm_component *c = ci->c;
+	uint32_t i, idx;
+
+	for (i = 0; i < c->nexports; i++)
+		if (c->exports[i].sort == WC_FUNC && !strcmp(c->exports[i].name, name)) {
+			idx = export_index(c, WC_FUNC, i);
+			if (idx != UINT32_MAX && ci->funcs[idx].kind == CF_LIFTED)
+				return ci->funcs[idx].type;
+		}
+	return NULL;
+}
+
+int runner_component_invoke(runner_cinstance *ci, const char *name, const struct cval *args,
+			    struct cval *result, struct runner_trap *trap)
+{
+	const struct wasm_component *c = ci->c;
+	uint32_t i, idx;
+
+	if (trap)
+		memset(trap, 0, sizeof(*trap));
+	for (i = 0; i < c->nexports; i++)
+		if (c->exports[i].sort == WC_FUNC && !strcmp(c->exports[i].name, name)) {
+			idx = export_index(c, WC_FUNC, i);
+			if (idx != UINT32_MAX && ci->funcs[idx].kind == CF_LIFTED)
+				return call_lifted(&ci->funcs[idx], args, result, trap);
+		}
+	return wp_error_set(WP_ENOTFOUND, "the component exports no function \"%s\"", name);
 }
 
 int runner_component_run(runner_cinstance *ci, int *ok, struct runner_trap *trap)

@@ -92,3 +92,30 @@ expect_error "--dir with a component is refused, one line" 2 'component: --dir i
 jco parse "$TESTDATA/components/types.wat" -o types.wasm >/dev/null
 expect_error "a component without wasi:cli/run is refused, one line" 1 \
 	'not a command component' "$WASMPACK" run types.wasm
+
+# --invoke on a reactor component: every value crosses the canonical ABI
+# into the guest (through its realloc) and back out (testdata/components/echo.wat)
+jco parse "$TESTDATA/components/echo.wat" -o echo.wasm >/dev/null
+invoke() { # NAME CALL EXPECTED
+	run "$WASMPACK" run --invoke "$2" echo.wasm
+	check_eq "--invoke $1" "0 $3" "$T_RC $T_OUT"
+}
+invoke "string with escapes and UTF-8" 'echo-string("h\u{e9}llo \"w\"\n")' '"héllo \"w\"\n"'
+invoke "list<u32>" 'echo-list([1, 2, 4294967295])' '[1, 2, 4294967295]'
+invoke "record of string, list<string>, u64, bool" \
+	'echo-rec({name: "a", tags: ["x", "yz"], n: 18446744073709551615, ok: true})' \
+	'{name: "a", tags: ["x", "yz"], n: 18446744073709551615, ok: true}'
+invoke "option<result<string, u32>> err" 'echo-opt(some(err(7)))' 'some(err(7))'
+invoke "option<result<string, u32>> ok" 'echo-opt(some(ok("s")))' 'some(ok("s"))'
+invoke "option none" 'echo-opt(none)' 'none'
+invoke "f64 and f32" 'scale(1.5, 2)' '3'
+invoke "char" "next('a')" "'b'"
+invoke "flags" 'count({read, exec})' '2'
+run "$WASMPACK" run --invoke echo-string echo.wasm -- '"from ARGS"'
+check_eq "--invoke NAME with ARGS as WAVE values" '0 "from ARGS"' "$T_RC $T_OUT"
+expect_error "--invoke: a wrong argument is named, one line, status 2" 2 'argument 1 \(s\)' \
+	"$WASMPACK" run --invoke 'echo-string(5)' echo.wasm
+expect_error "--invoke: an unknown export, one line, status 2" 2 'exports no function "nope"' \
+	"$WASMPACK" run --invoke 'nope()' echo.wasm
+expect_error "--invoke: an integer out of range" 2 'integer out of range' \
+	"$WASMPACK" run --invoke 'echo-list([4294967296])' echo.wasm
