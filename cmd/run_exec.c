@@ -316,9 +316,9 @@ static int run_component(const struct run_args *a, struct run_target *t)
 	size_t i;
 
 	memset(&tr, 0, sizeof(tr));
-	if (a->ndirs || a->nlisten) {
-		wp_error_set(WP_EUSAGE, "%s is a component: %s not supported for components yet", t->origin,
-			     a->ndirs ? "--dir is" : "--tcplisten is");
+	if (a->nlisten) {
+		wp_error_set(WP_EUSAGE, "%s is a component: --tcplisten is not supported for components yet",
+			     t->origin);
 		return cmd_report();
 	}
 	if ((err = wasm_module_decode(t->wasm.data, t->wasm.len, WASM_DECODE_FACTS, &m)) < 0) {
@@ -328,6 +328,8 @@ static int run_component(const struct run_args *a, struct run_target *t)
 	if (build_argv(a, t, &argv) < 0 || build_env(a, t, &env) < 0)
 		goto fail;
 	memset(&wc, 0, sizeof(wc));
+	wc.dirs = a->dirs;
+	wc.ndirs = a->ndirs;
 	wc.argv = (const char *const *)argv.v;
 	wc.argc = argv.n;
 	wc.env = (const char *const *)env.v;

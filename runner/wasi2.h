@@ -2,9 +2,11 @@
  * wasi2.h - the WASI 0.2 host for the wasi:cli/command world: arguments,
  * environment, exit, stdio streams (wasi:io/streams, error, poll),
  * terminals (none: stdio is reported as not a terminal), wall and
- * monotonic clocks, random.  Filesystem preopens are empty and sockets
- * are not granted (functions the host does not implement trap when called,
- * naming themselves).  Handles of host resources live in one table;
+ * monotonic clocks, random, the filesystem beneath the preopened
+ * directories (wasi2_fs.c: paths resolved by the preview1 host's
+ * wasi_path.c, never above a preopen).  Sockets are not granted
+ * (functions the host does not implement trap when called, naming
+ * themselves).  Handles of host resources live in one table;
  * dropping one frees it.
  */
 #ifndef RUNNER_WASI2_H
@@ -16,7 +18,11 @@
 #include "cabi.h"
 #include "runner.h"
 
+struct wasi_preopen;
+
 struct wasi2_config {
+	const struct wasi_preopen *dirs; /* --dir: host directory, guest name */
+	size_t ndirs;
 	const char *const *argv;
 	size_t argc;
 	const char *const *env; /* "NAME=VALUE" */

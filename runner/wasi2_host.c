@@ -4,95 +4,21 @@
  * model's values (struct cval, lifted and lowered by component_inst.c).
  *
  * Same sandbox as the preview1 host: the guest sees the arguments and the
- * environment it is given, and stdio; no directories are preopened and no
- * sockets granted yet (get-directories is empty; the filesystem and socket
- * functions trap, naming themselves, if called).
+ * environment it is given, stdio, and the directories preopened for it
+ * (wasi2_fs.c); no sockets are granted yet (their functions trap, naming
+ * themselves, if called).  The handle table is wasi2_table.c's.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../common/error.h"
-#include "wasi2.h"
+#include "wasi2_impl.h"
 
-enum { H_FREE = 0, H_IN, H_OUT, H_POLL, H_ERROR, H_TERM };
-
-struct handle {
-	uint8_t kind;
-	int fd;
-	int err;           /* H_ERROR: the errno */
-	uint64_t deadline; /* H_POLL: monotonic ns when ready (0: always ready) */
-};
-
-struct wasi2_host {
-	struct wasi2_config cfg;
-	struct handle *h;
-	uint32_t n;
-};
-
-int wasi2_host_new(const struct wasi2_config *cfg, wasi2_host **out)
-{
-	wasi2_host *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	w->cfg = *cfg;
-	*out = w;
-	return 0;
-}
-
-void wasi2_host_free(wasi2_host *h)
-{
-	if (!h)
-		return;
-	free(h->h);
-	free(h);
-}
-
-/* A new handle (index + 1; 0 is never a handle). */
-static int new_handle(wasi2_host *w, uint8_t kind, int fd, uint32_t *out)
-{
-	struct handle *n;
-	uint32_t i;
-
-	for (i = 0; i < w->n; i++)
-		if (w->h[i].kind == H_FREE)
-			break;
-	if (i == w->n) {
-		if (w->n >= 1u << 20)
-			return -1;
-		if (!(n = realloc(w->h, (w->n + 1) * sizeof(*n))))
-			return -1;
-		w->h = n;
-		w->n++;
-	}
-	w->h[i].kind = kind;
-	w->h[i].fd = fd;
-	w->h[i].err = 0;
-	w->h[i].deadline = 0;
-	*out = i + 1;
-	return 0;
-}
-
-static struct handle *get(wasi2_host *w, uint64_t h, uint8_t kind)
-{
-	if (h == 0 || h > w->n || w->h[h - 1].kind != kind)
-		return NULL;
-	return &w->h[h - 1];
-}
-
-int wasi2_drop(wasi2_host *w, uint32_t h)
-{
-	if (h == 0 || h > w->n || w->h[h - 1].kind == H_FREE)
-		return -1;
-	w->h[h - 1].kind = H_FREE;
-	return 0;
-}
-
-#define OOM(c) runner_caller_trap((c), "out of memory")
 
 /* ---- wasi:cli ------------------------------------------------------- */
 
@@ -149,7 +75,7 @@ static int stdio_handle(wasi2_host *w, runner_caller *c, int fd, uint8_t kind, s
 {
 	uint32_t h;
 
-	if (new_handle(w, kind, w->cfg.stdio[fd], &h) < 0)
+	if (wasi2_new_handle(w, kind, w->cfg.stdio[fd], &h) < 0)
 		return OOM(c);
 	*r = cval_u(h);
 	return 0;
@@ -176,7 +102,7 @@ static int get_stderr(wasi2_host *w, runner_caller *c, const struct cval *a, str
 /* ---- wasi:io -------------------------------------------------------- */
 
 /* result<T, stream-error>: err(last-operation-failed(error)) or err(closed) */
-static int stream_error(wasi2_host *w, runner_caller *c, int err, struct cval *r)
+int wasi2_stream_error(wasi2_host *w, runner_caller *c, int err, struct cval *r)
 {
 	uint32_t h;
 
@@ -186,7 +112,7 @@ static int stream_error(wasi2_host *w, runner_caller *c, int err, struct cval *r
 		r->elems[0].disc = 1;
 		return 0;
 	}
-	if (new_handle(w, H_ERROR, -1, &h) < 0 || cval_case(&r->elems[0], 0, 1) < 0)
+	if (wasi2_new_handle(w, H_ERROR, -1, &h) < 0 || cval_case(&r->elems[0], 0, 1) < 0)
 		return OOM(c);
 	w->h[h - 1].err = err;
 	r->elems[0].elems[0] = cval_u(h);
@@ -195,12 +121,12 @@ static int stream_error(wasi2_host *w, runner_caller *c, int err, struct cval *r
 
 static int check_write(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct handle *s = get(w, a[0].u, H_OUT);
+	struct handle *s = wasi2_get(w, a[0].u, H_OUT);
 
 	if (!s)
 		return runner_caller_trap(c, "unknown output-stream handle %u", (unsigned)a[0].u);
 	if (s->fd < 0)
-		return stream_error(w, c, 0, r);
+		return wasi2_stream_error(w, c, 0, r);
 	if (cval_case(r, 0, 1) < 0)
 		return OOM(c);
 	r->elems[0] = cval_u(1 << 20);
@@ -209,25 +135,31 @@ static int check_write(wasi2_host *w, runner_caller *c, const struct cval *a, st
 
 static int write_(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct handle *s = get(w, a[0].u, H_OUT);
+	struct handle *s = wasi2_get(w, a[0].u, H_OUT);
 	const char *p = a[1].str;
 	size_t left = (size_t)a[1].u;
 
 	if (!s)
 		return runner_caller_trap(c, "unknown output-stream handle %u", (unsigned)a[0].u);
 	if (s->fd < 0)
-		return stream_error(w, c, 0, r);
+		return wasi2_stream_error(w, c, 0, r);
+	if (s->off == WASI2_APPEND) { /* append-via-stream: at the end, each time */
+		struct stat st;
+		if (fstat(s->fd, &st) == 0)
+			s->pos = (uint64_t)st.st_size;
+	}
 	while (left) {
-		ssize_t n = write(s->fd, p, left);
+		ssize_t n = s->off != -1 ? pwrite(s->fd, p, left, (off_t)s->pos) : write(s->fd, p, left);
 		if (n < 0 && errno == EINTR) {
 			if (w->cfg.interrupt && *w->cfg.interrupt)
 				return runner_caller_trap(c, "interrupted");
 			continue;
 		}
 		if (n < 0)
-			return stream_error(w, c, errno == EPIPE ? 0 : errno, r);
+			return wasi2_stream_error(w, c, errno == EPIPE ? 0 : errno, r);
 		p += n;
 		left -= (size_t)n;
+		s->pos += (uint64_t)n;
 	}
 	memset(r, 0, sizeof(*r)); /* ok */
 	return 0;
@@ -235,7 +167,7 @@ static int write_(wasi2_host *w, runner_caller *c, const struct cval *a, struct 
 
 static int flush(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	if (!get(w, a[0].u, H_OUT))
+	if (!wasi2_get(w, a[0].u, H_OUT))
 		return runner_caller_trap(c, "unknown output-stream handle %u", (unsigned)a[0].u);
 	memset(r, 0, sizeof(*r));
 	return 0;
@@ -243,7 +175,7 @@ static int flush(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 
 static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct handle *s = get(w, a[0].u, H_IN);
+	struct handle *s = wasi2_get(w, a[0].u, H_IN);
 	size_t want = a[1].u > (1 << 20) ? (1 << 20) : (size_t)a[1].u;
 	char *buf;
 	ssize_t n;
@@ -251,11 +183,11 @@ static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	if (!s)
 		return runner_caller_trap(c, "unknown input-stream handle %u", (unsigned)a[0].u);
 	if (s->fd < 0)
-		return stream_error(w, c, 0, r);
+		return wasi2_stream_error(w, c, 0, r);
 	if (!(buf = malloc(want + 1)))
 		return OOM(c);
 	for (;;) {
-		n = want ? read(s->fd, buf, want) : 0;
+		n = !want ? 0 : s->off >= 0 ? pread(s->fd, buf, want, (off_t)s->pos) : read(s->fd, buf, want);
 		if (n < 0 && errno == EINTR) {
 			if (w->cfg.interrupt && *w->cfg.interrupt) {
 				free(buf);
@@ -267,8 +199,10 @@ static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	}
 	if (n <= 0 && want) {
 		free(buf);
-		return stream_error(w, c, n < 0 ? errno : 0, r);
+		return wasi2_stream_error(w, c, n < 0 ? errno : 0, r);
 	}
+	if (n > 0)
+		s->pos += (uint64_t)n;
 	if (cval_case(r, 0, 1) < 0 || cval_string(&r->elems[0], buf, (size_t)(n < 0 ? 0 : n)) < 0) {
 		free(buf);
 		return OOM(c);
@@ -289,7 +223,7 @@ static int pollable_at(wasi2_host *w, runner_caller *c, uint64_t deadline, struc
 {
 	uint32_t h;
 
-	if (new_handle(w, H_POLL, -1, &h) < 0)
+	if (wasi2_new_handle(w, H_POLL, -1, &h) < 0)
 		return OOM(c);
 	w->h[h - 1].deadline = deadline;
 	*r = cval_u(h);
@@ -341,7 +275,7 @@ static int poll_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	if (a[0].n == 0)
 		return runner_caller_trap(c, "poll: an empty list of pollables");
 	for (i = 0; i < a[0].n; i++) {
-		if (!(p = get(w, a[0].elems[i].u, H_POLL)))
+		if (!(p = wasi2_get(w, a[0].elems[i].u, H_POLL)))
 			return runner_caller_trap(c, "poll: unknown pollable %u", (unsigned)a[0].elems[i].u);
 		if (p->deadline < first)
 			first = p->deadline;
@@ -352,7 +286,7 @@ static int poll_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	if (cval_list(r, a[0].n) < 0)
 		return OOM(c);
 	for (i = 0; i < a[0].n; i++)
-		if (get(w, a[0].elems[i].u, H_POLL)->deadline <= now)
+		if (wasi2_get(w, a[0].elems[i].u, H_POLL)->deadline <= now)
 			r->elems[n++] = cval_u(i);
 	r->n = n;
 	return 0;
@@ -360,7 +294,7 @@ static int poll_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 
 static int ready(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct handle *p = get(w, a[0].u, H_POLL);
+	struct handle *p = wasi2_get(w, a[0].u, H_POLL);
 
 	if (!p)
 		return runner_caller_trap(c, "unknown pollable %u", (unsigned)a[0].u);
@@ -370,7 +304,7 @@ static int ready(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 
 static int block(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct handle *p = get(w, a[0].u, H_POLL);
+	struct handle *p = wasi2_get(w, a[0].u, H_POLL);
 
 	(void)r;
 	if (!p)
@@ -380,7 +314,7 @@ static int block(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 
 static int error_debug(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	struct handle *e = get(w, a[0].u, H_ERROR);
+	struct handle *e = wasi2_get(w, a[0].u, H_ERROR);
 	const char *s = e ? strerror(e->err) : "unknown error";
 
 	return cval_string(r, s, strlen(s)) < 0 ? OOM(c) : 0;
@@ -517,14 +451,14 @@ static const struct {
 	{"wasi:random/insecure", "get-insecure-random-bytes", random_bytes},
 	{"wasi:random/insecure", "get-insecure-random-u64", random_u64},
 	{"wasi:random/insecure-seed", "insecure-seed", insecure_seed},
-	{"wasi:filesystem/preopens", "get-directories", none},
-	{"wasi:filesystem/types", "filesystem-error-code", none},
 };
 
 wasi2_fn wasi2_lookup(const char *iface, const char *name)
 {
 	size_t i;
 
+	if (!strcmp(iface, "wasi:filesystem/types") || !strcmp(iface, "wasi:filesystem/preopens"))
+		return wasi2_fs_lookup(iface, name);
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].iface, iface) && !strcmp(table[i].name, name))
 			return table[i].fn;
