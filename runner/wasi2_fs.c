@@ -20,7 +20,7 @@
 #include "wasi2_impl.h"
 #include "wasi_impl.h"
 
-enum { DF_READ = 1, DF_WRITE = 2, DF_MUTATE = 32 };
+enum { DF_READ = 1, DF_WRITE = 2, DF_FSYNC = 4, DF_DSYNC = 8, DF_RSYNC = 16, DF_MUTATE = 32 };
 enum { EC_ACCESS = 0, EC_BAD_DESCRIPTOR = 3, EC_INVALID = 12, EC_IO = 13, EC_NOT_DIRECTORY = 24,
        EC_NOT_PERMITTED = 31 };
 enum { DT_UNKNOWN = 0, DT_DIRECTORY = 3, DT_REGULAR = 6 };
@@ -159,6 +159,9 @@ static int open_at(wasi2_host *w, runner_caller *c, const struct cval *a, struct
 	if (oflags & WASI_O_EXCL) host |= O_EXCL;
 	if (oflags & WASI_O_TRUNC) host |= O_TRUNC;
 	if (oflags & WASI_O_DIRECTORY) host |= O_DIRECTORY;
+	if (flags & DF_FSYNC) host |= O_SYNC;
+	if (flags & DF_DSYNC) host |= O_DSYNC;
+	if (flags & DF_RSYNC) host |= O_RSYNC;
 	if ((e = resolve(d, &a[2], (int)(a[1].u & 1), &p)) != 0)
 		return fail_errno(c, r, e);
 	e = wasi_path_open(&p, host, &fd, &type, &tty);
@@ -171,7 +174,7 @@ static int open_at(wasi2_host *w, runner_caller *c, const struct cval *a, struct
 	}
 	/* a directory opened beneath one keeps its right to change the tree */
 	return new_desc(w, c, fd, desc_type(type),
-			(uint8_t)((flags & (DF_READ | DF_WRITE | DF_MUTATE)) |
+			(uint8_t)((flags & (DF_READ | DF_WRITE | DF_FSYNC | DF_DSYNC | DF_RSYNC | DF_MUTATE)) |
 				  (type == WASI_FILETYPE_DIRECTORY ? (d->dflags & DF_MUTATE) : 0)),
 			&r->elems[0]);
 }
@@ -371,6 +374,8 @@ static int symlink_at(wasi2_host *w, runner_caller *c, const struct cval *a, str
 		return RUNNER_ETRAP;
 	if (!(d->dflags & DF_MUTATE))
 		return fail_code(c, r, EC_NOT_PERMITTED);
+	if (a[1].u && a[1].str[0] == '/') /* an absolute target would leave the sandbox */
+		return fail_errno(c, r, WASI_EPERM);
 	if ((e = wasi_path_check(a[1].str ? a[1].str : "", (size_t)a[1].u)) != 0 ||
 	    (e = resolve(d, &a[2], 0, &p)) != 0)
 		return fail_errno(c, r, e);
