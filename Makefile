@@ -151,3 +151,13 @@ fuzz-wasi: build/fuzz/wasi_fuzz
 build/fuzz/wasi_fuzz: tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) -lm -lpthread
+
+# libFuzzer target over the component decoder, the world printer and the
+# canonical ABI's load/lift of every type a fuzzed component defines.
+# Run: build/fuzz/component_fuzz -max_total_time=600 [CORPUS]
+.PHONY: fuzz-component
+fuzz: fuzz-component
+fuzz-component: build/fuzz/component_fuzz
+build/fuzz/component_fuzz: tests/fuzz/component_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/component_fuzz.c $(FUZZ_SRC) -lm -lpthread

@@ -569,6 +569,17 @@ int cmd_build(int argc, char **argv)
 	    (o.json && oci_digest(wasm.data, wasm.len, wasm_digest) < 0))
 		goto report;
 
+	/* a platform that contradicts the module: wasip2 is for components,
+	 * wasip1 for core modules (plain "wasi" is Docker's, for either) */
+	if (o.format == OCI_FORMAT_IMAGE && o.os &&
+	    !strcmp(o.os, mod->kind == WASM_KIND_COMPONENT ? "wasip1" : "wasip2")) {
+		wp_error_set(WP_EUSAGE, "--platform %s/%s: %s is a %s; use %s/%s or wasi/%s", o.os,
+			     o.arch ? o.arch : "wasm", br.name, wasm_kind_name(mod->kind),
+			     mod->kind == WASM_KIND_COMPONENT ? "wasip2" : "wasip1", o.arch ? o.arch : "wasm",
+			     o.arch ? o.arch : "wasm");
+		goto report;
+	}
+
 	/* 2. names and outputs are checked before anything is written */
 	if (resolve_names(&o.tags, br.name, &names) < 0)
 		goto report;

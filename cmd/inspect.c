@@ -13,6 +13,7 @@
 #include "../common/text.h"
 #include "../oci/image.h"
 #include "../oci/layout.h"
+#include "../wasm/component.h"
 #include "../wasm/module.h"
 #include "cmd.h"
 
@@ -73,6 +74,22 @@ json_t *cmd_module_json(const struct wasm_module *m, const uint8_t *bytes, size_
 	json_object_set_new(j, "imports", imports);
 	json_object_set_new(j, "exports", exports);
 	json_object_set_new(j, "sections", sections);
+	if (m->component) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *mf = open_memstream(&text, &size);
+		if (mf) {
+			json_t *lines = json_array();
+			char *line, *save = NULL;
+			wasm_component_print_world(m->component, mf);
+			fclose(mf);
+			for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+				json_array_append_new(lines, json_string(line));
+			/* one string per line: the terminal escaping keeps them apart */
+			json_object_set_new(j, "world", lines);
+		}
+		free(text);
+	}
 	return j;
 }
 
@@ -104,6 +121,11 @@ static void print_module(const json_t *j, FILE *f)
 		else
 			fprintf(f, "  %s (%s)\n", json_string_value(json_object_get(v, "name")),
 				json_string_value(json_object_get(v, "kind")));
+	}
+	if (json_array_size(json_object_get(j, "world"))) {
+		fprintf(f, "world:\n");
+		json_array_foreach(json_object_get(j, "world"), i, v)
+			fprintf(f, "  %s\n", json_string_value(v));
 	}
 	fprintf(f, "sections: %zu\n", json_array_size(json_object_get(j, "sections")));
 	json_array_foreach(json_object_get(j, "sections"), i, v) {

@@ -8,11 +8,13 @@
 #define CMD_RUN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../common/buf.h"
 #include "../registry/registry.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
+#include "../wasm/component.h"
 
 struct run_target {
 	struct wp_buf wasm; /* the module */
@@ -60,6 +62,17 @@ int run_exec(const struct run_args *a, struct run_target *t);
  * error it reported (*status set); else the engine's RUNNER_E* or WP_E*. */
 int run_invoke(const struct run_args *a, runner_instance *inst, struct runner_trap *tr,
 	       int *status);
+
+/* WAVE text (run_wave.c).  parse_call: "name(arg, ...)" -> name, and
+ * with ft (the function's type) its arguments (*args: ft->nfields values,
+ * the caller releases them); 1 when ft is NULL (name only), 0, or -1 with
+ * `why`.  print: one value of type t. */
+struct cval;
+int run_wave_parse_call(const char *text, const struct wc_type *ft, char *name, size_t size,
+			struct cval **args, char *why, size_t whysize);
+int run_wave_parse_value(const char *text, struct wc_valtype t, struct cval *out, char *why,
+			 size_t whysize);
+void run_wave_print(FILE *f, struct wc_valtype t, const struct cval *v);
 
 /*
  * Load TARGET: FILE.wasm | oci:DIR[:TAG] | oci-archive:FILE[:TAG] | REF

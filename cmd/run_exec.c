@@ -19,6 +19,7 @@
 #include "../common/error.h"
 #include "../common/strv.h"
 #include "../common/text.h"
+#include "../runner/component.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
 #include "cmd.h"
@@ -241,6 +242,140 @@ static void disarm_timer(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* --invoke on a component: 'name(arg, ...)' in WAVE text, or NAME with
+ * ARGS one WAVE value each; the result printed in WAVE on stdout.  0 when
+ * called, 1 after a usage error (reported, *status set), else the
+ * engine's RUNNER_E* / WP_E*. */
+static int invoke_component(const struct run_args *a, runner_cinstance *ci, struct runner_trap *tr,
+			    int *status)
+{
+	const struct wc_type *ft = NULL;
+	struct cval *args = NULL, result;
+	char name[256], why[300];
+	uint32_t i;
+	int err;
+
+	memset(&result, 0, sizeof(result));
+	if (strchr(a->invoke, '(')) {
+		if (run_wave_parse_call(a->invoke, NULL, name, sizeof(name), &args, why, sizeof(why)) < 0)
+			goto usage;
+	} else {
+		snprintf(name, sizeof(name), "%s", a->invoke);
+	}
+	if (!(ft = runner_component_export_type(ci, name))) {
+		snprintf(why, sizeof(why), "the component exports no function \"%s\"", name);
+		goto usage;
+	}
+	if (strchr(a->invoke, '(')) {
+		if (run_wave_parse_call(a->invoke, ft, name, sizeof(name), &args, why, sizeof(why)) < 0)
+			goto usage;
+	} else {
+		if (a->nargs != ft->nfields) {
+			snprintf(why, sizeof(why), "%s takes %u argument%s, %zu given", name, ft->nfields,
+				 ft->nfields == 1 ? "" : "s", a->nargs);
+			goto usage;
+		}
+		args = calloc(ft->nfields + 1, sizeof(*args));
+		for (i = 0; args && i < ft->nfields; i++)
+			if (run_wave_parse_value(a->args[i], ft->fields[i].vt, &args[i], why, sizeof(why)) < 0)
+				goto usage;
+	}
+	err = runner_component_invoke(ci, name, args, &result, tr);
+	if (err == 0 && ft->has_a) {
+		run_wave_print(stdout, ft->a, &result);
+		fputc('\n', stdout);
+	}
+	if (err == 0)
+		*status = EXIT_OK;
+	goto done;
+usage:
+	wp_error_set(WP_EUSAGE, "--invoke %s: %s", a->invoke, why);
+	*status = cmd_report();
+	err = 1;
+done:
+	for (i = 0; args && ft && i < ft->nfields; i++)
+		cval_release(&args[i]);
+	free(args);
+	cval_release(&result);
+	return err;
+}
+
+/* A WASI 0.2 command component: the same argv, environment, stdio,
+ * limits, timeout and exit-status rules as a preview1 module; run's
+ * result<_, _> is exit status 0 or 1. */
+static int run_component(const struct run_args *a, struct run_target *t)
+{
+	struct wp_strv argv = { 0 }, env = { 0 };
+	struct wasi2_config wc;
+	struct runner_config rc;
+	struct runner_trap tr;
+	struct wasm_module *m = NULL;
+	wasi2_host *h = NULL;
+	runner_cinstance *ci = NULL;
+	int status = EXIT_FAIL, err, ok = 0;
+	size_t i;
+
+	memset(&tr, 0, sizeof(tr));
+	if (a->nlisten) {
+		wp_error_set(WP_EUSAGE, "%s is a component: --tcplisten is not supported for components yet",
+			     t->origin);
+		return cmd_report();
+	}
+	if ((err = wasm_module_decode(t->wasm.data, t->wasm.len, WASM_DECODE_FACTS, &m)) < 0) {
+		wp_error_wrap(err, "%s", t->origin);
+		return cmd_report();
+	}
+	if (build_argv(a, t, &argv) < 0 || build_env(a, t, &env) < 0)
+		goto fail;
+	memset(&wc, 0, sizeof(wc));
+	wc.dirs = a->dirs;
+	wc.ndirs = a->ndirs;
+	wc.argv = (const char *const *)argv.v;
+	wc.argc = argv.n;
+	wc.env = (const char *const *)env.v;
+	wc.nenv = env.n;
+	for (i = 0; i < 3; i++)
+		wc.stdio[i] = a->stdio_closed[i] ? -1 : (int)i;
+	wc.interrupt = &run_interrupt;
+	if (wasi2_host_new(&wc, &h) < 0)
+		goto fail;
+	memset(&rc, 0, sizeof(rc));
+	rc.max_memory_bytes = a->max_memory;
+	rc.fuel = a->fuel;
+	rc.max_table_elements = a->max_table;
+	rc.interrupt = &run_interrupt;
+	signal(SIGPIPE, SIG_IGN);
+	fflush(stdout);
+	if (a->timeout > 0)
+		arm_timer(a->timeout);
+	err = runner_component_instantiate(m->component, h, &rc, &ci, &tr);
+	if (err == 0 && a->invoke) {
+		err = invoke_component(a, ci, &tr, &status);
+		disarm_timer();
+		if (err == 1 || err == 0)
+			goto done; /* reported or printed */
+		status = status_of(a, t, err, &tr);
+		goto done;
+	}
+	if (err == 0)
+		err = runner_component_run(ci, &ok, &tr);
+	disarm_timer();
+	if (err == 0 && !ok)
+		status = EXIT_FAIL; /* run returned err: exit status 1, as wasmtime */
+	else
+		status = status_of(a, t, err, &tr);
+	goto done;
+fail:
+	status = cmd_report();
+done:
+	runner_cinstance_free(ci);
+	wasi2_host_free(h);
+	wasm_module_free(m);
+	wp_strv_release(&argv);
+	wp_strv_release(&env);
+	return status;
+}
+
 int run_exec(const struct run_args *a, struct run_target *t)
 {
 	struct wp_strv argv = { 0 }, env = { 0 };
@@ -255,6 +390,8 @@ int run_exec(const struct run_args *a, struct run_target *t)
 	size_t i, nsocks = 0;
 
 	memset(&tr, 0, sizeof(tr));
+	if (t->wasm.len >= 8 && t->wasm.data[6] == 1 && t->wasm.data[7] == 0)
+		return run_component(a, t); /* layer 1: a component */
 	if ((err = runner_module_load(t->wasm.data, t->wasm.len, &m)) < 0) {
 		wp_error_wrap(err, "%s", t->origin);
 		status = cmd_report();

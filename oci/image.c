@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../common/error.h"
+#include "../wasm/component.h"
 #include "../wasm/module.h"
 #include "image.h"
 #include "layer.h"
@@ -375,7 +376,9 @@ static json_t *wasm_config(const struct wasm_module *mod, const char *layer_dige
 		json_t *c = json_object();
 		json_object_set_new(c, "imports", string_array(mod->comp_imports, mod->ncomp_imports));
 		json_object_set_new(c, "exports", string_array(mod->comp_exports, mod->ncomp_exports));
-		json_object_set_new(c, "target", json_null());
+		char target[128];
+		json_object_set_new(c, "target", wasm_component_target(mod, target, sizeof(target))
+							 ? json_string(target) : json_null());
 		json_object_set_new(cfg, "component", c);
 	} else {
 		json_object_set_new(cfg, "component", json_null());

@@ -15,6 +15,8 @@ struct lentry {
 	char *name;              /* NULL: every export of `inst` */
 	struct runner_func *func; /* a host function (owned) */
 	struct runner_instance *inst;
+	int has_ext;              /* name -> an extern of some instance */
+	struct rextern ext;
 };
 
 struct runner_linker {
@@ -198,6 +200,29 @@ int runner_linker_define_instance(runner_linker *l, const char *module, runner_i
 	return err;
 }
 
+int rlinker_define_extern(runner_linker *l, const char *module, const char *name,
+			  const struct rextern *x)
+{
+	struct lentry e;
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	e.module = strdup(module);
+	e.name = strdup(name);
+	e.has_ext = 1;
+	e.ext = *x;
+	if (!e.module || !e.name) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((err = add_entry(l, &e)) == 0)
+		return 0;
+fail:
+	free(e.module);
+	free(e.name);
+	return err;
+}
+
 int rlinker_resolve(runner_linker *l, const char *module, const char *name, int kind,
 		    struct rextern *out)
 {
@@ -213,6 +238,10 @@ int rlinker_resolve(runner_linker *l, const char *module, const char *name, int 
 		if (e->name) {
 			if (strcmp(e->name, name))
 				continue;
+			if (e->has_ext) {
+				*out = e->ext;
+				return out->kind == kind ? 0 : WP_EINVALID;
+			}
 			out->kind = WASM_EXTERN_FUNC;
 			out->func = e->func;
 			return out->kind == kind ? 0 : WP_EINVALID;

@@ -18,6 +18,10 @@ struct rextern {
 /* 0, WP_ENOTFOUND (no such name) or WP_EINVALID (a different kind). */
 int rlinker_resolve(runner_linker *l, const char *module, const char *name, int kind,
 		    struct rextern *out);
+/* Make module.name resolve to `x` (an extern of another instance: what a
+ * component's core instances of inline exports hand to instantiations). */
+int rlinker_define_extern(runner_linker *l, const char *module, const char *name,
+			  const struct rextern *x);
 /* The export `name` of an instance. 0 or WP_ENOTFOUND. */
 int rinst_export(struct runner_instance *inst, const char *name, struct rextern *out);
 

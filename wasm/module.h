@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct wasm_component;
+
 enum wasm_kind { WASM_KIND_MODULE = 1, WASM_KIND_COMPONENT = 2 };
 enum wasm_wasi { WASM_WASI_NONE = 0, WASM_WASI_PREVIEW1 = 1, WASM_WASI_PREVIEW2 = 2 };
 enum wasm_decode_mode { WASM_DECODE_STRICT = 0, WASM_DECODE_FACTS = 1 };
@@ -220,6 +222,7 @@ struct wasm_module {
 	uint32_t ncomp_imports;
 	char **comp_exports;
 	uint32_t ncomp_exports;
+	struct wasm_component *component; /* the whole decoded component */
 };
 
 /* Decode `len` bytes.  On success *out holds a module that borrows `data`;

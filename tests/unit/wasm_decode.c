@@ -214,12 +214,14 @@ static void test_padded_call_indirect_module(void **state)
 	wasm_module_free(m);
 }
 
-/* A component importing wasi:cli/environment@0.2.0 and exporting
- * wasi:cli/run@0.2.0 (sections 10 and 11 only). */
+/* A component importing wasi:cli/environment@0.2.0 (an empty instance
+ * type) and exporting the same instance as wasi:cli/run@0.2.0. */
 static void test_component(void **state)
 {
 	static const uint8_t comp[] = {
 		0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,
+		/* type section: 1 type, (instance) with no declarations */
+		0x07, 0x03, 0x01, 0x42, 0x00,
 		/* import section: 1 import, name 0x00 "wasi:cli/environment@0.2.0", instance type 0 */
 		0x0a, 0x1f, 0x01, 0x00, 0x1a,
 		'w', 'a', 's', 'i', ':', 'c', 'l', 'i', '/', 'e', 'n', 'v', 'i', 'r', 'o', 'n', 'm',

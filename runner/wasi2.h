@@ -1,0 +1,51 @@
+/*
+ * wasi2.h - the WASI 0.2 host for the wasi:cli/command world: arguments,
+ * environment, exit, stdio streams (wasi:io/streams, error, poll),
+ * terminals (none: stdio is reported as not a terminal), wall and
+ * monotonic clocks, random, the filesystem beneath the preopened
+ * directories (wasi2_fs.c: paths resolved by the preview1 host's
+ * wasi_path.c, never above a preopen).  Sockets are not granted
+ * (functions the host does not implement trap when called, naming
+ * themselves).  Handles of host resources live in one table;
+ * dropping one frees it.
+ */
+#ifndef RUNNER_WASI2_H
+#define RUNNER_WASI2_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "cabi.h"
+#include "runner.h"
+
+struct wasi_preopen;
+
+struct wasi2_config {
+	const struct wasi_preopen *dirs; /* --dir: host directory, guest name */
+	size_t ndirs;
+	const char *const *argv;
+	size_t argc;
+	const char *const *env; /* "NAME=VALUE" */
+	size_t nenv;
+	int stdio[3];           /* host fds behind stdin/stdout/stderr, -1: closed */
+	volatile sig_atomic_t *interrupt;
+};
+
+typedef struct wasi2_host wasi2_host;
+
+int wasi2_host_new(const struct wasi2_config *cfg, wasi2_host **out);
+void wasi2_host_free(wasi2_host *h);
+
+/* A host function: lifted arguments in, the result (if the function has
+ * one) out.  Returns 0, or the value of runner_caller_trap()/_exit(). */
+typedef int (*wasi2_fn)(wasi2_host *h, runner_caller *caller, const struct cval *args,
+			struct cval *result);
+
+/* The implementation of `name` in interface `iface` (version removed:
+ * "wasi:io/streams"), or NULL when the host has none. */
+wasi2_fn wasi2_lookup(const char *iface, const char *name);
+/* Drop a host resource handle (canon resource.drop of an imported
+ * resource type).  0, or -1 when the handle is not live. */
+int wasi2_drop(wasi2_host *h, uint32_t handle);
+
+#endif
