@@ -45,6 +45,21 @@ char *reg_client_url(const struct reg_client *c, const char *suffix);
 /* Send with authentication (see above). */
 int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_response *resp);
 
+/* Push the layers and config of `img` (those the repository lacks). */
+int reg_push_blobs(struct reg_client *c, const struct oci_image *img);
+/* PUT the manifest of `img` by `tag` (or digest); *subject_ack (may be
+ * NULL) is 1 when the registry answered with OCI-Subject (it has the
+ * referrers API and indexed the manifest's subject). */
+int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const char *tag,
+		     int *subject_ack);
+
+/* GET a manifest or index by tag or digest (with every type in Accept)
+ * into `out`; `digest` receives the digest of the bytes, checked against
+ * a digest reference or Docker-Content-Digest; *media_type the
+ * Content-Type (malloc'ed).  A 404 is WP_ENOTFOUND. */
+int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
+		     char digest[OCI_DIGEST_SIZE], char **media_type);
+
 /* 1 if host (without port) is loopback: localhost, 127.0.0.0/8, ::1. */
 int reg_host_is_loopback(const char *host);
 

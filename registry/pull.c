@@ -21,7 +21,7 @@ static const char ACCEPT_ALL[] = OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_M
 	", " DOCKER_MT_MANIFEST_LIST;
 
 /* GET a manifest or index by tag or digest into `out` with its digest. */
-static int get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
+int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
 			char digest[OCI_DIGEST_SIZE], char **media_type)
 {
 	struct reg_response r;
@@ -128,7 +128,7 @@ int registry_pull(const char *refstr, const struct registry_opts *opts, struct o
 		return err;
 	if ((err = reg_client_open(ref, "pull", opts, &c)) < 0 || (err = reg_client_ping(c, 0)) < 0)
 		goto done;
-	if ((err = get_manifest(c, ref->digest ? ref->digest : ref->tag ? ref->tag : "latest", &m, digest,
+	if ((err = reg_get_manifest(c, ref->digest ? ref->digest : ref->tag ? ref->tag : "latest", &m, digest,
 				&mt)) < 0)
 		goto done;
 	{
@@ -156,7 +156,7 @@ int registry_pull(const char *refstr, const struct registry_opts *opts, struct o
 			wp_buf_reset(&m);
 			free(mt);
 			mt = NULL;
-			if ((err = get_manifest(c, d, &m, digest, &mt)) < 0)
+			if ((err = reg_get_manifest(c, d, &m, digest, &mt)) < 0)
 				goto done;
 		}
 	}

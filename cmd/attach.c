@@ -1,0 +1,238 @@
+/*
+ * attach.c - see attach.h.  A layout is written through attest/layout.c
+ * (tag schema in index.json); a registry through registry/referrers.c
+ * (referrers API or tag schema).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../attest/layout.h"
+#include "../common/error.h"
+#include "attach.h"
+#include "cmd.h"
+
+/* A layout's identity for simple signing: the image title. */
+static int target_identity(struct attach_target *t)
+{
+	json_t *man = NULL;
+	const char *title = NULL;
+
+	if (oci_json_load(t->image->manifest.data, t->image->manifest.size, "manifest", &man) == 0)
+		title = json_string_value(json_object_get(json_object_get(man, "annotations"), OCI_ANN_TITLE));
+	wp_error_clear();
+	t->identity = strdup(title ? title : "wasmpack");
+	json_decref(man);
+	return t->identity ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
+}
+
+int attach_target_open(const char *ref, const char *op, const struct registry_opts *ro,
+		       struct attach_target *t)
+{
+	struct wp_buf m = WP_BUF_INIT(OCI_JSON_MAX);
+	char *kind = NULL, *tag = NULL;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	if (!strncmp(ref, "oci:", 4) || !strncmp(ref, "oci-archive:", 12) ||
+	    !strncmp(ref, "docker-archive:", 15)) {
+		if ((err = oci_dest_parse(ref, &kind, &t->dir, &tag)) < 0)
+			goto done;
+		if (strcmp(kind, "oci") != 0) {
+			err = wp_error_set(WP_EUSAGE, "%s: attachments live in OCI layouts (oci:DIR[:TAG]) and registries, not in %s files",
+					   ref, kind);
+			goto done;
+		}
+		if ((err = oci_store_open_dir(t->dir, &t->store)) < 0 ||
+		    (err = oci_store_read_manifest(t->store, tag, NULL, &t->image)) < 0)
+			goto done;
+		err = target_identity(t);
+		goto done;
+	} else {
+		if ((err = registry_session_open(ref, op, ro, &t->reg)) < 0 ||
+		    (err = registry_session_manifest(t->reg, registry_session_ref(t->reg), &m)) < 0)
+			goto done;
+		if ((err = oci_image_parse(m.data, m.len, NULL, &t->image)) < 0) {
+			err = wp_error_wrap(err, "%s (sign and verify take one image, not an index)", ref);
+			goto done;
+		}
+		t->identity = strdup(registry_session_name(t->reg));
+	}
+	if (!t->identity)
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+done:
+	free(kind);
+	free(tag);
+	wp_buf_release(&m);
+	if (err < 0)
+		attach_target_release(t);
+	return err;
+}
+
+int attach_target_layout(const char *dir, const struct oci_image *img, struct attach_target *t)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	if (!(t->dir = strdup(dir)))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	if ((err = oci_image_parse(img->manifest.data, (size_t)img->manifest.size, NULL, &t->image)) < 0 ||
+	    (err = target_identity(t)) < 0)
+		attach_target_release(t);
+	return err;
+}
+
+void attach_target_release(struct attach_target *t)
+{
+	free(t->dir);
+	oci_store_free(t->store);
+	registry_session_free(t->reg);
+	oci_image_free(t->image);
+	free(t->identity);
+	memset(t, 0, sizeof(*t));
+}
+
+void attach_target_source(struct attach_target *t, struct attest_source *src)
+{
+	if (t->store) {
+		attest_layout_source(t->store, src);
+		return;
+	}
+	memset(src, 0, sizeof(*src));
+	src->manifest = registry_session_manifest;
+	src->blob = registry_session_blob;
+	src->referrers = registry_session_referrers;
+	src->ctx = t->reg;
+}
+
+int attach_target_attach(struct attach_target *t, struct oci_image *const *arts, size_t n)
+{
+	const char *subject = t->image->manifest.digest;
+
+	return t->dir ? attest_layout_attach(t->dir, subject, arts, n)
+		      : registry_attach(t->reg, subject, arts, n);
+}
+
+/* The ".sig" image already there (descriptors only), NULL if none. */
+static int old_signature(struct attach_target *t, struct oci_image **out)
+{
+	struct wp_buf b = WP_BUF_INIT(OCI_JSON_MAX);
+	char tag[100];
+	int err;
+
+	*out = NULL;
+	attest_referrers_tag(t->image->manifest.digest, ".sig", tag, sizeof(tag));
+	err = t->dir ? attest_layout_read_tag(t->dir, tag, &b) : registry_session_manifest(t->reg, tag, &b);
+	if (err == WP_ENOTFOUND) {
+		wp_error_clear();
+		err = 0;
+	} else if (err == 0) {
+		err = oci_image_parse(b.data, b.len, NULL, out);
+	}
+	wp_buf_release(&b);
+	return err;
+}
+
+int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created)
+{
+	struct oci_image *old = NULL, *sig = NULL, *bundle = NULL;
+	char tag[100];
+	int err;
+
+	if ((err = old_signature(t, &old)) < 0 ||
+	    (err = attest_sign_image(key, &t->image->manifest, t->identity, old, created, &sig, &bundle)) < 0)
+		goto done;
+	attest_referrers_tag(t->image->manifest.digest, ".sig", tag, sizeof(tag));
+	if (t->dir)
+		err = attest_layout_write_sig(t->dir, t->image->manifest.digest, sig);
+	else
+		err = registry_session_put(t->reg, sig, tag, NULL);
+	if (err == 0)
+		err = attach_target_attach(t, &bundle, 1);
+done:
+	oci_image_free(old);
+	oci_image_free(sig);
+	oci_image_free(bundle);
+	return err;
+}
+
+int attach_load_key(const char *path, struct attest_key **out)
+{
+	const char *pw = getenv("COSIGN_PASSWORD");
+
+	if (!pw)
+		pw = getenv("WASMPACK_KEY_PASSWORD");
+	return attest_key_load_private(path, pw, out);
+}
+
+int attach_created(const struct oci_image *img, time_t *out)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	json_t *man = NULL;
+	struct tm tm;
+	const char *c;
+
+	*out = 0;
+	if (e && *e) {
+		char *end;
+		long long v = strtoll(e, &end, 10);
+		if (*end || v < 0)
+			return wp_error_set(WP_EUSAGE, "SOURCE_DATE_EPOCH '%s' is not a number of seconds", e);
+		*out = (time_t)v;
+		return 0;
+	}
+	if (oci_json_load(img->manifest.data, img->manifest.size, "manifest", &man) < 0) {
+		wp_error_clear();
+		return 0;
+	}
+	c = json_string_value(json_object_get(json_object_get(man, "annotations"), OCI_ANN_CREATED));
+	memset(&tm, 0, sizeof(tm));
+	if (c && strptime(c, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		*out = timegm(&tm);
+	json_decref(man);
+	return 0;
+}
+
+int attach_parse_args(const char *cmd, int allowed, int argc, char **argv, struct attach_args *a)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "provenance", no_argument, NULL, 'p' },
+		{ "insecure", no_argument, NULL, 'i' },
+		{ "ca-file", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c == 'k' && (allowed & ATTACH_OPT_KEY))
+			a->key = optarg;
+		else if (c == 'j' && (allowed & ATTACH_OPT_JSON))
+			a->json = 1;
+		else if (c == 'f' && (allowed & ATTACH_OPT_SBOM))
+			a->format = optarg;
+		else if (c == 'p' && (allowed & ATTACH_OPT_SBOM))
+			a->provenance = 1;
+		else if (c == 'i')
+			a->ro.insecure = 1;
+		else if (c == 'c')
+			a->ro.ca_file = optarg;
+		else if (c == 'h')
+			return cmd_print_usage(cmd) == EXIT_OK ? -1 : EXIT_FAIL;
+		else if (c == ':')
+			return cmd_usage_error(cmd, "option %s needs a value", argv[optind - 1]);
+		else
+			return cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(cmd, optind >= argc ? "expected the image REF" : "expected one REF");
+	a->ref = argv[optind];
+	return 0;
+}
