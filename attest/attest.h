@@ -170,10 +170,11 @@ struct attest_source {
 };
 
 /* One thing found and what was concluded about it. */
+#define ATTEST_OTHER_KEY (-1) /* a well-formed signature the key does not verify */
 struct attest_finding {
 	char *kind;   /* "signature (simple signing)", "sigstore bundle", "SBOM (SPDX)" ... */
 	char *digest; /* the artifact's manifest or layer digest */
-	int ok;
+	int ok;       /* 1 good, 0 a problem, ATTEST_OTHER_KEY */
 	char *detail; /* why not ok, or what it says */
 };
 
@@ -181,7 +182,8 @@ struct attest_report {
 	struct attest_finding *items;
 	size_t n;
 	int signed_ok;  /* signatures by the key that cover the digest */
-	int problems;   /* findings not ok */
+	int problems;   /* findings that are problems (ok == 0) */
+	int other_keys; /* signatures the key does not verify */
 };
 
 /*

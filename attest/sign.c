@@ -277,7 +277,8 @@ static int sig_manifest(const struct oci_image *old, struct oci_blob *layer, tim
 	img->format = OCI_FORMAT_UNKNOWN;
 	for (i = 0; old && i < old->nlayers; i++) {
 		const struct oci_blob *o = &old->layers[i];
-		if (!strcmp(o->digest, layer->digest))
+		/* the same payload signed with the same signature: replaced */
+		if (!strcmp(o->digest, layer->digest) && json_equal(o->annotations, layer->annotations))
 			continue;
 		img->layers[n].media_type = strdup(o->media_type ? o->media_type : ATTEST_MT_SIMPLESIGNING);
 		memcpy(img->layers[n].digest, o->digest, sizeof(o->digest));

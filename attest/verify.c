@@ -42,8 +42,10 @@ static int add(struct attest_report *r, const char *kind, const char *digest, in
 	if (vasprintf(&n->detail, fmt, ap) < 0)
 		n->detail = NULL;
 	va_end(ap);
-	if (!ok)
+	if (ok == 0)
 		r->problems++;
+	if (ok == ATTEST_OTHER_KEY)
+		r->other_keys++;
 	return 0;
 }
 
@@ -130,8 +132,9 @@ static int check_simple(const struct attest_source *src, const char *digest,
 			if (ok == 1)
 				r->signed_ok++;
 			err = ok < 0 ? ok
-			     : add(r, kind, ld, ok, ok ? "valid, by the key, over %s"
-						       : "does not verify with the key (another key, or a changed payload)",
+			     : add(r, kind, ld, ok ? 1 : ATTEST_OTHER_KEY,
+				   ok ? "valid, by the key, over %s"
+				      : "does not verify with the key (another key's, or a changed payload) over %s",
 				   digest);
 		}
 		json_decref(pl);
@@ -177,9 +180,10 @@ static int check_bundle(const struct wp_buf *doc, const struct wp_buf *image, co
 	ok = attest_verify_sig(key, image->data, image->len, sig, siglen);
 	if (ok == 1)
 		r->signed_ok++;
-	err = ok < 0 ? ok : add(r, kind, ad, ok, ok ? "valid, by the key, over %s"
-						   : "does not verify with the key (another key, or a changed manifest)",
-			      digest);
+	err = ok < 0 ? ok : add(r, kind, ad, ok ? 1 : ATTEST_OTHER_KEY,
+				ok ? "valid, by the key, over %s"
+				   : "does not verify with the key (another key's, or a changed manifest) over %s",
+				digest);
 done:
 	free(raw);
 	free(sig);

@@ -53,7 +53,7 @@ static int print_report(const char *digest, const struct attest_report *r, int j
 	}
 	printf("%s\n", digest);
 	for (i = 0; i < r->n; i++)
-		printf("  %s %s %s: %s\n", r->items[i].ok ? "ok " : "BAD", r->items[i].kind,
+		printf("  %s %s %s: %s\n", r->items[i].ok == 1 ? "ok " : r->items[i].ok ? "-- " : "BAD", r->items[i].kind,
 		       r->items[i].digest, r->items[i].detail ? r->items[i].detail : "");
 	if (!r->n)
 		printf("  nothing attached\n");
@@ -82,20 +82,21 @@ static int run(const char *cmd, int argc, char **argv, int need_key)
 	attach_target_source(&t, &src);
 	if (attest_verify(&src, t.image->manifest.digest, key, &rep) < 0)
 		goto report;
-	status = print_report(t.image->manifest.digest, &rep, a.json);
-	if (status == EXIT_OK && rep.problems) {
+	/* a failure is one line naming the (first) problem, nothing on stdout */
+	if (rep.problems) {
 		size_t i;
-		for (i = 0; i < rep.n && rep.items[i].ok; i++)
+		for (i = 0; i < rep.n && rep.items[i].ok != 0; i++)
 			;
-		wp_error_set(WP_EINVALID, "%s: %s %s: %s", a.ref, rep.items[i].kind,
-			     rep.items[i].digest, rep.items[i].detail);
+		wp_error_set(WP_EINVALID, "%s: %s %s: %s%s", a.ref, rep.items[i].kind, rep.items[i].digest,
+			     rep.items[i].detail, rep.problems > 1 ? " (and more: see 'wasmpack attestations')" : "");
 		goto report;
 	}
-	if (status == EXIT_OK && need_key && !rep.signed_ok) {
-		wp_error_set(WP_EINVALID, "%s: no signature by %s covers %s", a.ref, keyfile,
-			     t.image->manifest.digest);
+	if (need_key && !rep.signed_ok) {
+		wp_error_set(WP_EINVALID, "%s: no signature by %s covers %s (%d signature%s by other keys)", a.ref,
+			     keyfile, t.image->manifest.digest, rep.other_keys, rep.other_keys == 1 ? "" : "s");
 		goto report;
 	}
+	status = print_report(t.image->manifest.digest, &rep, a.json);
 	goto done;
 report:
 	status = cmd_report();
