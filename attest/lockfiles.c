@@ -173,7 +173,7 @@ static int read_npm(const char *path, const char *text, struct attest_deps *d)
 				    path);
 	}
 	json_object_foreach(pkgs, key, p) {
-		const char *name = strrchr(key, '/') ? NULL : NULL, *mark = "node_modules/", *at;
+		const char *name = NULL, *mark = "node_modules/", *at;
 		const char *version = json_string_value(json_object_get(p, "version"));
 		const char *alg = NULL;
 		char *purl = NULL, *hex = NULL;
