@@ -134,7 +134,8 @@ static int old_signature(struct attach_target *t, struct oci_image **out)
 	return err;
 }
 
-int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created)
+int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created,
+		       struct oci_image **bundle_out)
 {
 	struct oci_image *old = NULL, *sig = NULL, *bundle = NULL;
 	char tag[100];
@@ -148,8 +149,12 @@ int attach_target_sign(struct attach_target *t, const struct attest_key *key, ti
 		err = attest_layout_write_sig(t->dir, t->image->manifest.digest, sig);
 	else
 		err = registry_session_put(t->reg, sig, tag, NULL);
-	if (err == 0)
+	if (err == 0 && bundle_out) {
+		*bundle_out = bundle;
+		bundle = NULL;
+	} else if (err == 0) {
 		err = attach_target_attach(t, &bundle, 1);
+	}
 done:
 	oci_image_free(old);
 	oci_image_free(sig);

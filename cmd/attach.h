@@ -54,8 +54,11 @@ void attach_target_source(struct attach_target *t, struct attest_source *src);
 /* Attach the artifacts (subject: t->image). */
 int attach_target_attach(struct attach_target *t, struct oci_image *const *arts, size_t n);
 
-/* Sign t->image with `key`: the ".sig" image and a sigstore bundle. */
-int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created);
+/* Sign t->image with `key`: the ".sig" image is written, and the
+ * sigstore bundle attached, or (bundle_out not NULL) handed to the caller
+ * to attach with other artifacts in one update of the referrers index. */
+int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created,
+		       struct oci_image **bundle_out);
 
 /* The private key `path` with COSIGN_PASSWORD (or WASMPACK_KEY_PASSWORD). */
 int attach_load_key(const char *path, struct attest_key **out);

@@ -74,11 +74,22 @@ done:
 	return err;
 }
 
+/* Sign, then attach SBOM, provenance and bundle in one index update. */
 static int attach_all(struct build_attest *a, struct attach_target *t, time_t created)
 {
-	int err = a->narts ? attach_target_attach(t, a->arts, a->narts) : 0;
+	struct oci_image *all[3];
+	size_t n;
+	int err = 0;
 
-	return err == 0 && a->key ? attach_target_sign(t, a->key, created) : err;
+	for (n = 0; n < a->narts; n++)
+		all[n] = a->arts[n];
+	if (a->key && (err = attach_target_sign(t, a->key, created, &all[n])) == 0)
+		n++;
+	if (err == 0 && n)
+		err = attach_target_attach(t, all, n);
+	if (a->key && n > a->narts)
+		oci_image_free(all[n - 1]);
+	return err;
 }
 
 static int attach_one(struct build_attest *a, const char *ref, const struct registry_opts *ro,

@@ -23,6 +23,9 @@ struct reg_client {
 	char **scopes;    /* scope set of this session, push scope first */
 	size_t nscopes;
 	const struct registry_opts *opts;
+	int fresh_blobs;  /* push: blobs held in memory (attachments just made)
+			   * go up without a HEAD first: re-uploading a small
+			   * blob costs less than the round trip */
 };
 
 /* `op` is "push", "pull" or "login": it starts every error line and

@@ -327,7 +327,7 @@ static int push_blob(struct reg_client *c, const struct oci_blob *desc, const st
 		int mounted = 0;
 		long status = 0;
 
-		if ((err = blob_exists(c, b)) < 0)
+		if ((err = c->fresh_blobs && b->data ? 0 : blob_exists(c, b)) < 0)
 			goto failed;
 		if (err == 1) {
 			blob_event(c, b, REGISTRY_BLOB_EXISTS, 0, 0);

@@ -26,7 +26,31 @@ struct registry_session {
 	struct registry_ref *ref;
 	struct reg_client *c;
 	char *name; /* "registry/repository" */
+	/* blobs this session pushed or saw present: not asked about again
+	 * (the empty config every artifact shares) */
+	char (*known)[OCI_DIGEST_SIZE];
+	size_t nknown;
 };
+
+static int known(const struct registry_session *s, const char *digest)
+{
+	size_t i;
+
+	for (i = 0; i < s->nknown; i++)
+		if (!strcmp(s->known[i], digest))
+			return 1;
+	return 0;
+}
+
+static void remember(struct registry_session *s, const char *digest)
+{
+	char (*n)[OCI_DIGEST_SIZE];
+
+	if (known(s, digest) || !(n = realloc(s->known, (s->nknown + 1) * sizeof(*n))))
+		return;
+	s->known = n;
+	snprintf(s->known[s->nknown++], OCI_DIGEST_SIZE, "%s", digest);
+}
 
 int registry_session_open(const char *refstr, const char *op, const struct registry_opts *opts,
 			  struct registry_session **out)
@@ -40,6 +64,7 @@ int registry_session_open(const char *refstr, const char *op, const struct regis
 	if ((err = registry_ref_parse(refstr, &s->ref)) < 0 ||
 	    (err = reg_client_open(s->ref, op, opts, &s->c)) < 0 || (err = reg_client_ping(s->c, 0)) < 0)
 		goto fail;
+	s->c->fresh_blobs = 1;
 	if (!(s->name = registry_ref_name(s->ref))) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto fail;
@@ -58,6 +83,7 @@ void registry_session_free(struct registry_session *s)
 	reg_client_free(s->c);
 	registry_ref_free(s->ref);
 	free(s->name);
+	free(s->known);
 	free(s);
 }
 
@@ -148,9 +174,29 @@ int registry_session_referrers(void *ctx, const char *digest, struct wp_buf *out
 int registry_session_put(struct registry_session *s, const struct oci_image *img, const char *tag,
 			 int *subject_ack)
 {
-	int err = reg_push_blobs(s->c, img);
+	/* the same image without the blobs this session knows are there */
+	struct oci_image rest = *img;
+	size_t i;
+	int err;
 
-	return err < 0 ? err : reg_put_manifest(s->c, img, tag ? tag : img->manifest.digest, subject_ack);
+	rest.layers = calloc(img->nlayers + 1, sizeof(*rest.layers));
+	if (!rest.layers)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	rest.nlayers = 0;
+	for (i = 0; i < img->nlayers; i++)
+		if (!known(s, img->layers[i].digest))
+			rest.layers[rest.nlayers++] = img->layers[i];
+	if (img->config.media_type && known(s, img->config.digest))
+		rest.config.media_type = NULL;
+	err = reg_push_blobs(s->c, &rest);
+	free(rest.layers);
+	if (err < 0)
+		return err;
+	for (i = 0; i < img->nlayers; i++)
+		remember(s, img->layers[i].digest);
+	if (img->config.media_type)
+		remember(s, img->config.digest);
+	return reg_put_manifest(s->c, img, tag ? tag : img->manifest.digest, subject_ack);
 }
 
 /* 1 when every artifact is listed in the tag index `tag` now. */
