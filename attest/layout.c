@@ -39,6 +39,21 @@ static int store_blob(void *ctx, const char *digest, size_t max, struct wp_buf *
 	return oci_store_read_blob(ctx, digest, max, out);
 }
 
+int attest_layout_load_blob(void *store, struct oci_blob *b)
+{
+	struct wp_buf buf = WP_BUF_INIT(OCI_WASM_MAX);
+	uint8_t *data;
+	size_t len;
+	int err = oci_store_read_blob(store, b->digest, (size_t)b->size, &buf);
+
+	if (err < 0) {
+		wp_buf_release(&buf);
+		return err;
+	}
+	data = wp_buf_detach(&buf, &len);
+	return oci_blob_attach(b, data ? data : (uint8_t *)calloc(1, 1), len);
+}
+
 void attest_layout_source(struct oci_store *s, struct attest_source *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -9,6 +9,8 @@
 
 /* A source reading `s` (borrowed: it must outlive the source). */
 void attest_layout_source(struct oci_store *s, struct attest_source *out);
+/* A loader for oci_image_load() reading blobs from the store `store`. */
+int attest_layout_load_blob(void *store, struct oci_blob *b);
 /* Write the artifacts and add them to the tag index of `subject`. */
 int attest_layout_attach(const char *dir, const char *subject, struct oci_image *const *arts,
 			 size_t n);

@@ -241,3 +241,88 @@ int attach_parse_args(const char *cmd, int allowed, int argc, char **argv, struc
 	a->ref = argv[optind];
 	return 0;
 }
+
+/* The artifacts the layout's referrers index lists for `subject`, loaded
+ * (n = 0 when there is none). */
+static int layout_artifacts(struct oci_store *store, const char *subject, struct oci_image ***out,
+			    size_t *n)
+{
+	struct attest_source src;
+	struct wp_buf b = WP_BUF_INIT(OCI_JSON_MAX);
+	json_t *idx = NULL, *list;
+	char tag[100];
+	size_t i;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	attest_layout_source(store, &src);
+	attest_referrers_tag(subject, NULL, tag, sizeof(tag));
+	err = src.manifest(store, tag, &b);
+	if (err == WP_ENOTFOUND) {
+		wp_error_clear();
+		err = 0;
+		goto done;
+	}
+	if (err < 0 || (err = oci_json_load(b.data, b.len, tag, &idx)) < 0)
+		goto done;
+	list = json_object_get(idx, "manifests");
+	if (!(*out = calloc(json_array_size(list) + 1, sizeof(**out)))) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < json_array_size(list) && err == 0; i++) {
+		const char *d = json_string_value(json_object_get(json_array_get(list, i), "digest"));
+		if (!d) {
+			err = wp_error_set(WP_EINVALID, "%s: an entry without a digest", tag);
+			break;
+		}
+		wp_buf_reset(&b);
+		if ((err = oci_store_read_blob(store, d, OCI_JSON_MAX, &b)) < 0 ||
+		    (err = oci_image_parse(b.data, b.len, d, &(*out)[*n])) < 0)
+			break;
+		(*n)++;
+		err = oci_image_load((*out)[*n - 1], attest_layout_load_blob, store);
+	}
+done:
+	json_decref(idx);
+	wp_buf_release(&b);
+	return err;
+}
+
+int attach_copy(struct oci_store *store, const struct oci_image *img, const char *ref,
+		const struct registry_opts *ro, const struct attest_key *key)
+{
+	struct attach_target t = { 0 };
+	struct oci_image **arts = NULL, *all[64], *bundle = NULL;
+	size_t n = 0, k, m = 0;
+	time_t created = 0;
+	int err;
+
+	if ((err = layout_artifacts(store, img->manifest.digest, &arts, &n)) < 0)
+		goto done;
+	if (!n && !key)
+		goto done;
+	if ((err = attach_target_open(ref, "push", ro, &t)) < 0)
+		goto done;
+	/* signatures are made again for this repository (the identity in the
+	 * simple-signing payload names it); SBOMs, provenance and bundles
+	 * (which sign the manifest bytes) are copied */
+	for (k = 0; k < n && m < 63; k++)
+		all[m++] = arts[k];
+	if (key) {
+		if ((err = attach_created(t.image, &created)) < 0 ||
+		    (err = attach_target_sign(&t, key, created, &all[m])) < 0)
+			goto done;
+		bundle = all[m++];
+	}
+	if (m)
+		err = attach_target_attach(&t, all, m);
+done:
+	oci_image_free(bundle);
+	for (k = 0; k < n; k++)
+		oci_image_free(arts[k]);
+	free(arts);
+	attach_target_release(&t);
+	return err < 0 ? wp_error_wrap(err, "attachments of %s", ref) : 0;
+}

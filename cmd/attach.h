@@ -60,6 +60,12 @@ int attach_target_attach(struct attach_target *t, struct oci_image *const *arts,
 int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created,
 		       struct oci_image **bundle_out);
 
+/* After a push of `img` from `store` to `ref`: push the attachments the
+ * layout holds for it (tag schema), and sign it there with `key` (may be
+ * NULL); nothing to do is not an error. */
+int attach_copy(struct oci_store *store, const struct oci_image *img, const char *ref,
+		const struct registry_opts *ro, const struct attest_key *key);
+
 /* The private key `path` with COSIGN_PASSWORD (or WASMPACK_KEY_PASSWORD). */
 int attach_load_key(const char *path, struct attest_key **out);
 

@@ -72,3 +72,21 @@ expect_error "a signature for another digest fails verify" 1 "signs $D, not this
 run "$WASMPACK" attestations "$REG/att/hello:v1"
 check_eq "attestations lists what is attached" 0 "$T_RC"
 check_match "... the provenance among it" "ok  provenance \(in-toto\)" "$T_OUT"
+
+# push from a layout carries the attachments; push --sign signs there
+"$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" -o oci:lay --label from=layout --sign --key k1.key >/dev/null 2>&1
+run "$WASMPACK" push oci:lay "$REG/att/pushed:v1"
+check_eq "push from a layout" 0 "$T_RC"
+D3=${T_OUT#*@}
+check_eq "the layout's SBOM, provenance and bundle went with the image" \
+	"application/spdx+json application/vnd.dev.sigstore.bundle.v0.3+json application/vnd.in-toto+json" \
+	"$(api "att/pushed/manifests/sha256-${D3#sha256:}" | jq -r '[.manifests[].artifactType] | sort | join(" ")')"
+run "$WASMPACK" verify "$REG/att/pushed:v1" --key k1.pub
+check_eq "the copied bundle verifies in the registry" 0 "$T_RC"
+expect_error "push --sign without --key" 2 "--sign needs --key" "$WASMPACK" push --sign oci:lay "$REG/att/pushed:v2"
+run "$WASMPACK" push oci:lay "$REG/att/pushed:v2" --sign --key k2.key
+check_eq "push --sign --key" 0 "$T_RC"
+check_eq "... writes the .sig image in the registry" "sha256-${D3#sha256:}.sig" \
+	"$(api att/pushed/tags/list | jq -r '.tags[] | select(endswith(".sig"))')"
+run "$WASMPACK" verify "$REG/att/pushed:v2" --key k2.pub
+check_eq "... and verify with that key passes" 0 "$T_RC"
