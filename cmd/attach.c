@@ -326,3 +326,38 @@ done:
 	attach_target_release(&t);
 	return err < 0 ? wp_error_wrap(err, "attachments of %s", ref) : 0;
 }
+
+int attach_verify(const char *ref, const struct registry_opts *ro, const char *keyfile,
+		  struct attest_report *rep, char digest[OCI_DIGEST_SIZE])
+{
+	struct attach_target t = { 0 };
+	struct attest_key *key = NULL;
+	struct attest_source src;
+	size_t i;
+	int err;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((keyfile && (err = attest_key_load_public(keyfile, &key)) < 0) ||
+	    (err = attach_target_open(ref, "pull", ro, &t)) < 0)
+		goto done;
+	snprintf(digest, OCI_DIGEST_SIZE, "%s", t.image->manifest.digest);
+	attach_target_source(&t, &src);
+	if ((err = attest_verify(&src, digest, key, rep)) < 0)
+		goto done;
+	if (rep->problems) {
+		for (i = 0; i < rep->n && rep->items[i].ok != 0; i++)
+			;
+		err = wp_error_set(WP_EINVALID, "%s: %s %s: %s%s", ref, rep->items[i].kind, rep->items[i].digest,
+				   rep->items[i].detail,
+				   rep->problems > 1 ? " (and more: see 'wasmpack attestations')" : "");
+	} else if (keyfile && !rep->signed_ok) {
+		err = wp_error_set(WP_EINVALID, "%s: no signature by %s covers %s (%d signature%s by other keys)",
+				   ref, keyfile, digest, rep->other_keys, rep->other_keys == 1 ? "" : "s");
+	}
+done:
+	if (err < 0)
+		attest_report_release(rep);
+	attach_target_release(&t);
+	attest_key_free(key);
+	return err;
+}

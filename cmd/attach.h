@@ -66,6 +66,13 @@ int attach_target_sign(struct attach_target *t, const struct attest_key *key, ti
 int attach_copy(struct oci_store *store, const struct oci_image *img, const char *ref,
 		const struct registry_opts *ro, const struct attest_key *key);
 
+/* What is attached to the image `ref`, judged (against the public key
+ * `keyfile` when not NULL): `digest` receives the image's manifest digest.
+ * A problem attached, or (with a key) no signature by it covering the
+ * digest, is WP_EINVALID naming it. */
+int attach_verify(const char *ref, const struct registry_opts *ro, const char *keyfile,
+		  struct attest_report *rep, char digest[OCI_DIGEST_SIZE]);
+
 /* The private key `path` with COSIGN_PASSWORD (or WASMPACK_KEY_PASSWORD). */
 int attach_load_key(const char *path, struct attest_key **out);
 

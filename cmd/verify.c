@@ -63,47 +63,21 @@ static int print_report(const char *digest, const struct attest_report *r, int j
 static int run(const char *cmd, int argc, char **argv, int need_key)
 {
 	struct attach_args a;
-	struct attach_target t = { 0 };
-	struct attest_key *key = NULL;
 	struct attest_report rep = { 0 };
-	struct attest_source src;
-	const char *keyfile;
+	char digest[OCI_DIGEST_SIZE];
 	int status;
 
 	status = attach_parse_args(cmd, ATTACH_OPT_JSON | (need_key ? ATTACH_OPT_KEY : 0), argc, argv, &a);
 	if (status != 0)
 		return status < 0 ? EXIT_OK : status;
-	keyfile = a.key;
-	if (need_key && !keyfile)
+	if (need_key && !a.key)
 		return cmd_usage_error(cmd, "--key FILE (the public key) is required");
-	if ((keyfile && attest_key_load_public(keyfile, &key) < 0) ||
-	    attach_target_open(a.ref, "pull", &a.ro, &t) < 0)
-		goto report;
-	attach_target_source(&t, &src);
-	if (attest_verify(&src, t.image->manifest.digest, key, &rep) < 0)
-		goto report;
 	/* a failure is one line naming the (first) problem, nothing on stdout */
-	if (rep.problems) {
-		size_t i;
-		for (i = 0; i < rep.n && rep.items[i].ok != 0; i++)
-			;
-		wp_error_set(WP_EINVALID, "%s: %s %s: %s%s", a.ref, rep.items[i].kind, rep.items[i].digest,
-			     rep.items[i].detail, rep.problems > 1 ? " (and more: see 'wasmpack attestations')" : "");
-		goto report;
-	}
-	if (need_key && !rep.signed_ok) {
-		wp_error_set(WP_EINVALID, "%s: no signature by %s covers %s (%d signature%s by other keys)", a.ref,
-			     keyfile, t.image->manifest.digest, rep.other_keys, rep.other_keys == 1 ? "" : "s");
-		goto report;
-	}
-	status = print_report(t.image->manifest.digest, &rep, a.json);
-	goto done;
-report:
-	status = cmd_report();
-done:
+	if (attach_verify(a.ref, &a.ro, a.key, &rep, digest) < 0)
+		status = cmd_report();
+	else
+		status = print_report(digest, &rep, a.json);
 	attest_report_release(&rep);
-	attach_target_release(&t);
-	attest_key_free(key);
 	return status;
 }
 

@@ -116,11 +116,18 @@ check_eq "the bundle's key hint is the SHA-256 of the public key" \
 	"$(openssl pkey -pubin -in k1.pub -outform DER | openssl dgst -sha256 -binary | base64)" \
 	"$(jq -r .verificationMaterial.publicKey.hint "$bundle")"
 
+run "$WASMPACK" run --verify-key k1.pub oci:a
+check_eq "run --verify-key runs a signed image" "0 hello from wasmpack" "$T_RC $T_OUT"
+
 # --- tampering ---
 expect_error "verify with another key exits 1" 1 "no signature by k2.pub covers sha256:$A \(2 signatures by other keys\)" \
 	"$WASMPACK" verify oci:a --key k2.pub
 run "$WASMPACK" build --wasm "$HELLO" -o oci:u --no-provenance --sbom none
 expect_error "verify of an unsigned image exits 1" 1 "no signature by k1.pub covers .* \(0 signatures by other keys\)" "$WASMPACK" verify oci:u --key k1.pub
+expect_error "run --verify-key refuses an unsigned image" 1 "no signature by k1.pub covers" \
+	"$WASMPACK" run --verify-key k1.pub oci:u
+expect_error "run --verify-key refuses a module file" 2 "needs an image in a registry or an oci: layout" \
+	"$WASMPACK" run --verify-key k1.pub "$HELLO"
 expect_error "verify needs --key" 2 "--key FILE" "$WASMPACK" verify oci:a
 
 # a changed manifest: the image tags and attachment tags moved to the new digest
@@ -134,6 +141,8 @@ for suf in "" .sig; do
 		"$(stat -c %s "$(blob a "$d")")"
 done
 expect_error "a changed manifest fails verify" 1 "signs sha256:$A, not this image" "$WASMPACK" verify oci:changed --key k1.pub
+expect_error "run --verify-key refuses the changed image" 1 "signs sha256:$A, not this image" \
+	"$WASMPACK" run --verify-key k1.pub oci:changed
 
 # a signature for another digest: image B gets A's .sig
 run "$WASMPACK" build --wasm "$HELLO" -o oci:b --label other=yes --sbom none --no-provenance
