@@ -90,3 +90,28 @@ check_eq "... writes the .sig image in the registry" "sha256-${D3#sha256:}.sig" 
 	"$(api att/pushed/tags/list | jq -r '.tags[] | select(endswith(".sig"))')"
 run "$WASMPACK" verify "$REG/att/pushed:v2" --key k2.pub
 check_eq "... and verify with that key passes" 0 "$T_RC"
+
+# The referrers-API path, against tests/e2e/lib/referrers-proxy.js: our own
+# stand-in that adds the API (OCI-Subject, GET .../referrers/) in front of
+# the same real registry, since no registry with the API is packaged.
+start_bg "$T_TMP/rproxy.log" node "$E2E_LIB/referrers-proxy.js" "$T_TMP/rproxy.port" "${REG#*:}"
+wait_file "$T_TMP/rproxy.port"
+P="127.0.0.1:$(cat "$T_TMP/rproxy.port")"
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$P/api/hello:v1" --label api=1 --sign --key k1.key
+check_eq "build --push --sign through a registry with the referrers API" 0 "$T_RC"
+DA=${T_OUT#*@}
+check_eq "no referrers tag is written when the registry acknowledges the subject" "sha256-${DA#sha256:}.sig v1" \
+	"$(api api/hello/tags/list | jq -r '.tags | sort | join(" ")')"
+check_eq "the API lists SBOM, provenance and bundle" \
+	"application/spdx+json application/vnd.dev.sigstore.bundle.v0.3+json application/vnd.in-toto+json" \
+	"$(curl -fsS "http://$P/v2/api/hello/referrers/$DA" | jq -r '[.manifests[].artifactType] | sort | join(" ")')"
+run "$WASMPACK" verify "$P/api/hello:v1" --key k1.pub
+check_eq "verify reads the referrers through the API" 0 "$T_RC"
+check_match "... and finds the bundle there" "ok  signature \(sigstore bundle v0.3\)" "$T_OUT"
+run "$WASMPACK" sbom "$P/api/hello:v1" --provenance
+check_eq "sbom --provenance through the API" "$DA" "sha256:$(jq -r '.subject[0].digest.sha256' <<<"$T_OUT")"
+run "$WASMPACK" verify "$REG/api/hello:v1" --key k1.pub
+check_match "the same registry without the API sees only the .sig signature" \
+	"^sha256:[0-9a-f]{64}
+  ok  signature \(cosign simple signing\)[^
+]*$" "$T_OUT"
