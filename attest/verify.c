@@ -21,6 +21,8 @@
 #include "attest.h"
 
 #define DOC_MAX (16u << 20)
+/* referrers looked at: a hostile index cannot make us fetch without end */
+#define MAX_REFERRERS 256
 
 static int add(struct attest_report *r, const char *kind, const char *digest, int ok,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -302,7 +304,11 @@ int attest_verify(const struct attest_source *src, const char *digest,
 	if ((err = src->manifest(src->ctx, digest, &image)) < 0 ||
 	    (err = check_simple(src, digest, key, out)) < 0 || (err = referrers(src, digest, &list)) < 0)
 		goto done;
-	for (i = 0; i < json_array_size(list); i++) {
+	if (json_array_size(list) > MAX_REFERRERS &&
+	    (err = add(out, "referrers", digest, 0, "%zu referrers, more than the %d looked at",
+		       json_array_size(list), MAX_REFERRERS)) < 0)
+		goto done;
+	for (i = 0; i < json_array_size(list) && i < MAX_REFERRERS; i++) {
 		json_t *d = json_array_get(list, i);
 		const char *ad = json_string_value(json_object_get(d, "digest"));
 		const char *type;

@@ -10,6 +10,7 @@
 
 #include "../attest/layout.h"
 #include "../common/error.h"
+#include "../registry/reference.h"
 #include "attach.h"
 #include "cmd.h"
 
@@ -360,4 +361,25 @@ done:
 	attach_target_release(&t);
 	attest_key_free(key);
 	return err;
+}
+
+int attach_repo_seen(char *const *refs, size_t i)
+{
+	struct registry_ref *a = NULL, *b = NULL;
+	size_t k;
+	int seen = 0;
+
+	if (registry_ref_parse(refs[i], &a) < 0) {
+		wp_error_clear();
+		return 0;
+	}
+	for (k = 0; k < i && !seen; k++) {
+		if (registry_ref_parse(refs[k], &b) == 0)
+			seen = !strcmp(a->registry, b->registry) && !strcmp(a->repository, b->repository);
+		wp_error_clear();
+		registry_ref_free(b);
+		b = NULL;
+	}
+	registry_ref_free(a);
+	return seen;
 }

@@ -73,6 +73,10 @@ int attach_copy(struct oci_store *store, const struct oci_image *img, const char
 int attach_verify(const char *ref, const struct registry_opts *ro, const char *keyfile,
 		  struct attest_report *rep, char digest[OCI_DIGEST_SIZE]);
 
+/* 1 when refs[i] names the repository of an earlier reference: its
+ * attachments are there already (and one signature per repository). */
+int attach_repo_seen(char *const *refs, size_t i);
+
 /* The private key `path` with COSIGN_PASSWORD (or WASMPACK_KEY_PASSWORD). */
 int attach_load_key(const char *path, struct attest_key **out);
 

@@ -137,7 +137,7 @@ int build_attest_publish(struct build_attest *a, const struct oci_image *img,
 			return wp_error_wrap(err, "attaching to %s", outputs->v[i]);
 	}
 	for (i = 0; i < pushrefs->n; i++)
-		if ((err = attach_one(a, pushrefs->v[i], ro, created)) < 0)
+		if (!attach_repo_seen(pushrefs->v, i) && (err = attach_one(a, pushrefs->v[i], ro, created)) < 0)
 			return err;
 	return 0;
 }

@@ -113,7 +113,8 @@ int cmd_push(int argc, char **argv)
 			  refs) < 0)
 		goto report;
 	for (i = a.first + 1; i < argc; i++)
-		if (attach_copy(store, img, argv[i], &a.ro, key) < 0)
+		if (!attach_repo_seen(argv + a.first + 1, (size_t)(i - a.first - 1)) &&
+		    attach_copy(store, img, argv[i], &a.ro, key) < 0)
 			goto report;
 	status = cmd_print_xfer(a.json, digest_ref, img, refs, argv[a.first], 1);
 	goto done;

@@ -115,3 +115,10 @@ check_match "the same registry without the API sees only the .sig signature" \
 	"^sha256:[0-9a-f]{64}
   ok  signature \(cosign simple signing\)[^
 ]*$" "$T_OUT"
+
+# two tags in one repository: attached and signed once
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$REG/att/two:a" -t "$REG/att/two:b" --label two=1 --sign --key k1.key
+check_eq "build --push with two tags of one repository" 0 "$T_RC"
+DT=${T_OUT#*@}
+check_eq "... one signature layer, not one per tag" 1 "$(api "att/two/manifests/sha256-${DT#sha256:}.sig" | jq '.layers | length')"
+check_eq "... one SBOM, one provenance, one bundle" 3 "$(api "att/two/manifests/sha256-${DT#sha256:}" | jq '.manifests | length')"
