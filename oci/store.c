@@ -268,7 +268,8 @@ static int find_entry(struct oci_store *s, const char *tag, json_t **out)
 		json_t *d = json_array_get(list, i);
 		const char *ref = json_string_value(
 			json_object_get(json_object_get(d, "annotations"), OCI_ANN_REF_NAME));
-		if (!tag && is_referrers_tag(ref))
+		/* attachments are found by their tag only, and are not listed */
+		if (is_referrers_tag(ref) && (!tag || strcmp(ref, tag) != 0))
 			continue;
 		if (ref && strlen(tags) + strlen(ref) + 3 < sizeof(tags))
 			snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags), "%s%s",
