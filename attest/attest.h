@@ -42,6 +42,7 @@ struct attest_dep {
 	char *alg;      /* SPDX checksum algorithm ("SHA256", "SHA512") or NULL */
 	char *checksum; /* lowercase hex, NULL when the lock file has none */
 	char *source;   /* the lock file it came from ("Cargo.lock") */
+	int dev;        /* a development dependency (npm "dev": true): a build tool */
 };
 
 struct attest_deps {

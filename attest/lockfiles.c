@@ -191,6 +191,8 @@ static int read_npm(const char *path, const char *text, struct attest_deps *d)
 			break;
 		}
 		err = dep_add(d, name, version, purl, alg, hex, "package-lock.json");
+		if (err == 0)
+			d->items[d->n - 1].dev = json_is_true(json_object_get(p, "dev"));
 		free(purl);
 		free(hex);
 		if (err < 0)

@@ -129,7 +129,10 @@ static json_t *spdx_document(const struct attest_build_info *b, const char *when
 								      "checksumValue", d->checksum));
 		json_object_set_new(p, "comment", json_sprintf("from %s", d->source));
 		json_array_append_new(pkgs, p);
-		spdx_rel(rels, "SPDXRef-Package-module", "DEPENDS_ON", id);
+		if (d->dev)
+			spdx_rel(rels, id, "DEV_DEPENDENCY_OF", "SPDXRef-Package-module");
+		else
+			spdx_rel(rels, "SPDXRef-Package-module", "DEPENDS_ON", id);
 	}
 	if (b->toolchain) {
 		char name[128], version[128];
@@ -184,6 +187,9 @@ static json_t *cdx_document(const struct attest_build_info *b, const char *when,
 			json_object_set_new(c, "purl", json_string(d->purl));
 		if (d->checksum)
 			json_object_set_new(c, "hashes", cdx_hash(d->alg, d->checksum));
+		/* a development dependency is not part of the module */
+		if (d->dev)
+			json_object_set_new(c, "scope", json_string("excluded"));
 		json_array_append_new(comps, c);
 		json_array_append_new(deps_on, json_string(ref));
 	}

@@ -45,7 +45,7 @@ static const char CARGO[] =
 static const char NPM[] =
 	"{\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"app\"},"
 	"\"node_modules/@as/core\":{\"version\":\"1.2.3\",\"integrity\":\"sha512-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==\"},"
-	"\"node_modules/a/node_modules/b\":{\"version\":\"0.0.1\"}}}";
+	"\"node_modules/a/node_modules/b\":{\"version\":\"0.0.1\",\"dev\":true}}}";
 
 static const char GOSUM[] =
 	"golang.org/x/text v0.14.0 h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=\n"
@@ -75,6 +75,8 @@ static void test_lockfiles(void **state)
 	assert_int_equal(strlen(d.items[2].checksum), 128);
 	assert_memory_equal(d.items[2].checksum, "000102030405", 12);
 	assert_string_equal(d.items[3].purl, "pkg:npm/b@0.0.1");
+	assert_int_equal(d.items[3].dev, 1); /* a build tool, not part of the module */
+	assert_int_equal(d.items[2].dev, 0);
 	for (i = 0; i < d.n; i++)
 		assert_string_not_equal(d.items[i].name, "app");
 	attest_deps_release(&d);
