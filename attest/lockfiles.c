@@ -284,7 +284,8 @@ int attest_deps_read(const char *dir, struct attest_deps *out)
 		attest_deps_release(out);
 		return err;
 	}
-	qsort(out->items, out->n, sizeof(*out->items), dep_cmp);
+	if (out->n)
+		qsort(out->items, out->n, sizeof(*out->items), dep_cmp);
 	for (i = k = 0; i < out->n; i++) {
 		if (k && !dep_cmp(&out->items[k - 1], &out->items[i])) {
 			dep_release(&out->items[i]);
