@@ -51,7 +51,7 @@ static void print_overview(FILE *f)
 		   "Turn source code into OCI images holding a WebAssembly module.\n\n"
 		   "Commands:\n");
 	for (c = cmd_table; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-13s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'wasmpack help COMMAND' or 'wasmpack COMMAND -h' for details.\n");
 }
 
