@@ -116,6 +116,17 @@ check_eq "the bundle's key hint is the SHA-256 of the public key" \
 	"$(openssl pkey -pubin -in k1.pub -outform DER | openssl dgst -sha256 -binary | base64)" \
 	"$(jq -r .verificationMaterial.publicKey.hint "$bundle")"
 
+run "$WASMPACK" verify oci:a --key k1.pub --json
+check_eq "verify --json: digest, two valid signatures, no problems, four findings" "sha256:$A 2 0 4" \
+	"$(jq -r '"\(.digest) \(.validSignatures) \(.problems) \(.findings | length)"' <<<"$T_OUT")"
+for c in sign verify attestations sbom generate-key; do
+	run "$WASMPACK" "$c" -h
+	check_match "$c -h prints its usage on stdout" "^usage: wasmpack $c" "$T_OUT"
+done
+expect_error "sign: an unknown option" 2 "unknown option '--nope'" "$WASMPACK" sign --nope oci:a --key k1.key
+expect_error "verify: two references" 2 "expected one REF" "$WASMPACK" verify oci:a oci:b --key k1.pub
+expect_error "sbom: an unknown format" 2 "unknown --format 'xml'" "$WASMPACK" sbom oci:a --format xml
+expect_error "attestations of an archive" 2 "attachments live in OCI layouts" "$WASMPACK" attestations oci-archive:x.tar
 run "$WASMPACK" run --verify-key k1.pub oci:a
 check_eq "run --verify-key runs a signed image" "0 hello from wasmpack" "$T_RC $T_OUT"
 
