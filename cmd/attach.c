@@ -71,15 +71,23 @@ done:
 	return err;
 }
 
-int attach_target_layout(const char *dir, const struct oci_image *img, struct attach_target *t)
+int attach_target_written(const char *dir, const char *ref, const struct registry_opts *ro,
+			  const struct oci_image *img, struct attach_target *t)
 {
 	int err;
 
 	memset(t, 0, sizeof(*t));
-	if (!(t->dir = strdup(dir)))
+	if (dir && !(t->dir = strdup(dir)))
 		return wp_error_set(WP_ENOMEM, "out of memory");
-	if ((err = oci_image_parse(img->manifest.data, (size_t)img->manifest.size, NULL, &t->image)) < 0 ||
-	    (err = target_identity(t)) < 0)
+	if ((!dir && (err = registry_session_open(ref, "push", ro, &t->reg)) < 0) ||
+	    (err = oci_image_parse(img->manifest.data, (size_t)img->manifest.size, NULL, &t->image)) < 0)
+		goto done;
+	if (dir)
+		err = target_identity(t);
+	else if (!(t->identity = strdup(registry_session_name(t->reg))))
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+done:
+	if (err < 0)
 		attach_target_release(t);
 	return err;
 }

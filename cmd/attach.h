@@ -46,8 +46,10 @@ int attach_parse_args(const char *cmd, int allowed, int argc, char **argv, struc
  * scopes) and read the image's manifest. */
 int attach_target_open(const char *ref, const char *op, const struct registry_opts *ro,
 		       struct attach_target *t);
-/* The layout `dir` just written with `img` (copied). */
-int attach_target_layout(const char *dir, const struct oci_image *img, struct attach_target *t);
+/* Where `img` (copied) was just written: the layout `dir`, or (dir NULL)
+ * the registry reference `ref`; the manifest is not read back. */
+int attach_target_written(const char *dir, const char *ref, const struct registry_opts *ro,
+			  const struct oci_image *img, struct attach_target *t);
 void attach_target_release(struct attach_target *t);
 void attach_target_source(struct attach_target *t, struct attest_source *src);
 

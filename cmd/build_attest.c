@@ -92,13 +92,13 @@ static int attach_all(struct build_attest *a, struct attach_target *t, time_t cr
 	return err;
 }
 
-static int attach_one(struct build_attest *a, const char *ref, const struct registry_opts *ro,
-		      time_t created)
+static int attach_one(struct build_attest *a, const struct oci_image *img, const char *ref,
+		      const struct registry_opts *ro, time_t created)
 {
 	struct attach_target t;
 	int err;
 
-	if ((err = attach_target_open(ref, "push", ro, &t)) < 0)
+	if ((err = attach_target_written(NULL, ref, ro, img, &t)) < 0)
 		return err;
 	err = attach_all(a, &t, created);
 	attach_target_release(&t);
@@ -125,7 +125,7 @@ int build_attest_publish(struct build_attest *a, const struct oci_image *img,
 		}
 		err = oci_dest_parse(outputs->v[i], &kind, &path, &tag);
 		if (err == 0)
-			err = attach_target_layout(path, img, &t);
+			err = attach_target_written(path, NULL, NULL, img, &t);
 		free(kind);
 		free(path);
 		free(tag);
@@ -137,7 +137,7 @@ int build_attest_publish(struct build_attest *a, const struct oci_image *img,
 			return wp_error_wrap(err, "attaching to %s", outputs->v[i]);
 	}
 	for (i = 0; i < pushrefs->n; i++)
-		if (!attach_repo_seen(pushrefs->v, i) && (err = attach_one(a, pushrefs->v[i], ro, created)) < 0)
+		if (!attach_repo_seen(pushrefs->v, i) && (err = attach_one(a, img, pushrefs->v[i], ro, created)) < 0)
 			return err;
 	return 0;
 }
