@@ -13,6 +13,7 @@
 #include "../registry/reference.h"
 #include "attach.h"
 #include "cmd.h"
+#include "progress.h"
 
 /* A layout's identity for simple signing: the image title. */
 static int target_identity(struct attach_target *t)
@@ -248,6 +249,8 @@ int attach_parse_args(const char *cmd, int allowed, int argc, char **argv, struc
 	if (optind + 1 != argc)
 		return cmd_usage_error(cmd, optind >= argc ? "expected the image REF" : "expected one REF");
 	a->ref = argv[optind];
+	/* registry warnings and retries reach the user */
+	a->ro.ev = cmd_progress_events();
 	return 0;
 }
 

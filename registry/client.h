@@ -55,6 +55,10 @@ int reg_push_blobs(struct reg_client *c, const struct oci_image *img);
  * referrers API and indexed the manifest's subject). */
 int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const char *tag,
 		     int *subject_ack);
+/* The same with If-Match: `if_match` (an ETag the GET gave); a 412 (the
+ * manifest changed since) is WP_EEXISTS. */
+int reg_put_manifest_if(struct reg_client *c, const struct oci_image *img, const char *tag,
+			const char *if_match, int *subject_ack);
 
 /* GET a manifest or index by tag or digest (with every type in Accept)
  * into `out`; `digest` receives the digest of the bytes, checked against
@@ -62,6 +66,9 @@ int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const ch
  * Content-Type (malloc'ed).  A 404 is WP_ENOTFOUND. */
 int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
 		     char digest[OCI_DIGEST_SIZE], char **media_type);
+/* The same; *etag (may be NULL) receives the ETag header, malloc'ed, or NULL. */
+int reg_get_manifest_etag(struct reg_client *c, const char *ref, struct wp_buf *out,
+			  char digest[OCI_DIGEST_SIZE], char **media_type, char **etag);
 
 /* 1 if host (without port) is loopback: localhost, 127.0.0.0/8, ::1. */
 int reg_host_is_loopback(const char *host);

@@ -22,7 +22,13 @@ static const char ACCEPT_ALL[] = OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_M
 
 /* GET a manifest or index by tag or digest into `out` with its digest. */
 int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
-			char digest[OCI_DIGEST_SIZE], char **media_type)
+		     char digest[OCI_DIGEST_SIZE], char **media_type)
+{
+	return reg_get_manifest_etag(c, ref, out, digest, media_type, NULL);
+}
+
+int reg_get_manifest_etag(struct reg_client *c, const char *ref, struct wp_buf *out,
+			  char digest[OCI_DIGEST_SIZE], char **media_type, char **etag)
 {
 	struct reg_response r;
 	char suffix[300], what[300];
@@ -30,6 +36,8 @@ int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
 	char *url;
 	int err;
 
+	if (etag)
+		*etag = NULL;
 	memset(&r, 0, sizeof(r));
 	snprintf(suffix, sizeof(suffix), "manifests/%s", ref);
 	snprintf(what, sizeof(what), "manifest %s", ref);
@@ -56,6 +64,8 @@ int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
 	}
 	ct = reg_response_header(&r, "Content-Type");
 	*media_type = ct ? strndup(ct, strcspn(ct, "; ")) : NULL;
+	if (etag && reg_response_header(&r, "ETag"))
+		*etag = strdup(reg_response_header(&r, "ETag"));
 	err = wp_buf_append(out, r.body.data ? r.body.data : (const uint8_t *)"", r.body.len);
 done:
 	free(url);

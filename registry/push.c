@@ -384,6 +384,12 @@ done:
 int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const char *tag,
 		     int *subject_ack)
 {
+	return reg_put_manifest_if(c, img, tag, NULL, subject_ack);
+}
+
+int reg_put_manifest_if(struct reg_client *c, const struct oci_image *img, const char *tag,
+			const char *if_match, int *subject_ack)
+{
 	struct reg_response r;
 	char suffix[300], what[300];
 	char *url;
@@ -398,12 +404,17 @@ int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const ch
 	{
 		struct reg_request rq = { .method = "PUT", .url = url,
 					  .content_type = img->manifest.media_type,
+					  .if_match = if_match,
 					  .body = img->manifest.data,
 					  .body_len = (size_t)img->manifest.size };
 		err = reg_client_do(c, &rq, &r);
 	}
 	if (err < 0)
 		goto done;
+	if (if_match && r.status == 412) {
+		err = wp_error_set(WP_EEXISTS, "%s: %s changed since it was read", reg_http_label(c->http), what);
+		goto done;
+	}
 	if (r.status != 201 && r.status != 200 && r.status != 204) {
 		err = reg_http_error(c->http, &r, what);
 		goto done;

@@ -224,6 +224,12 @@ static int index_holds(struct registry_session *s, const char *tag, struct oci_i
 	return found == n;
 }
 
+/*
+ * Read-modify-write of the tag index: the PUT carries If-Match with the
+ * ETag the GET gave (a registry that honours it answers 412 when another
+ * writer came first: we go round again); distribution ignores If-Match,
+ * so the index is read back as well, and a lost update is retried too.
+ */
 static int update_tag_index(struct registry_session *s, const char *subject,
 			    struct oci_image *const *arts, size_t n)
 {
@@ -235,8 +241,9 @@ static int update_tag_index(struct registry_session *s, const char *subject,
 		struct wp_buf b = WP_BUF_INIT(OCI_JSON_MAX);
 		struct oci_image *img = NULL;
 		json_t *old = NULL, *idx = NULL;
+		char digest[OCI_DIGEST_SIZE], *mt = NULL, *etag = NULL;
 
-		err = registry_session_manifest(s, tag, &b);
+		err = reg_get_manifest_etag(s->c, tag, &b, digest, &mt, &etag);
 		if (err == WP_ENOTFOUND) {
 			wp_error_clear();
 			err = 0;
@@ -246,12 +253,16 @@ static int update_tag_index(struct registry_session *s, const char *subject,
 		if (err == 0 && !(idx = attest_referrers_index_add(old, arts, n)))
 			err = wp_error_set(WP_ENOMEM, "out of memory");
 		if (err == 0 && (err = attest_index_image(idx, &img)) == 0)
-			err = reg_put_manifest(s->c, img, tag, NULL);
+			err = reg_put_manifest_if(s->c, img, tag, etag, NULL);
 		json_decref(old);
 		json_decref(idx);
 		oci_image_free(img);
 		wp_buf_release(&b);
-		if (err < 0 || index_holds(s, tag, arts, n))
+		free(mt);
+		free(etag);
+		if (err == WP_EEXISTS)
+			wp_error_clear();
+		else if (err < 0 || index_holds(s, tag, arts, n))
 			return err;
 		reg_http_message(s->c->http, 0, "%s: the referrers index %s changed under us; retrying (%d of %d)",
 				 reg_http_label(s->c->http), tag, attempt + 1, ATTACH_TRIES);

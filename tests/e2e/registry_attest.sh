@@ -122,3 +122,21 @@ check_eq "build --push with two tags of one repository" 0 "$T_RC"
 DT=${T_OUT#*@}
 check_eq "... one signature layer, not one per tag" 1 "$(api "att/two/manifests/sha256-${DT#sha256:}.sig" | jq '.layers | length')"
 check_eq "... one SBOM, one provenance, one bundle" 3 "$(api "att/two/manifests/sha256-${DT#sha256:}" | jq '.manifests | length')"
+
+# compare-and-swap of the tag index: the PUT carries If-Match with the ETag
+# the registry gave for the index; a 412 (another writer came first) is
+# read again and retried (a stand-in for a registry that honours If-Match:
+# distribution ignores it, which the read-back covers)
+start_bg "$T_TMP/cas.log" env NO_API=1 CAS=1 node "$E2E_LIB/referrers-proxy.js" "$T_TMP/cas.port" "${REG#*:}"
+wait_file "$T_TMP/cas.port"
+C="127.0.0.1:$(cat "$T_TMP/cas.port")"
+"$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$C/att/cas:v1" --label cas=1 --sbom none >/dev/null 2>&1
+run "$WASMPACK" sign "$C/att/cas:v1" --key k1.key
+check_eq "sign through a registry answering 412 once" 0 "$T_RC"
+DC=$T_OUT
+check_match "the index PUT carried If-Match with the registry's ETag" \
+	"if-match PUT /v2/att/cas/manifests/sha256-${DC#sha256:} \"sha256:[0-9a-f]{64}\"" "$(cat "$T_TMP/cas.log")"
+check_match "the 412 was retried" "changed under us; retrying" "$T_ERR"
+check_eq "the index holds provenance and bundle after the retry" \
+	"application/vnd.dev.sigstore.bundle.v0.3+json application/vnd.in-toto+json" \
+	"$(api "att/cas/manifests/sha256-${DC#sha256:}" | jq -r '[.manifests[].artifactType] | sort | join(" ")')"

@@ -8,6 +8,10 @@
 // what was remembered.  Everything else is passed through unchanged.
 //
 //   node referrers-proxy.js PORTFILE TARGET_PORT
+// With NO_API=1 it adds nothing (a plain pass-through) except, with
+// CAS=1, compare-and-swap the way a registry honouring If-Match would
+// show it to a client racing another writer: the first manifest PUT with
+// an If-Match header gets 412.  Every If-Match seen is logged on stdout.
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -28,9 +32,21 @@ function forward(req, res, body, onAnswer) {
   if (body) up.end(body); else req.pipe(up);
 }
 
+const noApi = process.env.NO_API === '1';
+let refused = false;
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   const ref = url.pathname.match(/^\/v2\/(.+)\/referrers\/(sha256:[0-9a-f]{64})$/);
+  if (req.headers['if-match']) console.log(`if-match ${req.method} ${url.pathname} ${req.headers['if-match']}`);
+  if (process.env.CAS === '1' && req.method === 'PUT' && req.headers['if-match'] && !refused) {
+    refused = true;
+    req.resume();
+    res.writeHead(412, { 'Content-Type': 'application/json' });
+    res.end('{"errors":[{"code":"PRECONDITION_FAILED","message":"changed"}]}');
+    return;
+  }
+  if (noApi) return forward(req, res);
   if (req.method === 'GET' && ref) {
     const want = url.searchParams.get('artifactType');
     const list = (referrers.get(`${ref[1]}@${ref[2]}`) || []).filter((d) => !want || d.artifactType === want);
