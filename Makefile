@@ -39,7 +39,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(C
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS       = $(PKG_LIBS) -lm -lpthread
 
-LIB_DIRS  := common wasm oci registry builders runner
+LIB_DIRS  := common wasm oci attest registry builders runner
 LIB_SRC   := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))

@@ -11,25 +11,7 @@ WASMPACK=${WASMPACK:-$root/build/wasmpack}
 for t in docker-registry skopeo python3 curl; do
 	command -v "$t" >/dev/null || { echo "bench/push.sh: $t is not installed" >&2; exit 1; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-bench.XXXXXX")
-reg_pid=""
-cleanup() {
-	[ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$tmp/config.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $tmp/data}}
-http: {addr: 127.0.0.1:$port, secret: bench}
-YAML
-docker-registry serve "$tmp/config.yml" >"$tmp/registry.log" 2>&1 &
-reg_pid=$!
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.05; done
-reg="127.0.0.1:$port"
+. "$root/bench/registry.bash"
 
 now() { date +%s%N; }
 ms() { echo $((($2 - $1) / 1000000)); }

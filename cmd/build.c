@@ -20,6 +20,7 @@
 #include "../registry/reference.h"
 #include "../registry/registry.h"
 #include "../wasm/module.h"
+#include "build_attest.h"
 #include "build_source.h"
 #include "cmd.h"
 #include "progress.h"
@@ -90,6 +91,8 @@ struct build_opts {
 	struct wp_strv tags, outputs, env, args;
 	struct oci_kvlist labels, annotations;
 	struct build_source src;
+	struct build_attest att;
+	int sign;
 };
 
 static void build_opts_release(struct build_opts *o)
@@ -103,6 +106,7 @@ static void build_opts_release(struct build_opts *o)
 	free(o->os);
 	free(o->arch);
 	builder_config_release(&o->src.config);
+	build_attest_release(&o->att);
 	wp_strv_release(&o->src.allow_imports);
 }
 
@@ -135,7 +139,8 @@ static int parse_platform(struct build_opts *o, const char *s)
 enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_ENV, OPT_ARG,
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
-       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT, OPT_EXCEPTIONS };
+       OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT, OPT_EXCEPTIONS, OPT_SBOM,
+       OPT_NO_PROVENANCE, OPT_SIGN, OPT_KEY };
 
 static const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -164,6 +169,10 @@ static const struct option build_options[] = {
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "allow-import", required_argument, NULL, OPT_ALLOW_IMPORT },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "sbom", required_argument, NULL, OPT_SBOM },
+	{ "no-provenance", no_argument, NULL, OPT_NO_PROVENANCE },
+	{ "sign", no_argument, NULL, OPT_SIGN },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -174,6 +183,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 	int c, err = 0;
 
 	o->format = OCI_FORMAT_IMAGE;
+	o->att.sbom = ATTEST_SBOM_SPDX;
+	o->att.provenance = 1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:o:h", build_options, NULL)) != -1) {
@@ -277,6 +288,19 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		case OPT_DRY_RUN:
 			o->src.dry_run = 1;
 			break;
+		case OPT_SBOM:
+			if ((o->att.sbom = attest_sbom_format_parse(optarg)) < 0)
+				return cmd_usage_error("build", "unknown --sbom '%s' (expected spdx, cyclonedx or none)", optarg);
+			break;
+		case OPT_NO_PROVENANCE:
+			o->att.provenance = 0;
+			break;
+		case OPT_SIGN:
+			o->sign = 1;
+			break;
+		case OPT_KEY:
+			o->att.key_file = optarg;
+			break;
 		case 'h':
 			cmd_print_usage("build");
 			return -1;
@@ -297,6 +321,9 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 		return cmd_usage_error("build", "unexpected argument '%s'", argv[optind]);
 	if (!o->dir)
 		o->dir = ".";
+	if (o->sign != (o->att.key_file != NULL))
+		return cmd_usage_error("build", o->sign ? "--sign needs --key FILE (keyless signing is not available: see docs/attestations.md)"
+						       : "--key needs --sign");
 	if (o->wasm && build_source_conflict(&o->src))
 		return cmd_usage_error("build", "%s builds from source and cannot be used with --wasm",
 				       build_source_conflict(&o->src));
@@ -542,6 +569,8 @@ int cmd_build(int argc, char **argv)
 	}
 	if (o.outputs.n == 0 && !o.push && wp_strv_add(&o.outputs, "oci:wasmpack-out") < 0)
 		goto report;
+	if (build_attest_prepare(&o.att) < 0)
+		goto report;
 
 	/* 1. the module: prebuilt, or from a builder */
 	if (o.wasm) {
@@ -625,6 +654,10 @@ int cmd_build(int argc, char **argv)
 		if (oci_image_build(&bo, mod, wasm.data, wasm.len, &img) < 0)
 			goto report;
 	}
+	/* the attachments are made before anything is written */
+	if (build_attest_make(&o.att, img, &br, &src, wasm.data, wasm.len, created, o.src.debug,
+			      &pushrefs) < 0)
+		goto report;
 
 	/* 4. publish */
 	for (i = 0; i < npubs; i++) {
@@ -642,6 +675,9 @@ int cmd_build(int argc, char **argv)
 			free(ref);
 		}
 	}
+
+	if (build_attest_publish(&o.att, img, &o.outputs, &pushrefs, &ro, created) < 0)
+		goto report;
 
 	if (o.json) {
 		json_t *s = summary_json(img, mod, &wasm, wasm_digest, &o, &br, refs);

@@ -33,6 +33,11 @@ int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_generate_key(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_attestations(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
 
 extern const char cmd_build_usage[];
 extern const char cmd_inspect_usage[];
@@ -42,6 +47,11 @@ extern const char cmd_login_usage[];
 extern const char cmd_logout_usage[];
 extern const char cmd_detect_usage[];
 extern const char cmd_run_usage[];
+extern const char cmd_generate_key_usage[];
+extern const char cmd_sign_usage[];
+extern const char cmd_verify_usage[];
+extern const char cmd_attestations_usage[];
+extern const char cmd_sbom_usage[];
 
 /* Print "wasmpack: <last error>" and return the exit status for it
  * (2 for usage errors, else 1). */

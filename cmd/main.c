@@ -23,6 +23,11 @@ const struct command cmd_table[] = {
 	{ "logout", cmd_logout, "Remove stored credentials for a registry", cmd_logout_usage },
 	{ "detect", cmd_detect, "Show which builder would build a directory, and why", cmd_detect_usage },
 	{ "run", cmd_run, "Run a WASI module or image in the sandboxed engine", cmd_run_usage },
+	{ "sign", cmd_sign, "Sign an image (cosign signature and sigstore bundle)", cmd_sign_usage },
+	{ "verify", cmd_verify, "Check an image's signatures and attestations against a key", cmd_verify_usage },
+	{ "attestations", cmd_attestations, "List the signatures, SBOMs and provenance of an image", cmd_attestations_usage },
+	{ "sbom", cmd_sbom, "Print the SBOM (or provenance) attached to an image", cmd_sbom_usage },
+	{ "generate-key", cmd_generate_key, "Write a new ECDSA P-256 key pair for signing", cmd_generate_key_usage },
 	{ "version", cmd_version, "Print the version", "usage: wasmpack version\n" },
 	{ "help", cmd_help, "Show help for a command", "usage: wasmpack help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
@@ -46,7 +51,7 @@ static void print_overview(FILE *f)
 		   "Turn source code into OCI images holding a WebAssembly module.\n\n"
 		   "Commands:\n");
 	for (c = cmd_table; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-13s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'wasmpack help COMMAND' or 'wasmpack COMMAND -h' for details.\n");
 }
 

@@ -11,6 +11,7 @@
 #include "../oci/layout.h"
 #include "../registry/reference.h"
 #include "../registry/registry.h"
+#include "attach.h"
 #include "cmd.h"
 #include "progress.h"
 #include "transfer.h"
@@ -26,7 +27,11 @@ const char cmd_push_usage[] =
 	"  --from REPO         mount blobs from REPO on the same registry\n"
 	"  --platform OS/ARCH  choose from an image index in SOURCE\n"
 	"  --json              print a JSON summary instead of the reference\n"
+	"  --sign --key FILE   sign the image in each repository (see 'wasmpack sign')\n"
 	"  -h, --help          show this help\n"
+	"\n"
+	"The SBOM, provenance and signatures attached to the image in an oci:\n"
+	"layout go with it.\n"
 	"\n"
 	"Credentials: WASMPACK_REGISTRY_USERNAME/_PASSWORD (for the push target,\n"
 	"or the registry WASMPACK_REGISTRY names), the docker config\n"
@@ -73,6 +78,7 @@ int cmd_push(int argc, char **argv)
 	struct xfer_args a;
 	struct oci_store *store = NULL;
 	struct oci_image *img = NULL;
+	struct attest_key *key = NULL;
 	struct registry_blob_source src = { load_from_store, NULL };
 	json_t *refs = json_array();
 	char *tag = NULL, *digest_ref = NULL;
@@ -95,6 +101,8 @@ int cmd_push(int argc, char **argv)
 		}
 		registry_ref_free(ref);
 	}
+	if (a.key && attach_load_key(a.key, &key) < 0)
+		goto report;
 	a.ro.ev = cmd_progress_events();
 	if (open_source(argv[a.first], &store, &tag) < 0 ||
 	    oci_store_read_manifest(store, tag, a.ro.platform, &img) < 0)
@@ -104,6 +112,10 @@ int cmd_push(int argc, char **argv)
 	if (registry_push(argv + a.first + 1, (size_t)(argc - a.first - 1), img, &a.ro, &digest_ref,
 			  refs) < 0)
 		goto report;
+	for (i = a.first + 1; i < argc; i++)
+		if (!attach_repo_seen(argv + a.first + 1, (size_t)(i - a.first - 1)) &&
+		    attach_copy(store, img, argv[i], &a.ro, key) < 0)
+			goto report;
 	status = cmd_print_xfer(a.json, digest_ref, img, refs, argv[a.first], 1);
 	goto done;
 report:
@@ -114,6 +126,7 @@ done:
 	json_decref(refs);
 	oci_image_free(img);
 	oci_store_free(store);
+	attest_key_free(key);
 	return status;
 }
 

@@ -26,6 +26,8 @@
 #include "../common/size.h"
 #include "../runner/runner.h"
 #include "../runner/wasi.h"
+#include "../common/fs.h"
+#include "attach.h"
 #include "cmd.h"
 #include "progress.h"
 #include "run.h"
@@ -56,6 +58,8 @@ const char cmd_run_usage[] =
 	"                        for a component: 'name(arg, ...)' in WAVE text\n"
 	"  --tcplisten ADDR:PORT preopen a listening TCP socket for the guest\n"
 	"  --insecure, --ca-file FILE, --platform OS/ARCH   for REF, as in pull\n"
+	"  --verify-key FILE    run the image only if a signature by this public key\n"
+	"                       covers it and nothing attached is wrong ('wasmpack verify')\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: the guest's proc_exit code (0 when _start returns); 134 when it\n"
@@ -64,7 +68,7 @@ const char cmd_run_usage[] =
 
 enum {
 	OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_MAX_TABLE, OPT_FUEL, OPT_TIMEOUT, OPT_INVOKE,
-	OPT_TCPLISTEN, OPT_INSECURE, OPT_CA_FILE, OPT_PLATFORM,
+	OPT_TCPLISTEN, OPT_INSECURE, OPT_CA_FILE, OPT_PLATFORM, OPT_VERIFY_KEY,
 };
 
 static const struct option run_options[] = {
@@ -80,6 +84,7 @@ static const struct option run_options[] = {
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "verify-key", required_argument, NULL, OPT_VERIFY_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -207,6 +212,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 				return cmd_usage_error("run", "--platform '%s' is not OS/ARCH", optarg);
 			a->ro.platform = optarg;
 			break;
+		case OPT_VERIFY_KEY:
+			a->verify_key = optarg;
+			break;
 		default:
 			return cmd_usage_error("run", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -222,6 +230,22 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	}
 	if (!a->have_args && optind > 1 && !strcmp(argv[optind - 1], "--"))
 		a->have_args = 1; /* "run app.wasm --" : empty ARGS, not the image's Cmd */
+	return 0;
+}
+
+/* --verify-key: the image's signatures, before anything is loaded.
+ * Returns 0 to go on, else the exit status. */
+static int verify_first(struct run_args *a)
+{
+	struct attest_report rep;
+
+	if (!strncmp(a->target, "oci-archive:", 12) || !strncmp(a->target, "docker-archive:", 15) ||
+	    (strncmp(a->target, "oci:", 4) != 0 && wp_fs_exists(a->target)))
+		return cmd_usage_error("run", "--verify-key needs an image in a registry or an oci: layout, not '%s'",
+				       a->target);
+	if (attach_verify(a->target, &a->ro, a->verify_key, &rep, a->verified) < 0)
+		return cmd_report();
+	attest_report_release(&rep);
 	return 0;
 }
 
@@ -241,8 +265,17 @@ int cmd_run(int argc, char **argv)
 		status = status == 1 ? EXIT_OK : status;
 		goto done;
 	}
+	if (a.verify_key && (status = verify_first(&a)) != 0)
+		goto done;
 	a.ro.ev = cmd_progress_events();
 	if (run_target_load(a.target, &a.ro, &t) < 0) {
+		status = cmd_report();
+		goto done;
+	}
+	/* what runs is what was verified (a tag may move in between) */
+	if (a.verify_key && (!t.origin || !strstr(t.origin, a.verified))) {
+		wp_error_set(WP_EINVALID, "%s: the image changed after it was verified (%s, now %s)", a.target,
+			     a.verified, t.origin ? t.origin : "?");
 		status = cmd_report();
 		goto done;
 	}

@@ -52,6 +52,8 @@ struct run_args {
 	char **listen;
 	size_t nlisten;
 	struct registry_opts ro;
+	const char *verify_key; /* --verify-key: a public key that must have signed the image */
+	char verified[OCI_DIGEST_SIZE]; /* the digest it verified */
 	int stdio_closed[3]; /* closed on the host when we started */
 };
 

@@ -9,7 +9,7 @@
 #include "cmd.h"
 #include "transfer.h"
 
-enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_FROM, OPT_PLATFORM, OPT_JSON };
+enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_FROM, OPT_PLATFORM, OPT_JSON, OPT_SIGN, OPT_KEY };
 
 static const struct option xfer_options[] = {
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
@@ -17,6 +17,8 @@ static const struct option xfer_options[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "sign", no_argument, NULL, OPT_SIGN },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -51,6 +53,15 @@ int cmd_parse_xfer(const char *cmd, int argc, char **argv, struct xfer_args *a)
 		case OPT_JSON:
 			a->json = 1;
 			break;
+		case OPT_SIGN:
+		case OPT_KEY:
+			if (strcmp(cmd, "push") != 0)
+				return cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			if (c == OPT_SIGN)
+				a->sign = 1;
+			else
+				a->key = optarg;
+			break;
 		case 'o':
 			if (strcmp(cmd, "pull") != 0)
 				return cmd_usage_error(cmd, "unknown option '-o'");
@@ -65,6 +76,8 @@ int cmd_parse_xfer(const char *cmd, int argc, char **argv, struct xfer_args *a)
 			return cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (a->sign != (a->key != NULL))
+		return cmd_usage_error(cmd, a->sign ? "--sign needs --key FILE" : "--key needs --sign");
 	a->first = optind;
 	return 0;
 }

@@ -15,6 +15,8 @@ struct xfer_args {
 	struct registry_opts ro;
 	const char *output;
 	int json;
+	int sign;        /* push --sign --key FILE */
+	const char *key;
 	int first; /* optind of the first operand */
 };
 

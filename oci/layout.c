@@ -159,6 +159,10 @@ static int write_blob(const char *dir, const struct oci_blob *b, struct undo *u)
 		free(path);
 		return 0;
 	}
+	if (!b->data) {
+		free(path);
+		return wp_error_set(WP_ENOTFOUND, "blob %s is missing from the layout", b->digest);
+	}
 	existed = wp_fs_exists(path);
 	if ((err = wp_fs_write_atomic(path, b->data, b->size, 0644)) < 0) {
 		free(path);
@@ -228,10 +232,11 @@ static json_t *image_platform(const struct oci_image *img)
 	return p;
 }
 
-json_t *oci_index_with_tags(json_t *old, const struct oci_image *img, char *const *tags,
-			    size_t ntags)
+/* index.json contents: `old` minus the entries named by `tags`, plus
+ * `desc` (a manifest descriptor, copied) under each tag. */
+static json_t *index_with_desc(json_t *old, const json_t *desc, char *const *tags, size_t ntags)
 {
-	json_t *idx = json_object(), *list = json_array(), *platform = image_platform(img);
+	json_t *idx = json_object(), *list = json_array();
 	json_t *om = old ? json_object_get(old, "manifests") : NULL;
 	size_t i, k;
 
@@ -250,18 +255,36 @@ json_t *oci_index_with_tags(json_t *old, const struct oci_image *img, char *cons
 			json_array_append(list, d);
 	}
 	for (k = 0; k < ntags; k++) {
-		json_t *d = json_pack("{s:s, s:s, s:I, s:{s:s}}", "mediaType",
-				      img->manifest.media_type, "digest", img->manifest.digest, "size",
-				      (json_int_t)img->manifest.size, "annotations", OCI_ANN_REF_NAME,
-				      tags[k]);
-		if (d && platform)
-			json_object_set(d, "platform", platform);
+		json_t *d = json_deep_copy(desc);
+		if (d)
+			json_object_set_new(d, "annotations", json_pack("{s:s}", OCI_ANN_REF_NAME, tags[k]));
 		json_array_append_new(list, d);
 	}
 	json_object_set_new(idx, "schemaVersion", json_integer(2));
 	json_object_set_new(idx, "mediaType", json_string(OCI_MT_INDEX));
 	json_object_set_new(idx, "manifests", list);
+	return idx;
+}
+
+/* The index entry for `img`'s manifest (with its platform). */
+static json_t *image_desc(const struct oci_image *img)
+{
+	json_t *platform = image_platform(img);
+	json_t *d = json_pack("{s:s, s:s, s:I}", "mediaType", img->manifest.media_type, "digest",
+			      img->manifest.digest, "size", (json_int_t)img->manifest.size);
+
+	if (d && platform)
+		json_object_set(d, "platform", platform);
 	json_decref(platform);
+	return d;
+}
+
+json_t *oci_index_with_tags(json_t *old, const struct oci_image *img, char *const *tags,
+			    size_t ntags)
+{
+	json_t *desc = image_desc(img), *idx = desc ? index_with_desc(old, desc, tags, ntags) : NULL;
+
+	json_decref(desc);
 	return idx;
 }
 
@@ -277,8 +300,10 @@ static int check_tags(char *const *tags, size_t ntags)
 	return 0;
 }
 
-int oci_layout_write(const char *dir, const struct oci_image *img, char *const *tags,
-		     size_t ntags)
+/* Write `blobs` (those without data must be in the layout already) and
+ * tag `desc` as each of `tags`, all or nothing. */
+static int layout_write(const char *dir, const struct oci_blob *const *blobs, size_t nblobs,
+			const json_t *desc, char *const *tags, size_t ntags)
 {
 	struct undo u = { NULL, 0 };
 	json_t *old = NULL, *idx = NULL;
@@ -306,12 +331,9 @@ int oci_layout_write(const char *dir, const struct oci_image *img, char *const *
 	/* what a killed writer left behind (we hold the lock: no writer runs) */
 	wp_fs_remove_stale_tmp(dir);
 	wp_fs_remove_stale_tmp(path);
-	for (i = 0; i < img->nlayers; i++)
-		if ((err = write_blob(dir, &img->layers[i], &u)) < 0)
+	for (i = 0; i < nblobs; i++)
+		if ((err = write_blob(dir, blobs[i], &u)) < 0)
 			goto done;
-	if ((err = write_blob(dir, &img->config, &u)) < 0 ||
-	    (err = write_blob(dir, &img->manifest, &u)) < 0)
-		goto done;
 	free(path);
 	path = wp_path_join(dir, "oci-layout");
 	if (!path) {
@@ -327,7 +349,7 @@ int oci_layout_write(const char *dir, const struct oci_image *img, char *const *
 		}
 		path = NULL;
 	}
-	idx = oci_index_with_tags(old, img, tags, ntags);
+	idx = index_with_desc(old, desc, tags, ntags);
 	text = idx ? oci_json_dump(idx, &len) : NULL;
 	if (!text) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
@@ -350,5 +372,64 @@ done:
 	json_decref(idx);
 	free(path);
 	free(text);
+	return err;
+}
+
+int oci_layout_write(const char *dir, const struct oci_image *img, char *const *tags,
+		     size_t ntags)
+{
+	const struct oci_blob **blobs = calloc(img->nlayers + 2, sizeof(*blobs));
+	json_t *desc = image_desc(img);
+	size_t i, n = 0;
+	int err;
+
+	if (!blobs || !desc) {
+		free(blobs);
+		json_decref(desc);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < img->nlayers; i++)
+		blobs[n++] = &img->layers[i];
+	if (img->config.media_type)
+		blobs[n++] = &img->config;
+	blobs[n++] = &img->manifest;
+	err = layout_write(dir, blobs, n, desc, tags, ntags);
+	free(blobs);
+	json_decref(desc);
+	return err;
+}
+
+int oci_layout_write_referrers(const char *dir, struct oci_image *const *arts, size_t narts,
+			       const struct oci_image *index, const char *tag)
+{
+	const struct oci_blob **blobs;
+	json_t *desc;
+	size_t i, k, n = 0;
+	int err;
+
+	for (i = 0; i < narts; i++)
+		n += arts[i]->nlayers + 2;
+	blobs = calloc(n + 1, sizeof(*blobs));
+	desc = json_pack("{s:s, s:s, s:I}", "mediaType", index->manifest.media_type, "digest",
+			 index->manifest.digest, "size", (json_int_t)index->manifest.size);
+	if (!blobs || !desc) {
+		free(blobs);
+		json_decref(desc);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	for (i = n = 0; i < narts; i++) {
+		for (k = 0; k < arts[i]->nlayers; k++)
+			blobs[n++] = &arts[i]->layers[k];
+		blobs[n++] = &arts[i]->config;
+		blobs[n++] = &arts[i]->manifest;
+	}
+	if (index->manifest.data)
+		blobs[n++] = &index->manifest;
+	{
+		char *t = (char *)tag;
+		err = layout_write(dir, blobs, n, desc, &t, 1);
+	}
+	free(blobs);
+	json_decref(desc);
 	return err;
 }

@@ -28,6 +28,14 @@ int oci_tag_valid(const char *tag);
 int oci_layout_write(const char *dir, const struct oci_image *img, char *const *tags,
 		     size_t ntags);
 
+/* Write referrer artifacts (each a manifest, config and layers; layers
+ * without data must be in the layout already) and the referrers index
+ * `index` (an image holding only its manifest) under `tag`
+ * ("sha256-<hex>" or "sha256-<hex>.sig" for a signature image, which
+ * then is arts[0] and `index` itself), all or nothing. */
+int oci_layout_write_referrers(const char *dir, struct oci_image *const *arts, size_t narts,
+			       const struct oci_image *index, const char *tag);
+
 /* Write a tar of a layout holding `img` under `tags` to `file` (replaced
  * atomically). */
 int oci_archive_write(const char *file, const struct oci_image *img, char *const *tags,

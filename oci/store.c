@@ -246,6 +246,17 @@ int oci_store_read_blob(struct oci_store *s, const char *digest, size_t max, str
 }
 
 /* The index entry for `tag`, or the only image when tag is NULL. */
+/* 1 for the tags the referrers tag schema uses ("sha256-<64 hex>", and
+ * cosign's ".sig"/".att" suffixes): attachments, not images of their own. */
+static int is_referrers_tag(const char *ref)
+{
+	size_t n = ref ? strspn(ref + (strncmp(ref, "sha256-", 7) ? 0 : 7), "0123456789abcdef") : 0;
+
+	if (!ref || strncmp(ref, "sha256-", 7) != 0 || n != 64)
+		return 0;
+	return ref[71] == '\0' || !strcmp(ref + 71, ".sig") || !strcmp(ref + 71, ".att");
+}
+
 static int find_entry(struct oci_store *s, const char *tag, json_t **out)
 {
 	json_t *list = json_object_get(s->index, "manifests");
@@ -257,6 +268,9 @@ static int find_entry(struct oci_store *s, const char *tag, json_t **out)
 		json_t *d = json_array_get(list, i);
 		const char *ref = json_string_value(
 			json_object_get(json_object_get(d, "annotations"), OCI_ANN_REF_NAME));
+		/* attachments are found by their tag only, and are not listed */
+		if (is_referrers_tag(ref) && (!tag || strcmp(ref, tag) != 0))
+			continue;
 		if (ref && strlen(tags) + strlen(ref) + 3 < sizeof(tags))
 			snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags), "%s%s",
 				 tags[0] ? ", " : "", ref);

@@ -23,6 +23,9 @@ struct reg_client {
 	char **scopes;    /* scope set of this session, push scope first */
 	size_t nscopes;
 	const struct registry_opts *opts;
+	int fresh_blobs;  /* push: blobs held in memory (attachments just made)
+			   * go up without a HEAD first: re-uploading a small
+			   * blob costs less than the round trip */
 };
 
 /* `op` is "push", "pull" or "login": it starts every error line and
@@ -44,6 +47,28 @@ char *reg_client_url(const struct reg_client *c, const char *suffix);
 
 /* Send with authentication (see above). */
 int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_response *resp);
+
+/* Push the layers and config of `img` (those the repository lacks). */
+int reg_push_blobs(struct reg_client *c, const struct oci_image *img);
+/* PUT the manifest of `img` by `tag` (or digest); *subject_ack (may be
+ * NULL) is 1 when the registry answered with OCI-Subject (it has the
+ * referrers API and indexed the manifest's subject). */
+int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const char *tag,
+		     int *subject_ack);
+/* The same with If-Match: `if_match` (an ETag the GET gave); a 412 (the
+ * manifest changed since) is WP_EEXISTS. */
+int reg_put_manifest_if(struct reg_client *c, const struct oci_image *img, const char *tag,
+			const char *if_match, int *subject_ack);
+
+/* GET a manifest or index by tag or digest (with every type in Accept)
+ * into `out`; `digest` receives the digest of the bytes, checked against
+ * a digest reference or Docker-Content-Digest; *media_type the
+ * Content-Type (malloc'ed).  A 404 is WP_ENOTFOUND. */
+int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
+		     char digest[OCI_DIGEST_SIZE], char **media_type);
+/* The same; *etag (may be NULL) receives the ETag header, malloc'ed, or NULL. */
+int reg_get_manifest_etag(struct reg_client *c, const char *ref, struct wp_buf *out,
+			  char digest[OCI_DIGEST_SIZE], char **media_type, char **etag);
 
 /* 1 if host (without port) is loopback: localhost, 127.0.0.0/8, ::1. */
 int reg_host_is_loopback(const char *host);

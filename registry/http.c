@@ -293,6 +293,8 @@ static CURLcode perform(struct reg_http *h, const struct reg_request *rq, const 
 		hdrs = add_header(hdrs, &ok, "Content-Type", rq->content_type);
 	if (rq->content_range)
 		hdrs = add_header(hdrs, &ok, "Content-Range", rq->content_range);
+	if (rq->if_match)
+		hdrs = add_header(hdrs, &ok, "If-Match", rq->if_match);
 	if (!ok) {
 		curl_slist_free_all(hdrs);
 		return CURLE_OUT_OF_MEMORY;

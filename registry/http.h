@@ -94,6 +94,7 @@ struct reg_request {
 	const char *content_type;
 	const char *accept;
 	const char *content_range;
+	const char *if_match;    /* If-Match: an ETag (compare-and-swap), or NULL */
 	const uint8_t *body;     /* sent when method is POST/PUT/PATCH */
 	size_t body_len;
 	size_t max_body;         /* response cap; 0 = REG_BODY_MAX */

@@ -21,8 +21,14 @@ static const char ACCEPT_ALL[] = OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_M
 	", " DOCKER_MT_MANIFEST_LIST;
 
 /* GET a manifest or index by tag or digest into `out` with its digest. */
-static int get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
-			char digest[OCI_DIGEST_SIZE], char **media_type)
+int reg_get_manifest(struct reg_client *c, const char *ref, struct wp_buf *out,
+		     char digest[OCI_DIGEST_SIZE], char **media_type)
+{
+	return reg_get_manifest_etag(c, ref, out, digest, media_type, NULL);
+}
+
+int reg_get_manifest_etag(struct reg_client *c, const char *ref, struct wp_buf *out,
+			  char digest[OCI_DIGEST_SIZE], char **media_type, char **etag)
 {
 	struct reg_response r;
 	char suffix[300], what[300];
@@ -30,6 +36,8 @@ static int get_manifest(struct reg_client *c, const char *ref, struct wp_buf *ou
 	char *url;
 	int err;
 
+	if (etag)
+		*etag = NULL;
 	memset(&r, 0, sizeof(r));
 	snprintf(suffix, sizeof(suffix), "manifests/%s", ref);
 	snprintf(what, sizeof(what), "manifest %s", ref);
@@ -56,6 +64,8 @@ static int get_manifest(struct reg_client *c, const char *ref, struct wp_buf *ou
 	}
 	ct = reg_response_header(&r, "Content-Type");
 	*media_type = ct ? strndup(ct, strcspn(ct, "; ")) : NULL;
+	if (etag && reg_response_header(&r, "ETag"))
+		*etag = strdup(reg_response_header(&r, "ETag"));
 	err = wp_buf_append(out, r.body.data ? r.body.data : (const uint8_t *)"", r.body.len);
 done:
 	free(url);
@@ -128,7 +138,7 @@ int registry_pull(const char *refstr, const struct registry_opts *opts, struct o
 		return err;
 	if ((err = reg_client_open(ref, "pull", opts, &c)) < 0 || (err = reg_client_ping(c, 0)) < 0)
 		goto done;
-	if ((err = get_manifest(c, ref->digest ? ref->digest : ref->tag ? ref->tag : "latest", &m, digest,
+	if ((err = reg_get_manifest(c, ref->digest ? ref->digest : ref->tag ? ref->tag : "latest", &m, digest,
 				&mt)) < 0)
 		goto done;
 	{
@@ -156,7 +166,7 @@ int registry_pull(const char *refstr, const struct registry_opts *opts, struct o
 			wp_buf_reset(&m);
 			free(mt);
 			mt = NULL;
-			if ((err = get_manifest(c, d, &m, digest, &mt)) < 0)
+			if ((err = reg_get_manifest(c, d, &m, digest, &mt)) < 0)
 				goto done;
 		}
 	}

@@ -327,7 +327,7 @@ static int push_blob(struct reg_client *c, const struct oci_blob *desc, const st
 		int mounted = 0;
 		long status = 0;
 
-		if ((err = blob_exists(c, b)) < 0)
+		if ((err = c->fresh_blobs && b->data ? 0 : blob_exists(c, b)) < 0)
 			goto failed;
 		if (err == 1) {
 			blob_event(c, b, REGISTRY_BLOB_EXISTS, 0, 0);
@@ -381,7 +381,14 @@ done:
 	return err;
 }
 
-static int put_manifest(struct reg_client *c, const struct oci_image *img, const char *tag)
+int reg_put_manifest(struct reg_client *c, const struct oci_image *img, const char *tag,
+		     int *subject_ack)
+{
+	return reg_put_manifest_if(c, img, tag, NULL, subject_ack);
+}
+
+int reg_put_manifest_if(struct reg_client *c, const struct oci_image *img, const char *tag,
+			const char *if_match, int *subject_ack)
 {
 	struct reg_response r;
 	char suffix[300], what[300];
@@ -397,12 +404,17 @@ static int put_manifest(struct reg_client *c, const struct oci_image *img, const
 	{
 		struct reg_request rq = { .method = "PUT", .url = url,
 					  .content_type = img->manifest.media_type,
+					  .if_match = if_match,
 					  .body = img->manifest.data,
 					  .body_len = (size_t)img->manifest.size };
 		err = reg_client_do(c, &rq, &r);
 	}
 	if (err < 0)
 		goto done;
+	if (if_match && r.status == 412) {
+		err = wp_error_set(WP_EEXISTS, "%s: %s changed since it was read", reg_http_label(c->http), what);
+		goto done;
+	}
 	if (r.status != 201 && r.status != 200 && r.status != 204) {
 		err = reg_http_error(c->http, &r, what);
 		goto done;
@@ -411,10 +423,26 @@ static int put_manifest(struct reg_client *c, const struct oci_image *img, const
 	if (d && strcmp(d, img->manifest.digest) != 0)
 		err = wp_error_set(WP_ERROR, "%s: %s: the registry computed digest %s, we sent %s",
 				   reg_http_label(c->http), what, d, img->manifest.digest);
+	/* a registry with the referrers API acknowledges a subject */
+	if (subject_ack)
+		*subject_ack = reg_response_header(&r, "OCI-Subject") != NULL;
 done:
 	free(url);
 	reg_response_release(&r);
 	return err;
+}
+
+int reg_push_blobs(struct reg_client *c, const struct oci_image *img)
+{
+	struct upload_plan plan;
+	size_t i;
+	int err;
+
+	plan_init(&plan, c->registry);
+	for (i = 0; i < img->nlayers; i++)
+		if ((err = push_blob(c, &img->layers[i], &plan)) < 0)
+			return err;
+	return img->config.media_type ? push_blob(c, &img->config, &plan) : 0;
 }
 
 /* Push to one repository under `tags` (NULL entries: by digest). */
@@ -422,7 +450,6 @@ int reg_push_repository(const struct registry_ref *ref, char *const *tags, size_
 			const struct oci_image *img, const struct registry_opts *opts)
 {
 	struct reg_client *c = NULL;
-	struct upload_plan plan;
 	size_t i;
 	int err;
 
@@ -434,16 +461,10 @@ int reg_push_repository(const struct registry_ref *ref, char *const *tags, size_
 		if ((err = reg_client_add_scope(c, scope)) < 0)
 			goto done;
 	}
-	if ((err = reg_client_ping(c, 0)) < 0)
-		goto done;
-	plan_init(&plan, ref->registry);
-	for (i = 0; i < img->nlayers; i++)
-		if ((err = push_blob(c, &img->layers[i], &plan)) < 0)
-			goto done;
-	if ((err = push_blob(c, &img->config, &plan)) < 0)
+	if ((err = reg_client_ping(c, 0)) < 0 || (err = reg_push_blobs(c, img)) < 0)
 		goto done;
 	for (i = 0; i < ntags; i++)
-		if ((err = put_manifest(c, img, tags[i] ? tags[i] : img->manifest.digest)) < 0)
+		if ((err = reg_put_manifest(c, img, tags[i] ? tags[i] : img->manifest.digest, NULL)) < 0)
 			goto done;
 done:
 	reg_client_free(c);

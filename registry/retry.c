@@ -13,8 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
+#include "../common/base64.h"
 #include "http.h"
 
 static long env_long(const char *name, long dflt, long min, long max)
@@ -96,35 +95,10 @@ long reg_parse_retry_after(const char *v, time_t now)
 
 char *reg_base64_encode(const void *data, size_t len)
 {
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-
-	if (!out)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, data, (int)len);
-	return out;
+	return wp_base64_encode(data, len);
 }
 
 uint8_t *reg_base64_decode(const char *s, size_t *len)
 {
-	size_t n = strlen(s), pad = 0;
-	uint8_t *out;
-	int got;
-
-	if (n % 4 != 0)
-		return NULL;
-	out = malloc(n / 4 * 3 + 1);
-	if (!out)
-		return NULL;
-	got = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-	if (got < 0) {
-		free(out);
-		return NULL;
-	}
-	if (n >= 1 && s[n - 1] == '=')
-		pad++;
-	if (n >= 2 && s[n - 2] == '=')
-		pad++;
-	*len = (size_t)got - pad;
-	out[*len] = '\0';
-	return out;
+	return wp_base64_decode(s, len);
 }

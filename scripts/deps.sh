@@ -128,3 +128,20 @@ if ! cmp -s "$jco_lock" "$jco_dir/package-lock.json" || [ ! -x "$jco_dir/node_mo
 	(cd "$jco_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
 	"$node_bin" "$jco_dir/node_modules/.bin/jco" --version >/dev/null
 fi
+
+# The independent verifiers of SBOMs and signatures (tests/lib/attest-verify.mjs),
+# pinned, project-local, run with the pinned node: @sigstore/verify (3.x
+# needs node >= 20.17) over sigstore bundles, @cyclonedx/cyclonedx-library's
+# strict JSON validator (with the ajv it uses) over CycloneDX BOMs.
+ATTEST_NPM=(@sigstore/verify@3.1.0 @sigstore/bundle@4.0.0 @sigstore/core@3.1.0
+	@cyclonedx/cyclonedx-library@10.3.0 ajv@8.17.1 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1)
+attest_dir="$root/.deps/attest"
+attest_stamp="$attest_dir/.installed"
+if [ -x "$node_bin" ] && [ "$(cat "$attest_stamp" 2>/dev/null)" != "${ATTEST_NPM[*]}" ]; then
+	echo "deps: installing ${ATTEST_NPM[*]} into $attest_dir" >&2
+	rm -rf "$attest_dir"
+	mkdir -p "$attest_dir"
+	(cd "$attest_dir" && PATH="$(dirname "$node_bin"):$PATH" npm install --no-save --no-package-lock --no-audit \
+		--no-fund --loglevel=error "${ATTEST_NPM[@]}" >&2)
+	echo "${ATTEST_NPM[*]}" >"$attest_stamp"
+fi

@@ -11,7 +11,7 @@ need_tools docker-registry jq curl python3 node
 start_registry faults
 build_formats
 python3 "$E2E_LIB/gen-wasm.py" 3000000 "$T_TMP/big.wasm" 7
-"$WASMPACK" build --wasm "$T_TMP/big.wasm" -o "oci:$T_TMP/src-big" >/dev/null 2>&1
+"$WASMPACK" build --wasm "$T_TMP/big.wasm" -o "oci:$T_TMP/src-big" --sbom none --no-provenance >/dev/null 2>&1
 export WASMPACK_RETRY_BASE_MS=20 WASMPACK_RETRY_MAX_MS=2000 WASMPACK_RETRIES=5
 
 start_bg "$T_TMP/proxy.log" node "$E2E_LIB/fault-proxy.js" "$T_TMP/proxy.port" "${REG#*:}" 42 0.3

@@ -1,0 +1,39 @@
+/*
+ * referrers.h - one session with one repository for what is attached to
+ * images: read manifests, blobs and referrers (the three functions fit
+ * struct attest_source), push artifacts and list them (referrers API or
+ * the "sha256-<hex>" tag index).
+ */
+#ifndef REGISTRY_REFERRERS_H
+#define REGISTRY_REFERRERS_H
+
+#include "../common/buf.h"
+#include "registry.h"
+
+struct registry_session;
+
+/* Parse `ref`, open and ping; `op` is "push" or "pull" (scopes). */
+int registry_session_open(const char *ref, const char *op, const struct registry_opts *opts,
+			  struct registry_session **out);
+void registry_session_free(struct registry_session *s);
+/* "registry/repository" (borrowed). */
+const char *registry_session_name(const struct registry_session *s);
+/* The reference's digest, else its tag, else "latest" (borrowed). */
+const char *registry_session_ref(const struct registry_session *s);
+
+/* For struct attest_source (ctx = the session). */
+int registry_session_manifest(void *s, const char *ref, struct wp_buf *out);
+int registry_session_blob(void *s, const char *digest, size_t max, struct wp_buf *out);
+int registry_session_referrers(void *s, const char *digest, struct wp_buf *out);
+
+/* Push `img` (blobs the repository lacks, then the manifest) by `tag`
+ * (NULL: by digest); see reg_put_manifest for subject_ack. */
+int registry_session_put(struct registry_session *s, const struct oci_image *img, const char *tag,
+			 int *subject_ack);
+
+/* Push the artifacts (by digest) and, unless the registry acknowledged
+ * their subject (referrers API), add them to the tag index of `subject`. */
+int registry_attach(struct registry_session *s, const char *subject, struct oci_image *const *arts,
+		    size_t n);
+
+#endif
