@@ -20,16 +20,24 @@
 #include "../registry/reference.h"
 #include "../registry/registry.h"
 #include "../wasm/module.h"
+#include "build_many.h"
 #include "build_source.h"
 #include "cmd.h"
 #include "progress.h"
 
 const char cmd_build_usage[] =
 	"usage: wasmpack build [DIR] [options]\n"
+	"       wasmpack build DIR/... | DIR DIR... [-j N] [options]\n"
 	"\n"
 	"Build the project in DIR (default .) into an OCI image holding its\n"
 	"WebAssembly module, and write it to the outputs.  Prints the image\n"
 	"reference by digest on stdout.\n"
+	"\n"
+	"With DIR/... (every project under DIR) or several DIRs, the projects are\n"
+	"built concurrently (-j N at once, default the number of cores) and each\n"
+	"line on stdout is the project path, a tab and its reference (--json: an\n"
+	"array).  -o takes oci:DIR (a layout per project under DIR), -t bare tags;\n"
+	"one failing project makes the exit status 1 after the others finish.\n"
 	"\n"
 	"  --wasm FILE          package this prebuilt module (no detection, no compile)\n"
 	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"
@@ -137,7 +145,7 @@ enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
        OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT, OPT_EXCEPTIONS };
 
-static const struct option build_options[] = {
+const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
 	{ "tag", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
@@ -522,6 +530,8 @@ int cmd_build(int argc, char **argv)
 	size_t i;
 	int status = EXIT_FAIL, r;
 
+	if (build_many_wanted(argc, argv))
+		return cmd_build_many(argc, argv);
 	memset(&o, 0, sizeof(o));
 	memset(&br, 0, sizeof(br));
 	memset(&src, 0, sizeof(src));
