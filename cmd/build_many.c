@@ -107,8 +107,10 @@ static int scan_args(int argc, char **argv, struct many *m, int quiet)
 		case 'j':
 			errno = 0;
 			m->jobs = strtol(optarg, &end, 10);
-			if (errno || *end || m->jobs < 1 || m->jobs > 256)
-				return quiet ? EXIT_USAGE : cmd_usage_error("build", "-j needs a number of jobs from 1 to 256, not '%s'", optarg);
+			if ((errno || *end || m->jobs < 1 || m->jobs > 256) && quiet)
+				m->jobs = 1; /* many projects wanted: the second pass says what is wrong */
+			else if (errno || *end || m->jobs < 1 || m->jobs > 256)
+				return cmd_usage_error("build", "-j needs a number of jobs from 1 to 256, not '%s'", optarg);
 			continue;
 		case 'h':
 			m->help = 1;
