@@ -110,6 +110,9 @@ static int bctx_init(struct bctx *c, const struct builder_opts *o)
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->jobs = n > 0 ? (int)n : 1;
+	/* `build ./...` shares the cores among the builds it runs at once */
+	if (getenv("WASMPACK_BUILD_JOBS") && atoi(getenv("WASMPACK_BUILD_JOBS")) > 0)
+		c->jobs = atoi(getenv("WASMPACK_BUILD_JOBS"));
 	if (!realpath(o->dir, real))
 		return wp_error_errno(WP_ENOTFOUND, "%s", o->dir);
 	if (!(c->dir = strdup(real)) || !(c->dirname = wp_path_basename(real)))

@@ -133,6 +133,34 @@ static int entry_paths(const char *key, char **wasm, char **meta)
 	return 0;
 }
 
+static const struct cache_remote *remote;
+
+void cache_set_remote(const struct cache_remote *r)
+{
+	remote = r;
+}
+
+static int store_local(const char *key, const uint8_t *wasm, size_t len, const char *meta);
+
+/* A local miss asks the remote level; its entry is kept locally too (a
+ * local cache that cannot be written still gives the hit). */
+static int lookup_remote(const char *key, struct wp_buf *meta, struct wp_buf *wasm)
+{
+	char *text;
+
+	wp_buf_reset(meta);
+	wp_buf_reset(wasm);
+	if (!remote || !remote->fetch || remote->fetch(remote->ctx, key, meta, wasm) < 0 ||
+	    !(text = strndup((const char *)meta->data, meta->len))) {
+		wp_buf_reset(meta);
+		wp_buf_reset(wasm);
+		return WP_ENOTFOUND;
+	}
+	store_local(key, wasm->data, wasm->len, text);
+	free(text);
+	return 0;
+}
+
 int cache_lookup(const char *key, struct wp_buf *meta, struct wp_buf *wasm)
 {
 	char *wpath = NULL, *mpath = NULL;
@@ -155,6 +183,8 @@ int cache_lookup(const char *key, struct wp_buf *meta, struct wp_buf *wasm)
 	utimensat(AT_FDCWD, mpath, NULL, 0);
 done:
 	if (err == WP_ENOTFOUND)
+		err = lookup_remote(key, meta, wasm);
+	if (err == WP_ENOTFOUND)
 		wp_error_set(WP_ENOTFOUND, "not in the build cache");
 	free(wpath);
 	free(mpath);
@@ -162,6 +192,13 @@ done:
 }
 
 int cache_store(const char *key, const uint8_t *wasm, size_t len, const char *meta)
+{
+	if (remote && remote->store)
+		remote->store(remote->ctx, key, wasm, len, meta);
+	return store_local(key, wasm, len, meta);
+}
+
+static int store_local(const char *key, const uint8_t *wasm, size_t len, const char *meta)
 {
 	char *wpath = NULL, *mpath = NULL;
 	int err;

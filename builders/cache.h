@@ -32,6 +32,17 @@ int cache_subdir(const char *sub, char **out);
 /* A hit fills *meta (the JSON text) and *wasm; WP_ENOTFOUND on a miss. */
 int cache_lookup(const char *key, struct wp_buf *meta, struct wp_buf *wasm);
 int cache_store(const char *key, const uint8_t *wasm, size_t len, const char *meta);
+/* A second level below the local cache (the registry cache of issue 16,
+ * set by the command line: builders/ never talks to a registry).  fetch is
+ * asked on a local miss, and a result it gives is stored locally; store is
+ * told of every entry cache_store writes.  Either may be NULL. */
+struct cache_remote {
+	int (*fetch)(void *ctx, const char *key, struct wp_buf *meta, struct wp_buf *wasm);
+	void (*store)(void *ctx, const char *key, const uint8_t *wasm, size_t len, const char *meta);
+	void *ctx;
+};
+void cache_set_remote(const struct cache_remote *r);
+
 /* Drop least recently used entries until the cache holds at most `max`
  * bytes.  Entries and work directories in use are skipped. */
 int cache_evict(uint64_t max);

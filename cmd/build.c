@@ -21,16 +21,25 @@
 #include "../registry/registry.h"
 #include "../wasm/module.h"
 #include "build_attest.h"
+#include "build_cache.h"
+#include "build_many.h"
 #include "build_source.h"
 #include "cmd.h"
 #include "progress.h"
 
 const char cmd_build_usage[] =
 	"usage: wasmpack build [DIR] [options]\n"
+	"       wasmpack build DIR/... | DIR DIR... [-j N] [options]\n"
 	"\n"
 	"Build the project in DIR (default .) into an OCI image holding its\n"
 	"WebAssembly module, and write it to the outputs.  Prints the image\n"
 	"reference by digest on stdout.\n"
+	"\n"
+	"With DIR/... (every project under DIR) or several DIRs, the projects are\n"
+	"built concurrently (-j N at once, default the number of cores) and each\n"
+	"line on stdout is the project path, a tab and its reference (--json: an\n"
+	"array).  -o takes oci:DIR (a layout per project under DIR), -t bare tags;\n"
+	"one failing project makes the exit status 1 after the others finish.\n"
 	"\n"
 	"  --wasm FILE          package this prebuilt module (no detection, no compile)\n"
 	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"
@@ -60,6 +69,11 @@ const char cmd_build_usage[] =
 	"  --bin NAME           the binary to build when the project has several (Rust)\n"
 	"  --target NAME        the CMake or make target to build (C, C++)\n"
 	"  --no-cache           neither use nor fill the build cache\n"
+	"  --cache-repo REPO    a second build cache in a registry repository\n"
+	"                       (default $WASMPACK_CACHE_REPO): a result found there\n"
+	"                       is pulled, verified and used instead of compiling;\n"
+	"                       a new result is pushed there (see docs/ci.md)\n"
+	"  --cache-repo-readonly  use --cache-repo, never push to it\n"
 	"  --stack-size BYTES   C/C++ stack size (K, M suffixes; default 1M)\n"
 	"  --allow-import M.N   package a module importing M.N (or M.*) although no\n"
 	"                       WASI runtime provides it; repeatable\n"
@@ -88,6 +102,8 @@ struct build_opts {
 	int json;
 	int push, insecure;
 	const char *ca_file;
+	const char *cache_repo;
+	int cache_repo_readonly;
 	struct wp_strv tags, outputs, env, args;
 	struct oci_kvlist labels, annotations;
 	struct build_source src;
@@ -140,9 +156,9 @@ enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
        OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT, OPT_EXCEPTIONS, OPT_SBOM,
-       OPT_NO_PROVENANCE, OPT_SIGN, OPT_KEY };
+       OPT_NO_PROVENANCE, OPT_SIGN, OPT_KEY, OPT_CACHE_REPO, OPT_CACHE_REPO_RO };
 
-static const struct option build_options[] = {
+const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
 	{ "tag", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
@@ -163,6 +179,8 @@ static const struct option build_options[] = {
 	{ "optimize", no_argument, NULL, OPT_OPTIMIZE },
 	{ "bin", required_argument, NULL, OPT_BIN },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "cache-repo", required_argument, NULL, OPT_CACHE_REPO },
+	{ "cache-repo-readonly", no_argument, NULL, OPT_CACHE_REPO_RO },
 	{ "strict-wasi", no_argument, NULL, OPT_STRICT_WASI },
 	{ "exceptions", required_argument, NULL, OPT_EXCEPTIONS },
 	{ "stack-size", required_argument, NULL, OPT_STACK_SIZE },
@@ -300,6 +318,12 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_KEY:
 			o->att.key_file = optarg;
+			break;
+		case OPT_CACHE_REPO:
+			o->cache_repo = optarg;
+			break;
+		case OPT_CACHE_REPO_RO:
+			o->cache_repo_readonly = 1;
 			break;
 		case 'h':
 			cmd_print_usage("build");
@@ -549,6 +573,8 @@ int cmd_build(int argc, char **argv)
 	size_t i;
 	int status = EXIT_FAIL, r;
 
+	if (build_many_wanted(argc, argv))
+		return cmd_build_many(argc, argv);
 	memset(&o, 0, sizeof(o));
 	memset(&br, 0, sizeof(br));
 	memset(&src, 0, sizeof(src));
@@ -584,8 +610,17 @@ int cmd_build(int argc, char **argv)
 			goto report;
 		}
 	} else {
+		struct registry_opts cro = { .insecure = o.insecure, .ca_file = o.ca_file };
 		if (builder_config_load(o.dir, &o.src.config) < 0)
 			goto report;
+		if (!o.src.no_cache && !o.src.dry_run &&
+		    build_cache_open(o.cache_repo, o.cache_repo_readonly, &cro) < 0) {
+			if (wp_error_last_code() == WP_EUSAGE)
+				status = cmd_usage_error("build", "%s", wp_error_last());
+			else
+				status = cmd_report();
+			goto done;
+		}
 		if ((r = build_from_source(&o, &br)) != 0) {
 			status = r < 0 ? EXIT_OK : r;
 			goto done;
@@ -693,6 +728,7 @@ int cmd_build(int argc, char **argv)
 report:
 	status = cmd_report();
 done:
+	build_cache_close();
 	if (pubs)
 		for (i = 0; i < npubs; i++)
 			publisher_free(pubs[i]);

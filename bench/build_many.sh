@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Issue 16's speed targets, each a ratio against a peer measured in the
+# same run:
+#  1. `wasmpack build ./...` over a monorepo of the samples vs building the
+#     same projects one after another (each variant with an empty build
+#     cache of its own).  Target: <= 0.6 on 2 cores.
+#  2. A cold runner (empty cache) with a warm registry cache vs a cold
+#     runner without it, per sample.  Target: <= 0.1, and under 1 s for a
+#     small project.  Needs docker-registry (make deps); the registry runs
+#     on a free loopback port and is stopped at exit.
+# Samples whose toolchain is absent are left out (and listed).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+wp=${WASMPACK:-$root/build/wasmpack}
+work=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-bench.XXXXXX")
+reg_pid=
+trap '[ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null; rm -rf "$work"' EXIT
+samples=${SAMPLES:-"c-plain c-make c-cmake cpp rust assemblyscript go"}
+
+ms() { # ms CMD...: wall time of one run in milliseconds
+	local s e
+	s=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	local rc=$?
+	e=$(date +%s%N)
+	awk -v n=$((e - s)) 'BEGIN {printf "%.0f\n", n / 1e6}'
+	return $rc
+}
+
+mkdir -p "$work/mono"
+have=()
+for p in $samples; do
+	cp -r "$root/testdata/$p" "$work/mono/$p"
+	rm -rf "$work/mono/$p/target" "$work/mono/$p/node_modules"
+	if WASMPACK_CACHE_DIR="$work/probe" "$wp" build "$work/mono/$p" -o "oci:$work/probe-out/$p" >/dev/null 2>&1; then
+		have+=("$p")
+	else
+		echo "left out: $p (does not build here; see 'wasmpack detect testdata/$p')"
+		rm -rf "${work:?}/mono/$p"
+	fi
+done
+cd "$work/mono"
+seq_ms=0
+for p in "${have[@]}"; do
+	t=$(WASMPACK_CACHE_DIR="$work/seq" ms "$wp" build "$p" -o "oci:$work/seq-out/$p") || echo "sequential build of $p failed"
+	seq_ms=$((seq_ms + t))
+done
+par_ms=$(WASMPACK_CACHE_DIR="$work/par" ms "$wp" build ./... -o "oci:$work/par-out") || echo "build ./... failed"
+printf '1. %d projects on %d cores: build ./... %d ms, one after another %d ms, ratio %.2f (target <= 0.6)\n' \
+	"${#have[@]}" "$(nproc)" "$par_ms" "$seq_ms" "$(awk -v a="$par_ms" -v b="$seq_ms" 'BEGIN {print a / b}')"
+
+if ! command -v docker-registry >/dev/null; then
+	echo "2. left out: docker-registry is not installed (make deps)"
+	exit 0
+fi
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/reg"
+printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: 127.0.0.1:%s}\n' \
+	"$work/reg" "$port" >"$work/reg.yml"
+docker-registry serve "$work/reg.yml" >"$work/reg.log" 2>&1 &
+reg_pid=$!
+for i in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.05; done
+repo="127.0.0.1:$port/bench/cache"
+printf '2. %-15s %14s %18s %8s  %s\n' project "cold ms" "cold+registry ms" ratio verdict
+for p in "${have[@]}"; do
+	# fill the registry from a runner of its own, then two cold runners
+	WASMPACK_CACHE_DIR="$work/fill-$p" "$wp" build "$p" -o "oci:$work/fill-out/$p" --cache-repo "$repo" >/dev/null 2>&1
+	cold=$(WASMPACK_CACHE_DIR="$work/cold-$p" ms "$wp" build "$p" -o "oci:$work/cold-out/$p")
+	warm=$(WASMPACK_CACHE_DIR="$work/warm-$p" ms "$wp" build "$p" -o "oci:$work/warm-out/$p" --cache-repo "$repo")
+	verdict=$(awk -v a="$warm" -v b="$cold" 'BEGIN {print (a / b <= 0.1 ? "ok" : "over 0.1") (a < 1000 ? ", < 1 s" : ", >= 1 s")}')
+	printf '   %-15s %14s %18s %7.3fx  %s\n' "$p" "$cold" "$warm" "$(awk -v a="$warm" -v b="$cold" 'BEGIN {print a / b}')" "$verdict"
+done
