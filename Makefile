@@ -6,6 +6,7 @@
 #   make demo             build and package a sample module into oci:wasmpack-out
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make bench            benchmarks under bench/ (ratios against peers)
+#   make deb              build/wasmpack_<version>_<arch>.deb (dpkg-deb, no network)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -54,7 +55,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBWP     := $(BUILD)/libwasmpack.a
 BIN       := $(BUILD)/wasmpack
 
-.PHONY: all deps test check unit demo install uninstall clean bench fuzz tools
+.PHONY: all deps test check unit demo install uninstall clean bench fuzz tools deb
 all: $(BIN)
 
 $(BUILD)/obj/registry/curl_lib.o: CFLAGS += -DWP_CURL_SONAME='"$(call soname,curl)"'
@@ -110,6 +111,9 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/wasmpack
 	install -m 0644 docs/wasmpack.1 $(DESTDIR)$(MANDIR)/man1/wasmpack.1
+
+deb: $(BIN)
+	@scripts/deb.sh $(BUILD) $(VERSION)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wasmpack $(DESTDIR)$(MANDIR)/man1/wasmpack.1

@@ -39,6 +39,8 @@ packages=(
 	cmake meson ninja-build autoconf automake libtool emscripten rustc cargo libstd-rust-dev-wasm32 "$GO_PACKAGE"
 	# benchmarks
 	buildah
+	# make deb (dpkg-shlibdeps)
+	dpkg-dev
 )
 
 sudo=""
