@@ -152,6 +152,15 @@ say "make demo exited $demo_rc after $(($(date +%s) - start)) s"
 say "make test (log: $logs/test.log)"
 test_rc=0
 in_root 'cd /root/wasmpack && make test' >"$logs/test.log" 2>&1 || test_rc=$?
+# the Debian package: built, installed with apt (its Depends resolved from
+# the archive), then the installed wasmpack runs version, detect and a build
+say "make deb, apt install it, wasmpack version/detect/build (log: $logs/deb.log)"
+deb_rc=0
+in_root 'set -e; cd /root/wasmpack && make deb
+	apt-get install -y -qq ./build/wasmpack_*.deb
+	/usr/bin/wasmpack version
+	/usr/bin/wasmpack detect testdata/c-plain
+	cd /tmp && /usr/bin/wasmpack build /root/wasmpack/testdata/c-plain -o oci:/tmp/deb-demo' >"$logs/deb.log" 2>&1 || deb_rc=$?
 # what the fresh machine received, for the record
 in_root "dpkg-query -W -f='\${Package} \${Version}\n'" >"$logs/packages.txt" 2>/dev/null || true
 chroot "$base" dpkg-query -W -f='${Package}\n' 2>/dev/null | sort >"$logs/packages-base.txt" || true
@@ -163,6 +172,7 @@ grep -E '^(FAIL|     SKIP)' "$logs/test.log" >&2 || true
 fail=0
 [ "$demo_rc" -eq 0 ] || { say "FAILED: make demo exited $demo_rc"; tail -n 20 "$logs/demo.log" >&2; fail=1; }
 [ "$test_rc" -eq 0 ] || { say "FAILED: make test exited $test_rc"; fail=1; }
+[ "$deb_rc" -eq 0 ] || { say "FAILED: the .deb (make deb, install, version/detect/build) exited $deb_rc"; tail -n 20 "$logs/deb.log" >&2; fail=1; }
 [[ "$summary" =~ ^[0-9]+\ passed,\ 0\ failed ]] || { say "FAILED: make test did not end with 0 failed"; fail=1; }
 [ -z "$missing" ] || { say "FAILED: suites skipped for a missing tool:"; echo "$missing" >&2; fail=1; }
 say "packages: $(wc -l <"$logs/packages-base.txt") in the minimal root, $(wc -l <"$logs/packages.txt") after make deps ($logs/packages.txt)"
