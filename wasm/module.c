@@ -98,7 +98,10 @@ static int decode_core(struct wasm_decoder *d)
 			continue;
 		}
 		rank = section_rank(id);
-		if (rank < 0 || (id == WASM_SEC_TAG && d->mode != WASM_DECODE_FACTS))
+		if (id == WASM_SEC_TAG && d->mode != WASM_DECODE_FACTS)
+			return wp_error_set(WP_EINVALID, "malformed section id %u at offset %zu: a tag section "
+					    "(WebAssembly exception handling), which this engine does not run yet", id, off);
+		if (rank < 0)
 			return wp_error_set(WP_EINVALID, "malformed section id %u at offset %zu", id, off);
 		if (rank <= last_rank)
 			return wp_error_set(WP_EINVALID,
