@@ -573,8 +573,10 @@ int cmd_build(int argc, char **argv)
 	size_t i;
 	int status = EXIT_FAIL, r;
 
-	if (build_many_wanted(argc, argv))
+	if (build_many_wanted(argc, argv)) {
+		json_decref(refs);
 		return cmd_build_many(argc, argv);
+	}
 	memset(&o, 0, sizeof(o));
 	memset(&br, 0, sizeof(br));
 	memset(&src, 0, sizeof(src));
