@@ -127,7 +127,9 @@ if ! cmp -s "$jco_lock" "$jco_dir/package-lock.json" || [ ! -x "$jco_dir/node_mo
 	rm -rf "$jco_dir"
 	mkdir -p "$jco_dir"
 	cp "$root/scripts/jco/package.json" "$jco_lock" "$jco_dir/"
-	(cd "$jco_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+	# npm under the pinned node: Debian's node 18 would skip the native
+	# optional packages jco needs on node 22 (oxc-minify's binding)
+	(cd "$jco_dir" && PATH="$(dirname "$node_bin"):$PATH" npm ci --no-audit --no-fund --loglevel=error >&2)
 	"$node_bin" "$jco_dir/node_modules/.bin/jco" --version >/dev/null
 fi
 
