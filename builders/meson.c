@@ -40,11 +40,21 @@ static void array(struct wp_buf *b, const char *s)
 /* Meson takes wasm-ld for ld.lld and adds GNU ld options wasm-ld does
  * not know (--start-group, --as-needed, --no-undefined ...): the drivers
  * link through a script that drops them. */
-static int write_linker(const char *path)
+static int write_linker(const struct bctx *c, const char *path)
 {
 	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	char *ld = tc_which("wasm-ld");
+	const char *slash = strrchr(c->tc.cc, '/');
+	char *ld = NULL;
 	int err;
+
+	/* beside the clang in use (Debian's lld-16 puts it in /usr/lib/llvm-16/bin),
+	 * else on PATH */
+	if (slash && asprintf(&ld, "%.*s/wasm-ld", (int)(slash - c->tc.cc), c->tc.cc) >= 0 && !tc_is_exec(ld)) {
+		free(ld);
+		ld = NULL;
+	}
+	if (!ld)
+		ld = tc_which("wasm-ld");
 
 	if (!ld)
 		return wp_error_set(WP_ENOTFOUND, "wasm-ld is not installed (apt-get install lld-16)");
@@ -160,7 +170,7 @@ int meson_build(struct bctx *c, const struct cscan *s, const struct cflags *f)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (!c->o->dry_run && ((err = write_linker(linker)) < 0 || (err = write_cross_file(c, f, cross, linker)) < 0))
+	if (!c->o->dry_run && ((err = write_linker(c, linker)) < 0 || (err = write_cross_file(c, f, cross, linker)) < 0))
 		goto done;
 	/* plain: the flags are the cross file's; one static program */
 	if ((err = wp_strv_add(&argv, "meson")) < 0 || (err = wp_strv_add(&argv, "setup")) < 0 ||
