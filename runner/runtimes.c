@@ -371,6 +371,25 @@ static int check_host2(struct runtime_report *r, const struct wc_extern *e, cons
 	return add(r, e->name, 1, 0, "%s", "");
 }
 
+int runtime_provides_interface(const struct runtime *rt, const char *name)
+{
+	const char *ver, *have;
+	char base[256];
+	unsigned long v[3];
+	size_t i;
+	int pre = 0;
+
+	if (split_iface(name, base, sizeof(base), &ver) < 0 || rt->no_components)
+		return 0;
+	if (rt->host2) {
+		for (i = 0; wasi2_interface(i); i++)
+			if (!strcmp(wasi2_interface(i), base))
+				return ver && parse_version(ver, v, &pre) == 0 && !pre && v[0] == 0 && v[1] == 2;
+		return 0;
+	}
+	return table_entry(rt, base, &have) && runtime_version_ok(ver, have);
+}
+
 static int check_comp_import(struct runtime_report *r, const struct runtime *rt, const struct wc_extern *e)
 {
 	const char *ver, *have_ver, *entry;

@@ -65,4 +65,8 @@ void runtime_report_free(struct runtime_report *r);
  * runtime at `have` (either may be NULL: unversioned). */
 int runtime_version_ok(const char *want, const char *have);
 
+/* 1 when the runtime's table (wasmpack: its WASI 0.2 host) has interface
+ * NAME ("wasi:io/streams@0.2.3") by the rule above. */
+int runtime_provides_interface(const struct runtime *rt, const char *name);
+
 #endif

@@ -135,6 +135,18 @@ int wasi_host_provides(const char *module, const char *name)
 	return 0;
 }
 
+const char *wasi_host_function(size_t i)
+{
+	const struct wasi_binding *b;
+	size_t t;
+
+	for (t = 0; t < sizeof(binding_tables) / sizeof(binding_tables[0]); t++)
+		for (b = binding_tables[t]; b->name; b++)
+			if (i-- == 0)
+				return b->name;
+	return NULL;
+}
+
 int wasi_ctx_link(wasi_ctx *w, runner_linker *l)
 {
 	const struct wasi_binding *const *tables = binding_tables;
