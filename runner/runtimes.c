@@ -62,36 +62,38 @@ struct runtime {
 #define WASI_UDP(V) "wasi:sockets/udp@" V, "wasi:sockets/udp-create-socket@" V
 #define WASI_HTTP(V) "wasi:http/types@" V, "wasi:http/outgoing-handler@" V
 
-/* wasmtime 29.0: crates/wasi/wit and crates/wasi-http/wit are WASI 0.2.3;
- * `wasmtime run` links all of it (-S inherit-network for sockets, -S http
- * for outgoing HTTP), `wasmtime serve` also calls wasi:http/incoming-handler.
- * Preview1: crates/wasi's preview1 and preview0 (wasi_unstable) modules,
- * sockets through `-S tcplisten`. */
+/* wasmtime 29.0: its WIT is WASI 0.2.3 (wasmtime PR #9807, "Update to WASI
+ * 0.2.3 WIT files", first released in 29.0; jco PR #545 "Wasmtime 29 with
+ * WASI 0.2.3"); `wasmtime run` links all of it (-S inherit-network for
+ * sockets, -S http for outgoing HTTP), `wasmtime serve` calls
+ * wasi:http/incoming-handler.  Preview1: crates/wasi's preview1 and
+ * preview0 (wasi_unstable) modules, sockets through `-S tcplisten`. */
 static const char *const wasmtime_ifaces[] = {
 	WASI_BASE("0.2.3"), WASI_TCP("0.2.3"), WASI_UDP("0.2.3"), WASI_HTTP("0.2.3"), NULL,
 };
 
-/* Spin 3.2 (wasmtime 29 underneath): the WASI 0.2.3 command imports,
- * outbound TCP and name lookup (allowed_outbound_hosts), outbound HTTP, the
- * fermyon:spin 2.0 host interfaces and the unversioned ones of the Spin 1
- * SDKs, spin:postgres 3.0, and the draft wasi:keyvalue and wasi:config.
- * Triggers: HTTP (wasi:http/incoming-handler, or the Spin 1 SDK's
+/* Spin 3.0 (wasmtime 25 underneath, whose WIT is WASI 0.2.1: wasmtime PR
+ * #9063; Spin's v3.0 branch runs wasmtime 25.0.3): the WASI command
+ * imports, outbound TCP and name lookup (allowed_outbound_hosts), outbound
+ * HTTP, the fermyon:spin 2.0 host interfaces and the unversioned ones of
+ * the Spin 1 SDKs, and the draft wasi:keyvalue and wasi:config Spin 3.0
+ * added.  Triggers: HTTP (wasi:http/incoming-handler, or the Spin 1 SDK's
  * fermyon:spin/inbound-http) and Redis; a preview1 module runs with
  * `executor = { type = "wagi" }`, which calls its _start. */
 static const char *const spin_ifaces[] = {
-	WASI_BASE("0.2.3"), WASI_TCP("0.2.3"), WASI_HTTP("0.2.3"),
+	WASI_BASE("0.2.1"), WASI_TCP("0.2.1"), WASI_HTTP("0.2.1"),
 	"fermyon:spin/key-value@2.0.0", "fermyon:spin/llm@2.0.0", "fermyon:spin/redis@2.0.0",
 	"fermyon:spin/mqtt@2.0.0", "fermyon:spin/rdbms-types@2.0.0", "fermyon:spin/postgres@2.0.0",
 	"fermyon:spin/mysql@2.0.0", "fermyon:spin/sqlite@2.0.0", "fermyon:spin/variables@2.0.0",
 	"fermyon:spin/config", "fermyon:spin/http", "fermyon:spin/http-types",
 	"fermyon:spin/key-value", "fermyon:spin/llm", "fermyon:spin/mysql", "fermyon:spin/postgres",
 	"fermyon:spin/rdbms-types", "fermyon:spin/redis", "fermyon:spin/redis-types",
-	"fermyon:spin/sqlite", "spin:postgres/postgres@3.0.0", "wasi:keyvalue/store@0.2.0-draft2",
+	"fermyon:spin/sqlite", "wasi:keyvalue/store@0.2.0-draft2",
 	"wasi:keyvalue/atomics@0.2.0-draft2", "wasi:keyvalue/batch@0.2.0-draft2",
 	"wasi:config/store@0.2.0-draft-2024-09-27", NULL,
 };
 static const char *const spin_triggers[] = {
-	"wasi:http/incoming-handler@0.2.3", "fermyon:spin/inbound-http", "fermyon:spin/inbound-redis",
+	"wasi:http/incoming-handler@0.2.1", "fermyon:spin/inbound-http", "fermyon:spin/inbound-redis",
 	NULL,
 };
 
@@ -99,7 +101,7 @@ static const struct runtime runtimes[] = {
 	{
 		.name = "wasmtime",
 		.describes = "wasmtime 29.0: WASI 0.2.3, preview1 and wasi_unstable",
-		.source = "wasmtime's crates/wasi and crates/wasi-http (v29.0.0)",
+		.source = "wasmtime v29.0.0: crates/wasi, crates/wasi-http (WIT updated to 0.2.3 by PR #9807)",
 		.p1 = P1_ALL,
 		.unstable = 1,
 		.ifaces = wasmtime_ifaces,
@@ -114,8 +116,8 @@ static const struct runtime runtimes[] = {
 	},
 	{
 		.name = "spin",
-		.describes = "Spin 3.2: WASI 0.2.3, fermyon:spin 2.0, WAGI for preview1",
-		.source = "spinframework/spin v3.2: crates/world/wit, crates/factor-*",
+		.describes = "Spin 3.0: WASI 0.2.1, fermyon:spin 2.0, WAGI for preview1",
+		.source = "spinframework/spin v3.0: wit/, crates/world, crates/factor-* (wasmtime 25.0.3)",
 		.p1 = P1_NOSOCK,
 		.no_sock = "Spin hands a WAGI module no socket",
 		.ifaces = spin_ifaces,

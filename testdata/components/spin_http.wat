@@ -3,7 +3,7 @@
 ;; Nothing is ever called: `wasmpack check` reads only its imports and
 ;; exports (tests/cli/check_runtime.sh).
 (component
-  (import "wasi:cli/environment@0.2.3" (instance
+  (import "wasi:cli/environment@0.2.0" (instance
     (export "get-arguments" (func (result (list string))))))
   (import "wasi:sockets/tcp@0.2.0" (instance
     (export "tcp-socket" (type (sub resource)))
@@ -16,5 +16,5 @@
   (func $handle (canon lift (core func $i "handle")))
   (instance $handler
     (export "handle" (func $handle)))
-  (export "wasi:http/incoming-handler@0.2.3" (instance $handler))
+  (export "wasi:http/incoming-handler@0.2.0" (instance $handler))
 )
