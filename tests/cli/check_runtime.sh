@@ -134,4 +134,23 @@ check_match "build --check-runtime wasmtime: built and written" "^0 oci:$T_TMP/o
 run "$WASMPACK" build --wasm "$comp" --check-runtime browser -o "oci:$T_TMP/out2"
 check_eq "build --wasm COMPONENT --check-runtime browser: exit 1, nothing written" "1 absent" \
 	"$T_RC $(tree_digest "$T_TMP/out2")"
+# several projects: each is checked; the failing one writes nothing, the
+# other is built
+mkdir -p "$T_TMP/many/hello"
+cp -r "$proj" "$T_TMP/many/sock"
+printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >"$T_TMP/many/hello/main.c"
+run "$WASMPACK" build "$T_TMP/many/..." --check-runtime node -o "oci:$T_TMP/manyout"
+check_eq "build DIR/... --check-runtime node: exit 1, hello written, sock not" "1 absent" \
+	"$T_RC $(tree_digest "$T_TMP/manyout/sock")"
+check "build DIR/... --check-runtime node: hello's layout is there" test -f "$T_TMP/manyout/hello/index.json"
+check_match "build DIR/... --check-runtime node: the missing imports named for sock" \
+	"sock: wasmpack: $P1\.sock_accept: not provided by node" "$T_ERR"
+
+# names come from the binary: printed with control characters escaped
+printf '(module (import "wasi_snapshot_preview1" "fd_\\1b[2Jx" (func)))' >"$T_TMP/esc.wat"
+wat2wasm "$T_TMP/esc.wat" -o "$T_TMP/esc.wasm"
+run "$WASMPACK" check "$T_TMP/esc.wasm" --runtime node
+check_eq "an import name with an escape sequence is printed escaped" \
+	"wasi_snapshot_preview1.fd_\\x1b[2Jx: not provided by node (not a function of WASI preview1)" \
+	"$(printf '%s\n' "$T_OUT" | head -1)"
 exit $T_FAILED
