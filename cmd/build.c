@@ -24,6 +24,7 @@
 #include "build_cache.h"
 #include "build_many.h"
 #include "build_source.h"
+#include "check.h"
 #include "cmd.h"
 #include "progress.h"
 
@@ -58,6 +59,9 @@ const char cmd_build_usage[] =
 	"  --env K=V            default environment of the image, repeatable\n"
 	"  --arg ARG            default argument (image Cmd), repeatable\n"
 	"  --json               print a JSON summary instead of the reference line\n"
+	"  --check-runtime NAME  after compiling, check that the runtime NAME provides\n"
+	"                       every import (as 'wasmpack check' does); when not,\n"
+	"                       exit 1 with one line per missing import, nothing written\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Building from source (see 'wasmpack detect'):\n"
@@ -109,6 +113,7 @@ struct build_opts {
 	struct build_source src;
 	struct build_attest att;
 	int sign;
+	const char *check_runtime;
 };
 
 static void build_opts_release(struct build_opts *o)
@@ -156,7 +161,7 @@ enum { OPT_WASM = 256, OPT_FORMAT, OPT_PLATFORM, OPT_LABEL, OPT_ANNOTATION, OPT_
        OPT_JSON, OPT_PUSH, OPT_INSECURE, OPT_CA_FILE, OPT_BUILDER, OPT_RELEASE, OPT_DEBUG,
        OPT_KEEP_DEBUG, OPT_OPTIMIZE, OPT_BIN, OPT_NO_CACHE, OPT_DRY_RUN,
        OPT_STRICT_WASI, OPT_STACK_SIZE, OPT_TARGET, OPT_ALLOW_IMPORT, OPT_EXCEPTIONS, OPT_SBOM,
-       OPT_NO_PROVENANCE, OPT_SIGN, OPT_KEY, OPT_CACHE_REPO, OPT_CACHE_REPO_RO };
+       OPT_NO_PROVENANCE, OPT_SIGN, OPT_KEY, OPT_CACHE_REPO, OPT_CACHE_REPO_RO, OPT_CHECK_RUNTIME };
 
 const struct option build_options[] = {
 	{ "wasm", required_argument, NULL, OPT_WASM },
@@ -191,6 +196,7 @@ const struct option build_options[] = {
 	{ "no-provenance", no_argument, NULL, OPT_NO_PROVENANCE },
 	{ "sign", no_argument, NULL, OPT_SIGN },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "check-runtime", required_argument, NULL, OPT_CHECK_RUNTIME },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -324,6 +330,11 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 			break;
 		case OPT_CACHE_REPO_RO:
 			o->cache_repo_readonly = 1;
+			break;
+		case OPT_CHECK_RUNTIME:
+			if (check_runtime_known("build", optarg) != 0)
+				return EXIT_USAGE;
+			o->check_runtime = optarg;
 			break;
 		case 'h':
 			cmd_print_usage("build");
@@ -634,6 +645,11 @@ int cmd_build(int argc, char **argv)
 	if (load_module(br.wasm_path, &wasm, &mod) < 0 ||
 	    (o.json && oci_digest(wasm.data, wasm.len, wasm_digest) < 0))
 		goto report;
+
+	/* the runtime it is meant for provides what it imports */
+	if (o.check_runtime && (status = check_build_module(mod, o.check_runtime, br.name)) != EXIT_OK)
+		goto done;
+	status = EXIT_FAIL;
 
 	/* a platform that contradicts the module: wasip2 is for components,
 	 * wasip1 for core modules (plain "wasi" is Docker's, for either) */

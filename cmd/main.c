@@ -23,6 +23,7 @@ const struct command cmd_table[] = {
 	{ "logout", cmd_logout, "Remove stored credentials for a registry", cmd_logout_usage },
 	{ "detect", cmd_detect, "Show which builder would build a directory, and why", cmd_detect_usage },
 	{ "run", cmd_run, "Run a WASI module or image in the sandboxed engine", cmd_run_usage },
+	{ "check", cmd_check, "Check that a runtime provides what a module or component imports", cmd_check_usage },
 	{ "sign", cmd_sign, "Sign an image (cosign signature and sigstore bundle)", cmd_sign_usage },
 	{ "verify", cmd_verify, "Check an image's signatures and attestations against a key", cmd_verify_usage },
 	{ "attestations", cmd_attestations, "List the signatures, SBOMs and provenance of an image", cmd_attestations_usage },

@@ -69,5 +69,10 @@ int wasi_ctx_link(wasi_ctx *w, runner_linker *l);
 
 /* The import modules the host provides; 1 if `module` is one of them. */
 int wasi_is_module(const char *module);
+/* 1 if wasi_ctx_link() defines MODULE.NAME (sock_accept is preview1's
+ * only, not wasi_unstable's). */
+int wasi_host_provides(const char *module, const char *name);
+/* The i-th function wasi_ctx_link() defines, NULL past the last. */
+const char *wasi_host_function(size_t i);
 
 #endif

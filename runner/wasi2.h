@@ -44,6 +44,9 @@ typedef int (*wasi2_fn)(wasi2_host *h, runner_caller *caller, const struct cval 
 /* The implementation of `name` in interface `iface` (version removed:
  * "wasi:io/streams"), or NULL when the host has none. */
 wasi2_fn wasi2_lookup(const char *iface, const char *name);
+/* The i-th interface the host implements ("wasi:io/streams", version
+ * removed), or NULL past the last: what `wasmpack check` lists. */
+const char *wasi2_interface(size_t i);
 /* Drop a host resource handle (canon resource.drop of an imported
  * resource type).  0, or -1 when the handle is not live. */
 int wasi2_drop(wasi2_host *h, uint32_t handle);

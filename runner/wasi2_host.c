@@ -453,6 +453,23 @@ static const struct {
 	{"wasi:random/insecure-seed", "insecure-seed", insecure_seed},
 };
 
+/* The interfaces of the table in order (it is grouped by interface), then
+ * the filesystem's (wasi2_fs.c). */
+const char *wasi2_interface(size_t i)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < sizeof(table) / sizeof(table[0]); k++) {
+		if (k && !strcmp(table[k].iface, table[k - 1].iface))
+			continue;
+		if (n++ == i)
+			return table[k].iface;
+	}
+	if (i == n)
+		return "wasi:filesystem/types";
+	return i == n + 1 ? "wasi:filesystem/preopens" : NULL;
+}
+
 wasi2_fn wasi2_lookup(const char *iface, const char *name)
 {
 	size_t i;

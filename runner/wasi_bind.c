@@ -116,15 +116,45 @@ static int trampoline(runner_caller *c, void *env, const runner_val *args, runne
 	return 0;
 }
 
+static const struct wasi_binding *const binding_tables[] = { wasi_bind_misc, wasi_bind_fd,
+							     wasi_bind_path, wasi_bind_poll };
+
+/* What wasi_ctx_link() defines, asked without linking: the runtime table
+ * of `wasmpack check` (runtimes.c) is this, so it cannot drift. */
+int wasi_host_provides(const char *module, const char *name)
+{
+	const struct wasi_binding *b;
+	size_t t;
+
+	if (!wasi_is_module(module))
+		return 0;
+	for (t = 0; t < sizeof(binding_tables) / sizeof(binding_tables[0]); t++)
+		for (b = binding_tables[t]; b->name; b++)
+			if (!strcmp(b->name, name))
+				return !(b->flags & WASI_B_P1_ONLY) || !strcmp(module, wasi_modules[0]);
+	return 0;
+}
+
+const char *wasi_host_function(size_t i)
+{
+	const struct wasi_binding *b;
+	size_t t;
+
+	for (t = 0; t < sizeof(binding_tables) / sizeof(binding_tables[0]); t++)
+		for (b = binding_tables[t]; b->name; b++)
+			if (i-- == 0)
+				return b->name;
+	return NULL;
+}
+
 int wasi_ctx_link(wasi_ctx *w, runner_linker *l)
 {
-	const struct wasi_binding *const tables[] = { wasi_bind_misc, wasi_bind_fd, wasi_bind_path,
-						      wasi_bind_poll };
+	const struct wasi_binding *const *tables = binding_tables;
 	size_t n = 0, t, m, i = 0;
 	const struct wasi_binding *b;
 	int err;
 
-	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+	for (t = 0; t < sizeof(binding_tables) / sizeof(binding_tables[0]); t++)
 		for (b = tables[t]; b->name; b++)
 			n++;
 	free(w->envs);
@@ -132,7 +162,7 @@ int wasi_ctx_link(wasi_ctx *w, runner_linker *l)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	w->nenvs = 2 * n;
 	for (m = 0; m < 2; m++) {
-		for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (t = 0; t < sizeof(binding_tables) / sizeof(binding_tables[0]); t++) {
 			for (b = tables[t]; b->name; b++) {
 				struct wasi_env *e = &w->envs[i++];
 				if (m == 1 && (b->flags & WASI_B_P1_ONLY))

@@ -238,6 +238,8 @@ int wasm_is_binary(const uint8_t *data, size_t len); /* "\0asm" magic */
 /* Names for display. */
 /* Whether MODULE.NAME is a function WASI preview1 defines (wasi_p1.c). */
 int wasm_wasi_p1_provides(const char *module, const char *name);
+/* The i-th function of WASI preview1 (sorted), NULL past the last. */
+const char *wasm_wasi_p1_name(size_t i);
 
 const char *wasm_kind_name(int kind);       /* "module" | "component" */
 const char *wasm_wasi_name(int wasi);       /* "preview1" | "preview2" | "none" */

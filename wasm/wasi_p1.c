@@ -26,6 +26,11 @@ static int by_name(const void *key, const void *elem)
 	return strcmp(key, *(const char *const *)elem);
 }
 
+const char *wasm_wasi_p1_name(size_t i)
+{
+	return i < sizeof(preview1) / sizeof(preview1[0]) ? preview1[i] : NULL;
+}
+
 int wasm_wasi_p1_provides(const char *module, const char *name)
 {
 	if (strcmp(module, "wasi_snapshot_preview1") != 0 && strcmp(module, "wasi_unstable") != 0)
