@@ -12,7 +12,7 @@ if ! have wast2json; then
 fi
 for w in "$TESTDATA"/runner/*.wast; do
 	name=$(basename "$w" .wast)
-	if ! wast2json --enable-tail-call "$w" -o "$T_TMP/$name.json" 2>"$T_TMP/$name.err"; then
+	if ! wast2json --enable-tail-call --enable-exceptions "$w" -o "$T_TMP/$name.json" 2>"$T_TMP/$name.err"; then
 		not_ok "runner wast $name converts" "$(cat "$T_TMP/$name.err")"
 		continue
 	fi
