@@ -3,6 +3,9 @@
 # every instruction group, every trap, invalid and malformed modules,
 # linking.  wabt's wast2json converts each script at test time; the
 # engine's spec driver runs every command.  One TAP line per script.
+# The standard form of exception handling (try_table, exnref) is past
+# Debian's wabt: tests/tools/gen_exceptions_wast.py assembles its modules
+# and writes the commands in wast2json's form.
 . "$(dirname "$0")/../lib.sh"
 
 driver="$WASMPACK_BUILD/tools/spec_run"
@@ -23,4 +26,15 @@ for w in "$TESTDATA"/runner/*.wast; do
 		not_ok "runner wast $name" "$T_OUT" "$T_ERR"
 	fi
 done
+mkdir -p "$T_TMP/eh"
+if ! python3 "$WASMPACK_ROOT/tests/tools/gen_exceptions_wast.py" "$T_TMP/eh" 2>"$T_TMP/eh.err"; then
+	not_ok "runner wast exceptions_standard is generated" "$(cat "$T_TMP/eh.err")"
+else
+	run "$driver" "$T_TMP/eh/exceptions_standard.json"
+	if [ "$T_RC" -eq 0 ] && [[ "$T_OUT" =~ \ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+		ok "runner wast exceptions_standard: ${BASH_REMATCH[1]} commands"
+	else
+		not_ok "runner wast exceptions_standard" "$T_OUT" "$T_ERR"
+	fi
+fi
 exit $T_FAILED
