@@ -14,22 +14,25 @@ which build/tools/spec_run runs:
 Each case carries its text form; the expected values are worked out by
 hand from the spec (each case says why).  tests/cli/runner_wast.sh runs it.
 """
+import importlib.util
 import json
 import os
 import struct
 import sys
 
 
-def uleb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+def _load_gen_module():
+    # bench/gen-module.py already writes LEB128 and sections: share them
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "gen-module.py")
+    spec = importlib.util.spec_from_file_location("gen_module", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_gen = _load_gen_module()
+uleb = _gen.leb
+section = _gen.section
 
 
 def sleb(n):
@@ -49,10 +52,6 @@ def vec(items):
 
 def name(s):
     return uleb(len(s)) + s.encode()
-
-
-def section(sid, body):
-    return bytes([sid]) + uleb(len(body)) + body
 
 
 I32, I64, F64, EXNREF = 0x7F, 0x7E, 0x7C, 0x69
