@@ -129,8 +129,9 @@ T_IIF = 5        # [i64 f64] -> []      (a tag)
 T_V_LF = 6       # [] -> [i64 f64]
 T_V_X = 7        # [] -> [exnref]
 T_I_V_I = 8      # [i32] -> [i32] (same as 3; block with a param)
+T_X_V = 9        # [exnref] -> []
 TYPES = [([], []), ([I32], []), ([], [I32]), ([I32], [I32]), ([], [I32, EXNREF]),
-         ([I64, F64], []), ([], [I64, F64]), ([], [EXNREF]), ([I32], [I32])]
+         ([I64, F64], []), ([], [I64, F64]), ([], [EXNREF]), ([I32], [I32]), ([EXNREF], [])]
 
 E0, E1, E2 = 0, 1, 2  # tags: $e0 [], $e1 [i32], $e2 [i64 f64]
 
@@ -263,6 +264,18 @@ case("table-roundtrip", T_V_I,
 ;; -> 33""")
 
 
+case("rethrow-param", T_X_V, lget(0) + THROW_REF,
+     """(func $rethrow-param (param exnref) (throw_ref (local.get 0)))""")
+RETHROW_PARAM = len(cases) - 1
+
+case("pass-exnref", T_V_I,
+     block(T_V_X) + try_table(EMPTY, catch_all_ref(0)) + i32(77) + throw(E1) + END + UNREACHABLE + END +
+     lset(0) +
+     block(I32) + try_table(EMPTY, catch(E1, 0)) + lget(0) + call(RETHROW_PARAM) + END + UNREACHABLE + END,
+     """(local.set $x (block $h (result exnref) (try_table (catch_all_ref $h) (throw $e1 (i32.const 77))) (unreachable)))
+(block $h2 (result i32) (try_table (catch $e1 $h2) (call $rethrow-param (local.get $x))) (unreachable))
+;; an exnref passed as an argument and thrown by the callee -> 77""", locs=[(1, EXNREF)])
+
 main = module(
     TYPES,
     [(t, locs, body) for _, t, locs, body, _ in cases],
@@ -348,6 +361,7 @@ COMMANDS = [
     ret("rethrow-global", [], ("i32", 21)),
     ret("rethrow-global", [], ("i32", 21)),
     ret("table-roundtrip", [], ("i32", 33)),
+    ret("pass-exnref", [], ("i32", 77)),
     ("module", imported),
     ret("imported", [], ("i32", 8)),
 ] + [("assert_invalid", m, text) for m, text in INVALID]
