@@ -696,7 +696,7 @@ static int use_wasm_eh(struct bctx *c, int emscripten)
 		c->sjlj = uses;
 	if (uses && !c->list_only)
 		bctx_note(c, "%s are built with the WebAssembly exception-handling instructions (%s, the legacy try/catch form): "
-			     "node/V8 and browsers run such modules; wasmpack run does not yet, wasmtime does not (--exceptions none builds without)",
+			     "wasmpack run, node/V8 and browsers run such modules, wasmtime does not (--exceptions none builds without)",
 			  emscripten ? "C++ exceptions" : "setjmp/longjmp", emscripten ? "-fwasm-exceptions" : "-mllvm -wasm-enable-sjlj");
 	return 0;
 }

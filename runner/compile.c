@@ -504,7 +504,10 @@ static int on_instr(void *ctx, const struct wasm_instr *in)
 	case 0x05:
 		return rc_do_else(c);
 	case 0x0b:
+		rc_eh_end(c);
 		return rc_do_end(c);
+	case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:
+		return rc_do_eh(c, in);
 	}
 	if (f->unreachable)
 		return 0;
@@ -578,6 +581,7 @@ static int on_func_begin(void *ctx, uint32_t func, const uint8_t *locals, uint32
 	c->nlocal_refs = 0;
 	c->patch_ins = c->cmp_ins = -1;
 	c->last_ins = c->prev_ins = -1;
+	c->nscopes = c->nclauses = 0;
 	memset(&top, 0, sizeof(top));
 	top.op = 0x02;
 	top.bt_results = c->ft->results;
@@ -617,6 +621,10 @@ static int on_func_end(void *ctx, uint32_t func)
 		}
 	}
 	memcpy(ops + w, c->code, sizeof(uint32_t) * c->len);
+	if ((err = rc_eh_finish(c, out, w)) < 0) {
+		free(ops);
+		return err;
+	}
 	out->len = c->len + w;
 	out->frame_slots = c->max_slot;
 	c->rm->code_bytes += sizeof(uint32_t) * out->len;
@@ -644,6 +652,8 @@ static void comp_free(struct comp *c)
 	free(c->vs);
 	free(c->cf);
 	free(c->local_slot);
+	free(c->scopes);
+	free(c->clauses);
 	free(c);
 }
 
@@ -708,6 +718,9 @@ void rcompile_release(struct runner_module *rm)
 
 void rcode_free(struct rcode *c)
 {
-	if (c)
-		free(c->ops);
+	if (!c)
+		return;
+	free(c->ops);
+	free(c->scopes);
+	free(c->clauses);
 }

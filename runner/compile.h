@@ -49,6 +49,9 @@ struct cframe {
 	uint32_t ninstr;
 	uint32_t cost_owner; /* nearest enclosing loop (or 0: the function) */
 	int64_t else_fix_ins, else_fix_word;
+	int32_t scope;       /* try / try_table: its handler scope (-1: none) */
+	int32_t inner_scope; /* the scope covering code directly inside (-1: none) */
+	int32_t last_clause; /* legacy try: its last catch clause so far (-1: none) */
 	struct fixup *fix;
 	uint32_t nfix, capfix;
 };
@@ -88,6 +91,11 @@ struct comp {
 	uint32_t pool_base, npool;
 	uint8_t pool_type[POOL_SLOTS];
 	uint64_t pool_val[POOL_SLOTS];
+	/* exception handlers of the function (compile_eh.c) */
+	struct rscope *scopes;
+	uint32_t nscopes, capscopes;
+	struct rclause *clauses;
+	uint32_t nclauses, capclauses;
 };
 
 struct condj {
@@ -137,7 +145,16 @@ void rc_bind_fixups(struct comp *c, struct cframe *f);
 int rc_do_block(struct comp *c, const struct wasm_instr *in);
 int rc_do_if(struct comp *c, const struct wasm_instr *in);
 int rc_reset_to_params(struct comp *c, struct cframe *f, const uint8_t *t, uint32_t n);
+int rc_end_part(struct comp *c, struct cframe *f);
 int rc_do_else(struct comp *c);
 int rc_do_end(struct comp *c);
+
+/* compile_eh.c: try, catch, catch_all, delegate, try_table, throw,
+ * throw_ref, rethrow; rc_eh_end closes a try's scope at its `end`;
+ * rc_eh_finish hands the handler tables to the compiled code (their
+ * offsets moved by `shift` words of prologue). */
+int rc_do_eh(struct comp *c, const struct wasm_instr *in);
+void rc_eh_end(struct comp *c);
+int rc_eh_finish(struct comp *c, struct rcode *out, uint32_t shift);
 
 #endif

@@ -34,6 +34,8 @@ int rc_push_frame(struct comp *c, const struct wasm_instr *in, int dead)
 	f->results = in->bt_results;
 	f->nr = in->bt_nresults;
 	f->else_fix_ins = f->else_fix_word = -1;
+	f->scope = f->last_clause = -1;
+	f->inner_scope = c->ncf ? rc_top_frame(c)->inner_scope : -1;
 	f->cost_owner = owner;
 	f->height = dead ? c->nvs : c->nvs - f->np;
 	f->base_slot = f->floor_slot = base;
@@ -441,23 +443,32 @@ int rc_reset_to_params(struct comp *c, struct cframe *f, const uint8_t *t, uint3
 	return 0;
 }
 
+/* The then-part of an if, or a legacy try's body or catch, ends: its
+ * results go to the block's slots and it jumps to the block's end. */
+int rc_end_part(struct comp *c, struct cframe *f)
+{
+	int64_t ins;
+	int err;
+
+	if (f->unreachable)
+		return 0;
+	if ((err = rc_copy_top_to(c, f->nr, f->base_slot)) < 0)
+		return err;
+	if ((ins = rc_ins_begin(c, IOP_BR, 0, 2)) < 0)
+		return rc_oom();
+	rc_put(c, 0);
+	return rc_add_fixup(f, (uint32_t)ins, (uint32_t)ins + 1);
+}
+
 int rc_do_else(struct comp *c)
 {
 	struct cframe *f = rc_top_frame(c);
-	int64_t ins;
 	int err;
 
 	if (f->dead)
 		return 0;
-	if (!f->unreachable) {
-		if ((err = rc_copy_top_to(c, f->nr, f->base_slot)) < 0)
-			return err;
-		if ((ins = rc_ins_begin(c, IOP_BR, 0, 2)) < 0)
-			return rc_oom();
-		rc_put(c, 0);
-		if ((err = rc_add_fixup(f, (uint32_t)ins, (uint32_t)ins + 1)) < 0)
-			return err;
-	}
+	if ((err = rc_end_part(c, f)) < 0)
+		return err;
 	c->code[f->else_fix_word] = c->len - (uint32_t)f->else_fix_ins;
 	f->else_fix_ins = f->else_fix_word = -1;
 	rc_label_here(c);

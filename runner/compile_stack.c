@@ -211,6 +211,14 @@ int rc_materialize_from(struct comp *c, uint32_t from)
 }
 
 /* The slot an operand can be read from (constants are materialized). */
+/* Whether a constant of type t fills its whole slot (64-bit values and
+ * references: the pool sets those with a 64-bit write). */
+static int wide(uint8_t t)
+{
+	return t == WASM_I64 || t == WASM_F64 || t == WASM_FUNCREF || t == WASM_EXTERNREF ||
+	       t == WASM_EXNREF;
+}
+
 /* The pool slot holding constant e, or -1 (not in a loop, pool full). */
 int64_t rc_pool_slot(struct comp *c, const struct ventry *e)
 {
@@ -220,10 +228,7 @@ int64_t rc_pool_slot(struct comp *c, const struct ventry *e)
 		return -1;
 	for (k = 0; k < c->npool; k++)
 		if (c->pool_val[k] == e->c && rslots_of(c->pool_type[k]) == 1 &&
-		    (c->pool_type[k] == WASM_I64 || c->pool_type[k] == WASM_F64 ||
-		     c->pool_type[k] == WASM_FUNCREF || c->pool_type[k] == WASM_EXTERNREF) ==
-			    (e->type == WASM_I64 || e->type == WASM_F64 ||
-			     e->type == WASM_FUNCREF || e->type == WASM_EXTERNREF))
+		    wide(c->pool_type[k]) == wide(e->type))
 			return c->pool_base + k;
 	if (c->npool == POOL_SLOTS)
 		return -1;

@@ -444,6 +444,7 @@ static int run(struct runner_instance *inst, struct rexec *ex, struct runner_fun
 	uint32_t entry_depth;
 	slot_t *newfp;
 	const struct rcode *code;
+	struct rexn *exn;
 	int tail_host = 0;
 	enum runner_trap_kind trap_kind = RUNNER_TRAP_NONE;
 	const char *trap_msg = "";
@@ -583,6 +584,18 @@ do_host_call:
 		}
 		NEXT();
 	}
+
+do_throw:
+	/* to the innermost handler of this invocation, or a trap */
+	if (!rexn_unwind(ex, entry_depth, exn, &pc, &fp, &cur))
+		TRAP(RUNNER_TRAP_EXCEPTION, "uncaught wasm exception");
+	if (cur->inst != inst) {
+		inst = cur->inst;
+		RELOAD_INSTANCE();
+	} else if (memobj) {
+		memsize = memobj->size;
+	}
+	NEXT();
 
 trapped:
 	fill_trap(trap, trap_kind, trap_msg, cur, ex, entry_depth);

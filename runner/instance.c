@@ -151,6 +151,7 @@ int rinst_export(struct runner_instance *inst, const char *name, struct rextern 
 		case WASM_EXTERN_TABLE: out->table = inst->tables[e->index]; break;
 		case WASM_EXTERN_MEMORY: out->memory = inst->mem; break;
 		case WASM_EXTERN_GLOBAL: out->global = inst->globals[e->index]; break;
+		case WASM_EXTERN_TAG: out->tag = inst->tags[e->index]; break;
 		}
 		return 0;
 	}
@@ -177,6 +178,12 @@ static void describe_import(const struct wasm_module *m, const struct wasm_impor
 		snprintf(buf, size, "table %s min %llu", wasm_valtype_name(im->desc.table.reftype),
 			 (unsigned long long)im->desc.table.limits.min);
 		break;
+	case WASM_EXTERN_TAG: {
+		char sig[256];
+		wasm_functype_format(&m->types[im->desc.tag_type], sig, sizeof(sig));
+		snprintf(buf, size, "tag %s", sig);
+		break;
+	}
 	default:
 		snprintf(buf, size, "memory min %llu pages", (unsigned long long)im->desc.memory.min);
 	}
@@ -192,7 +199,7 @@ static int limits_match(uint64_t cur, uint64_t has_max, uint64_t max, const stru
 }
 
 static int link_one(struct runner_instance *inst, runner_linker *l, const struct wasm_import *im,
-		    uint32_t *nf, uint32_t *nt, uint32_t *ng)
+		    uint32_t *nf, uint32_t *nt, uint32_t *ng, uint32_t *ntag)
 {
 	const struct runner_module *rm = inst->mod;
 	struct rextern x;
@@ -231,6 +238,10 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 			ok = x.global->type == im->desc.global.valtype &&
 			     x.global->mut == im->desc.global.mutable_;
 			inst->globals[(*ng)++] = x.global;
+			break;
+		case WASM_EXTERN_TAG:
+			ok = x.tag->type_id == rm->type_ids[im->desc.tag_type];
+			inst->tags[(*ntag)++] = x.tag;
 			break;
 		}
 	}
@@ -271,13 +282,15 @@ static int alloc_all(struct runner_instance *inst)
 	inst->own_tables = calloc(m->ntables + 1, sizeof(*inst->own_tables));
 	inst->globals = calloc(m->nglobal_imports + m->nglobals + 1, sizeof(*inst->globals));
 	inst->own_globals = calloc(m->nglobals + 1, sizeof(*inst->own_globals));
+	inst->tags = calloc(m->ntag_imports + m->ntags + 1, sizeof(*inst->tags));
+	inst->own_tags = calloc(m->ntags + 1, sizeof(*inst->own_tags));
 	inst->elem_items = calloc(m->nelems + 1, sizeof(*inst->elem_items));
 	inst->elem_len = calloc(m->nelems + 1, sizeof(*inst->elem_len));
 	inst->elem_dropped = calloc(m->nelems + 1, 1);
 	inst->data_dropped = calloc(m->ndatas + 1, 1);
 	if (!inst->funcs || !inst->own_funcs || !inst->tables || !inst->own_tables ||
 	    !inst->globals || !inst->own_globals || !inst->elem_items || !inst->elem_len ||
-	    !inst->elem_dropped || !inst->data_dropped)
+	    !inst->elem_dropped || !inst->data_dropped || !inst->tags || !inst->own_tags)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	return 0;
 }
@@ -289,7 +302,7 @@ static int define_own(struct runner_instance *inst)
 	uint32_t i;
 	int err;
 
-	(void)rm; /* functions are set up on first use: rinst_func() */
+	/* functions are set up on first use: rinst_func() */
 	for (i = 0; i < m->ntables; i++) {
 		if ((err = table_init(&inst->own_tables[i], &m->tables[i], &inst->cfg)) < 0)
 			return err;
@@ -300,6 +313,15 @@ static int define_own(struct runner_instance *inst)
 		if ((err = memory_init(&inst->own_mem, &m->memories[0], &inst->cfg)) < 0)
 			return err;
 		inst->mem = &inst->own_mem;
+	}
+	for (i = 0; i < m->ntags; i++) {
+		struct rtag *t = &inst->own_tags[i];
+		uint32_t k;
+		t->type = &m->types[m->tags[i]];
+		t->type_id = rm->type_ids[m->tags[i]];
+		for (k = 0; k < t->type->nparams; k++)
+			t->nslots += rslots_of(t->type->params[k]);
+		inst->tags[m->ntag_imports + i] = t;
 	}
 	for (i = 0; i < m->nglobals; i++) {
 		struct rglobal *g = &inst->own_globals[i];
@@ -409,7 +431,7 @@ int runner_instantiate(runner_linker *l, runner_module *rm, const struct runner_
 {
 	const struct wasm_module *m = rm->wasm;
 	struct runner_instance *inst;
-	uint32_t i, nf = 0, nt = 0, ng = 0;
+	uint32_t i, nf = 0, nt = 0, ng = 0, ntag = 0;
 	int err;
 
 	*out = NULL;
@@ -426,10 +448,12 @@ int runner_instantiate(runner_linker *l, runner_module *rm, const struct runner_
 	if ((err = alloc_all(inst)) < 0)
 		goto fail;
 	for (i = 0; i < m->nimports; i++)
-		if ((err = link_one(inst, l, &m->imports[i], &nf, &nt, &ng)) < 0)
+		if ((err = link_one(inst, l, &m->imports[i], &nf, &nt, &ng, &ntag)) < 0)
 			goto fail;
 	if ((err = define_own(inst)) < 0)
 		goto fail;
+	if (rm->exn_escapes)
+		rexn_disable_gc();
 	/* from here on the instance may be referenced from imported tables:
 	 * it is handed out even when initialisation traps */
 	*out = inst;
@@ -465,6 +489,7 @@ void runner_instance_free(runner_instance *inst)
 		munmap(inst->exec->slots,
 		       (size_t)(inst->exec->slots_end - inst->exec->slots) * sizeof(slot_t));
 		free(inst->exec->frames);
+		rexn_free_all(inst->exec);
 		free(inst->exec);
 	}
 	free(inst->funcs);
@@ -473,6 +498,8 @@ void runner_instance_free(runner_instance *inst)
 	free(inst->own_tables);
 	free(inst->globals);
 	free(inst->own_globals);
+	free(inst->tags);
+	free(inst->own_tags);
 	free(inst->elem_items);
 	free(inst->elem_len);
 	free(inst->elem_dropped);

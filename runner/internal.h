@@ -108,6 +108,8 @@ enum {
 	IOP_BR_EQZ64,       /* [op|a] off: jump when the i64 is zero */
 	IOP_BR_NEZ64,       /* [op|a] off */
 	IOP_RETURN1,        /* [op|src]: move one slot to fp[0] and return */
+	IOP_THROW,          /* [op|base] tag: payload in slots from base */
+	IOP_THROW_REF,      /* [op|src]: throw_ref, legacy rethrow */
 	/* fused compare + branch: base + (wasm compare op - first compare) */
 	IOP_BR_CMP32 = 0x330, /* [op|a] b off, ops 0x46..0x4f */
 	IOP_BR_CMP32I = 0x340, /* [op|a] imm off */
@@ -145,6 +147,30 @@ enum {
 _Static_assert(IOP_COUNT == 1u << IOP_BITS && IOP_BITS <= RSLOT_SHIFT,
 	       "opcodes fit the low half of the opcode word");
 
+/* Exception handlers of a compiled function (compile_eh.c), searched only
+ * when an exception is thrown (exception.c): nothing runs for them on the
+ * normal path.  A scope is a range of code [start, end) (word offsets in
+ * ops) with a chain of catch clauses; when none matches, the search goes
+ * on in `parent` (the enclosing scope, or for `try ... delegate l` the
+ * scope of label l), -1 meaning the caller.  Scopes are in the order
+ * they were opened, so the innermost scope holding a pc is the last one
+ * that holds it. */
+struct rscope {
+	uint32_t start, end;
+	int32_t parent;
+	int32_t first; /* first clause, -1: none */
+};
+
+#define RCLAUSE_ALL UINT32_MAX  /* tag of catch_all / catch_all_ref */
+#define RCLAUSE_NONE UINT32_MAX /* no slot */
+struct rclause {
+	int32_t next;          /* the scope's next clause, -1: last */
+	uint32_t tag;          /* tag index in the module, or RCLAUSE_ALL */
+	uint32_t target;       /* word offset of the handler code */
+	uint32_t payload_slot; /* where the payload goes (RCLAUSE_NONE: dropped) */
+	uint32_t exn_slot;     /* where the exception reference goes, or RCLAUSE_NONE */
+};
+
 /* A compiled function.  ops is NULL until its first call compiles it
  * (then published atomically: see rcompile_func). */
 struct rcode {
@@ -155,6 +181,9 @@ struct rcode {
 	uint32_t frame_slots; /* params + locals + deepest operand stack */
 	uint32_t result_slots;
 	uint32_t entry_cost;  /* fuel charged at entry */
+	struct rscope *scopes; /* exception handlers (NULL: none) */
+	struct rclause *clauses;
+	uint32_t nscopes;
 };
 
 struct comp;
@@ -170,6 +199,7 @@ struct runner_module {
 	char **func_names;           /* per function index, from the name section, or NULL */
 	size_t code_bytes;           /* internal code size (compiled so far) */
 	size_t wasm_code_bytes;      /* code section size */
+	int exn_escapes;             /* exnref in a global, table, tag or import/export type */
 };
 
 struct runner_func {
@@ -205,6 +235,25 @@ struct rglobal {
 	uint8_t mut;
 };
 
+/* An exception tag: its identity is its address (a tag imported by
+ * another instance is the same object). */
+struct rtag {
+	const struct wasm_functype *type;
+	uint32_t type_id;
+	uint32_t nslots; /* payload slots */
+};
+
+/* A thrown exception: what an exnref points to.  Allocated by throw,
+ * owned by the execution stack (struct rexec) that threw it, freed with
+ * it, or earlier by the collector (exception.c) once nothing refers to it. */
+struct rexn {
+	struct rexn *next;
+	struct rtag *tag;
+	uint8_t pinned;  /* escaped where the collector does not look */
+	uint8_t mark;
+	slot_t payload[];
+};
+
 /* One wasm execution stack: value slots and call frames. */
 struct rframe {
 	const uint32_t *pc;
@@ -219,6 +268,8 @@ struct rexec {
 	uint32_t depth, max_depth;
 	slot_t *top;        /* first free slot (for nested entries from host calls) */
 	runner_val *argbuf; /* host call conversion buffer */
+	struct rexn *exns;  /* exceptions thrown on this stack (exception.c) */
+	uint32_t nexns, gc_at;
 };
 
 struct runner_instance {
@@ -233,6 +284,8 @@ struct runner_instance {
 	int has_own_mem;
 	struct rglobal **globals;
 	struct rglobal *own_globals;
+	struct rtag **tags;      /* imports, then own */
+	struct rtag *own_tags;
 	void ***elem_items;      /* evaluated references of each element segment */
 	uint32_t *elem_len;
 	uint8_t *elem_dropped;
@@ -262,6 +315,23 @@ int rexec_supports(uint32_t op);
 /* Run f with its arguments in fp[0..]; results land in fp[0..]. */
 int rexec_call(struct runner_instance *inst, struct rexec *ex, struct runner_func *f,
 	       slot_t *fp, struct runner_trap *trap);
+
+/* exception.c: throw allocates the exception (NULL: out of memory);
+ * rexn_unwind searches the handlers from the current frame (cur, pc at
+ * the throwing instruction, fp) outward to the frame that entered this
+ * invocation: on a match it sets ex->depth, *pc, *fp, *cur to the
+ * handler, stores the payload and reference, and returns 1; 0 when
+ * nothing catches (the state is left as it was: the backtrace is the
+ * thrower's).  A host function's frame is never crossed: the search stops
+ * at entry_depth, where the host that called in gets a trap. */
+struct rexn *rexn_new(struct rexec *ex, struct rtag *tag, const slot_t *payload,
+		      const slot_t *live_end);
+int rexn_unwind(struct rexec *ex, uint32_t entry_depth, struct rexn *exn, const uint32_t **pc,
+		slot_t **fp, struct runner_func **cur);
+void rexn_free_all(struct rexec *ex);
+/* A module whose exception references can leave the wasm stack was
+ * instantiated: the collector stops for good. */
+void rexn_disable_gc(void);
 
 /* instance.c helpers used by exec.c */
 struct runner_func *rinst_func_init(struct runner_instance *inst, uint32_t idx);

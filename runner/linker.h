@@ -13,6 +13,7 @@ struct rextern {
 	struct rtable *table;
 	struct rmemory *memory;
 	struct rglobal *global;
+	struct rtag *tag;
 };
 
 /* 0, WP_ENOTFOUND (no such name) or WP_EINVALID (a different kind). */

@@ -134,6 +134,49 @@ static int keep_bytes(struct runner_module *rm, const uint8_t *data, size_t len)
 	return 0;
 }
 
+static int has_exnref(const uint8_t *t, uint32_t n)
+{
+	return n && memchr(t, WASM_EXNREF, n) != NULL;
+}
+
+static int type_has_exnref(const struct wasm_module *m, uint32_t type)
+{
+	const struct wasm_functype *t = &m->types[type];
+
+	return has_exnref(t->params, t->nparams) || has_exnref(t->results, t->nresults);
+}
+
+/* Whether exception references can be kept outside the wasm stack (see
+ * exception.c): exnref globals or tables, tags with an exnref in their
+ * payload, imported or exported functions that pass exnrefs. */
+static int exn_escapes(const struct wasm_module *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nimports; i++) {
+		const struct wasm_import *im = &m->imports[i];
+		if ((im->kind == WASM_EXTERN_FUNC && type_has_exnref(m, im->desc.func_type)) ||
+		    (im->kind == WASM_EXTERN_TAG && type_has_exnref(m, im->desc.tag_type)) ||
+		    (im->kind == WASM_EXTERN_GLOBAL && im->desc.global.valtype == WASM_EXNREF) ||
+		    (im->kind == WASM_EXTERN_TABLE && im->desc.table.reftype == WASM_EXNREF))
+			return 1;
+	}
+	for (i = 0; i < m->nexports; i++)
+		if (m->exports[i].kind == WASM_EXTERN_FUNC &&
+		    type_has_exnref(m, wasm_module_func_type(m, m->exports[i].index) - m->types))
+			return 1;
+	for (i = 0; i < m->ntags; i++)
+		if (type_has_exnref(m, m->tags[i]))
+			return 1;
+	for (i = 0; i < m->nglobals; i++)
+		if (m->globals[i].type.valtype == WASM_EXNREF)
+			return 1;
+	for (i = 0; i < m->ntables; i++)
+		if (m->tables[i].reftype == WASM_EXNREF)
+			return 1;
+	return 0;
+}
+
 int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 {
 	struct runner_module *rm;
@@ -173,6 +216,7 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	if ((err = wasm_validate(rm->wasm, NULL)) < 0)
 		goto done;
 	read_names(rm);
+	rm->exn_escapes = exn_escapes(rm->wasm);
 	if ((err = keep_bytes(rm, data, len)) < 0)
 		goto done;
 	*out = rm;

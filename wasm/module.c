@@ -98,9 +98,6 @@ static int decode_core(struct wasm_decoder *d)
 			continue;
 		}
 		rank = section_rank(id);
-		if (id == WASM_SEC_TAG && d->mode != WASM_DECODE_FACTS)
-			return wp_error_set(WP_EINVALID, "malformed section id %u at offset %zu: a tag section "
-					    "(WebAssembly exception handling), which this engine does not run yet", id, off);
 		if (rank < 0)
 			return wp_error_set(WP_EINVALID, "malformed section id %u at offset %zu", id, off);
 		if (rank <= last_rank)
@@ -210,6 +207,7 @@ void wasm_module_free(struct wasm_module *m)
 	free(m->funcs);
 	free(m->tables);
 	free(m->memories);
+	free(m->tags);
 	free(m->globals);
 	for (i = 0; i < m->nexports; i++)
 		free(m->exports[i].name);

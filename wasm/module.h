@@ -9,10 +9,11 @@
  * compiler build on the same structure instead of decoding twice.
  *
  * Two strictness levels:
- *   WASM_DECODE_STRICT   exactly WebAssembly 2.0: anything else is refused
- *                        (what the runner executes);
+ *   WASM_DECODE_STRICT   WebAssembly 2.0 plus the 3.0 features the runner
+ *                        executes (tail calls, exception handling: tags,
+ *                        exnref); anything else is refused;
  *   WASM_DECODE_FACTS    structure must be well formed, but constructs of
- *                        later proposals (tags, memory64, GC types, extended
+ *                        later proposals (memory64, GC types, extended
  *                        constants) are tolerated where they can be skipped
  *                        (what the packager needs: we package modules we
  *                        cannot run).
@@ -40,6 +41,7 @@ enum wasm_valtype {
 	WASM_V128 = 0x7b,
 	WASM_FUNCREF = 0x70,
 	WASM_EXTERNREF = 0x6f,
+	WASM_EXNREF = 0x69,   /* exception handling: a caught exception */
 	WASM_OTHERREF = 0x01, /* FACTS mode: a reference type of a later proposal */
 };
 
@@ -48,7 +50,7 @@ enum wasm_extern_kind {
 	WASM_EXTERN_TABLE = 1,
 	WASM_EXTERN_MEMORY = 2,
 	WASM_EXTERN_GLOBAL = 3,
-	WASM_EXTERN_TAG = 4, /* exception handling proposal, FACTS mode only */
+	WASM_EXTERN_TAG = 4, /* exception handling: an exception tag */
 };
 
 enum wasm_section_id {
@@ -196,12 +198,15 @@ struct wasm_module {
 	struct wasm_import *imports;
 	uint32_t nimports;
 	uint32_t nfunc_imports, ntable_imports, nmemory_imports, nglobal_imports;
+	uint32_t ntag_imports;
 	uint32_t *funcs; /* type index of each defined function */
 	uint32_t nfuncs;
 	struct wasm_tabletype *tables; /* defined tables */
 	uint32_t ntables;
 	struct wasm_limits *memories; /* defined memories */
 	uint32_t nmemories;
+	uint32_t *tags;  /* type index of each defined tag (exception handling) */
+	uint32_t ntags;
 	struct wasm_global *globals; /* defined globals */
 	uint32_t nglobals;
 	struct wasm_export *exports;

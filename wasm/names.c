@@ -42,6 +42,7 @@ const char *wasm_valtype_name(int t)
 	case WASM_V128: return "v128";
 	case WASM_FUNCREF: return "funcref";
 	case WASM_EXTERNREF: return "externref";
+	case WASM_EXNREF: return "exnref";
 	default: return "ref";
 	}
 }

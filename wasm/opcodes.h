@@ -1,5 +1,6 @@
 /*
- * opcodes.h - the one table of WebAssembly 2.0 opcode facts.
+ * opcodes.h - the one table of WebAssembly opcode facts (2.0, tail calls,
+ * exception handling).
  *
  * Every instruction has an index into wasm_ops[]: plain opcodes are their
  * byte (0x00..0xff), 0xfc-prefixed ones are 0x100 + sub-opcode and SIMD
@@ -47,7 +48,9 @@ enum wasm_imm {
 	WASM_IMM_V128,       /* 16 bytes */
 	WASM_IMM_SHUFFLE,    /* 16 lane indices < 32 */
 	WASM_IMM_LANE,       /* one lane index */
-	WASM_IMM_MEMARG_LANE /* memarg then lane index */
+	WASM_IMM_MEMARG_LANE, /* memarg then lane index */
+	WASM_IMM_TAG,        /* throw, catch: tag index */
+	WASM_IMM_TRY_TABLE   /* block type, vec(catch clause) */
 };
 
 #define WASM_OPF_SPECIAL 0x01 /* type rule is not "pop these, push that" */

@@ -20,7 +20,7 @@ static int is_numtype(uint8_t t)
 
 static int is_reftype(uint8_t t)
 {
-	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+	return t == WASM_FUNCREF || t == WASM_EXTERNREF || t == WASM_EXNREF;
 }
 
 /*
@@ -286,6 +286,22 @@ static int read_type_section(struct wasm_decoder *d)
 	return 0;
 }
 
+/* A tag type (exception handling): attribute 0 (an exception), then the
+ * index of its function type (the payload is the type's parameters). */
+static int read_tagtype(struct wasm_decoder *d, uint32_t *type)
+{
+	uint8_t attr;
+	int err;
+
+	if ((err = wasm_read_u8(&d->r, &attr)) < 0)
+		return err;
+	if (attr != 0) {
+		d->r.p--;
+		return wasm_reader_fail(&d->r, "malformed tag attribute 0x%02x", attr);
+	}
+	return wasm_read_u32(&d->r, type);
+}
+
 static int read_import_section(struct wasm_decoder *d)
 {
 	struct wasm_module *m = d->m;
@@ -323,19 +339,32 @@ static int read_import_section(struct wasm_decoder *d)
 			m->nglobal_imports++;
 			break;
 		case WASM_EXTERN_TAG:
-			if (d->mode == WASM_DECODE_FACTS) {
-				uint8_t attr;
-				if ((err = wasm_read_u8(&d->r, &attr)) == 0)
-					err = wasm_read_u32(&d->r, &im->desc.tag_type);
-				break;
-			}
-			/* fallthrough */
+			err = read_tagtype(d, &im->desc.tag_type);
+			m->ntag_imports++;
+			break;
 		default:
 			d->r.p--;
 			return wasm_reader_fail(&d->r, "malformed import kind 0x%02x", kind);
 		}
 		if (err < 0)
 			return err;
+	}
+	return 0;
+}
+
+static int read_tag_section(struct wasm_decoder *d)
+{
+	struct wasm_module *m = d->m;
+	uint32_t n, i;
+	int err;
+
+	if ((err = wasm_read_count(&d->r, 2, &n)) < 0)
+		return err;
+	ALLOC_OR_FAIL(m->tags, n);
+	for (i = 0; i < n; i++) {
+		if ((err = read_tagtype(d, &m->tags[i])) < 0)
+			return err;
+		m->ntags = i + 1;
 	}
 	return 0;
 }
@@ -426,8 +455,7 @@ static int read_export_section(struct wasm_decoder *d)
 		if ((err = dup_name(d, &e->name, &e->name_len)) < 0 ||
 		    (err = wasm_read_u8(&d->r, &kind)) < 0)
 			return err;
-		if (kind > WASM_EXTERN_GLOBAL &&
-		    !(kind == WASM_EXTERN_TAG && d->mode == WASM_DECODE_FACTS)) {
+		if (kind > WASM_EXTERN_TAG) {
 			d->r.p--;
 			return wasm_reader_fail(&d->r, "malformed export kind 0x%02x", kind);
 		}
@@ -611,9 +639,7 @@ int wasm_decode_section(struct wasm_decoder *d, uint8_t id)
 		m->datacount = n;
 		return 0;
 	case WASM_SEC_TAG:
-		/* exception handling proposal (FACTS only): skip the contents */
-		d->r.p = d->r.end;
-		return 0;
+		return read_tag_section(d);
 	}
 	return 0;
 }

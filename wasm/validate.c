@@ -35,7 +35,7 @@
 static const uint8_t single[256] = {
 	[WASM_I32] = WASM_I32, [WASM_I64] = WASM_I64, [WASM_F32] = WASM_F32,
 	[WASM_F64] = WASM_F64, [WASM_V128] = WASM_V128, [WASM_FUNCREF] = WASM_FUNCREF,
-	[WASM_EXTERNREF] = WASM_EXTERNREF,
+	[WASM_EXTERNREF] = WASM_EXTERNREF, [WASM_EXNREF] = WASM_EXNREF,
 };
 
 /* ---- the operand and control stacks ---- */
@@ -267,8 +267,10 @@ static int read_immediates(struct vfunc *s, struct wasm_instr *in, const struct 
 	case WASM_IMM_BLOCK:
 		return read_blocktype(s, in);
 	case WASM_IMM_LABEL: case WASM_IMM_FUNC: case WASM_IMM_LOCAL: case WASM_IMM_GLOBAL:
-	case WASM_IMM_TABLE: case WASM_IMM_DATA: case WASM_IMM_ELEM:
+	case WASM_IMM_TABLE: case WASM_IMM_DATA: case WASM_IMM_ELEM: case WASM_IMM_TAG:
 		return wasm_read_u32(&s->r, &in->a);
+	case WASM_IMM_TRY_TABLE:
+		return wasm_vread_try_table(s, in);
 	case WASM_IMM_BR_TABLE:
 		return read_br_table(s, in);
 	case WASM_IMM_CALL_INDIRECT:
@@ -653,6 +655,8 @@ static int check_special(struct vfunc *s, struct wasm_instr *in)
 		return push(s, WASM_FUNCREF);
 	case WASM_OP_PREFIX_FC + 0x09:
 		return need_data(s, in->a);
+	case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:
+		return wasm_vcheck_eh(s, in);
 	}
 	return check_table_op(s, in);
 }
@@ -750,6 +754,56 @@ static int read_locals(struct vfunc *s, const struct wasm_functype *ft)
 		total += n;
 	}
 	s->nlocals = total;
+	return 0;
+}
+
+/* ---- for validate_eh.c ---- */
+
+int wasm_vpop_vals(struct vfunc *s, const uint8_t *types, uint32_t n)
+{
+	return pop_vals(s, types, n, NULL);
+}
+
+int wasm_vpop_any(struct vfunc *s, uint8_t expect)
+{
+	return pop(s, expect, NULL);
+}
+
+int wasm_vpush_vals(struct vfunc *s, const uint8_t *types, uint32_t n)
+{
+	return push_vals(s, types, n);
+}
+
+int wasm_vpush_ctrl(struct vfunc *s, uint16_t op, const uint8_t *params, uint32_t np,
+		    const uint8_t *results, uint32_t nr)
+{
+	return push_ctrl(s, op, params, np, results, nr);
+}
+
+void wasm_vset_unreachable(struct vfunc *s)
+{
+	set_unreachable(s);
+}
+
+void wasm_vlabel_types(const struct ctrl *c, const uint8_t **t, uint32_t *n)
+{
+	label_types(c, t, n);
+}
+
+int wasm_vread_blocktype(struct vfunc *s, struct wasm_instr *in)
+{
+	return read_blocktype(s, in);
+}
+
+int wasm_vend_region(struct vfunc *s)
+{
+	struct ctrl *c = &s->ctrls[s->nctrls - 1];
+	int err;
+
+	if ((err = pop_vals(s, c->results, c->nresults, NULL)) < 0)
+		return err;
+	if (s->nvals != c->height)
+		return wasm_vfail_at(s->at, "type mismatch");
 	return 0;
 }
 

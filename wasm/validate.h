@@ -23,6 +23,14 @@
 
 #include "module.h"
 
+/* A catch clause of try_table (exception handling). */
+enum wasm_catch_kind { WASM_CATCH = 0, WASM_CATCH_REF = 1, WASM_CATCH_ALL = 2, WASM_CATCH_ALL_REF = 3 };
+struct wasm_catch {
+	uint8_t kind;   /* enum wasm_catch_kind */
+	uint32_t tag;   /* WASM_CATCH, WASM_CATCH_REF */
+	uint32_t label; /* depth, relative to the try_table's enclosing block */
+};
+
 struct wasm_instr {
 	uint16_t op;          /* index into wasm_ops[] (opcodes.h) */
 	uint8_t unreachable;  /* the instruction is in unreachable code */
@@ -48,6 +56,12 @@ struct wasm_instr {
 	/* br_table: ntargets label depths then the default at targets[ntargets] */
 	const uint32_t *targets;
 	uint32_t ntargets;
+	/* try_table: its catch clauses (the block type is in bt_*); throw,
+	 * catch: the tag's payload types (its function type's parameters) */
+	const struct wasm_catch *catches;
+	uint32_t ncatches;
+	const uint8_t *tag_params;
+	uint32_t tag_nparams;
 };
 
 struct wasm_validate_hooks {

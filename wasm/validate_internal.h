@@ -22,7 +22,8 @@ struct wasm_validator {
 	const struct wasm_functype **import_types; /* of each imported function */
 	uint8_t *global_types, *global_mut;
 	uint8_t *table_types;              /* reference type of each table */
-	uint32_t nfuncs, nglobals, ntables;
+	const struct wasm_functype **tag_types; /* of each tag (imports first) */
+	uint32_t nfuncs, nglobals, ntables, ntags;
 	int has_memory;
 	struct vfunc *scratch;             /* wasm_validator_func()'s stacks */
 };
@@ -51,11 +52,36 @@ struct vfunc {
 	uint32_t captargets;
 	uint8_t *tmp; /* popped label values */
 	uint32_t captmp;
+	struct wasm_catch *catches; /* try_table's clauses */
+	uint32_t capcatches;
+	uint8_t *catch_types; /* a clause's label types (payload + exnref) */
+	uint32_t capcatch_types;
 };
 
 /* Validate the body of function `fidx` (imports first), calling h's hooks
  * when h is not NULL.  validate.c */
 int wasm_vbody(struct vfunc *s, uint32_t fidx, const struct wasm_validate_hooks *h);
+
+/* The stack primitives of validate.c, for validate_eh.c. */
+int wasm_vpop_vals(struct vfunc *s, const uint8_t *types, uint32_t n);
+int wasm_vpop_any(struct vfunc *s, uint8_t expect);
+int wasm_vpush_vals(struct vfunc *s, const uint8_t *types, uint32_t n);
+int wasm_vpush_ctrl(struct vfunc *s, uint16_t op, const uint8_t *params, uint32_t np,
+		    const uint8_t *results, uint32_t nr);
+void wasm_vset_unreachable(struct vfunc *s);
+void wasm_vlabel_types(const struct ctrl *c, const uint8_t **t, uint32_t *n);
+int wasm_vread_blocktype(struct vfunc *s, struct wasm_instr *in);
+/* The end of the current block's body: its results on the stack at its
+ * height (what `end` and `else` check first). */
+int wasm_vend_region(struct vfunc *s);
+
+/* Exception handling (validate_eh.c): try_table's immediates, and the
+ * rules of try, catch, catch_all, delegate, rethrow, throw, throw_ref,
+ * try_table. */
+int wasm_vread_try_table(struct vfunc *s, struct wasm_instr *in);
+int wasm_vcheck_eh(struct vfunc *s, struct wasm_instr *in);
+/* The function type of tag `idx` (imports first) of a decoded module. */
+uint32_t wasm_vtag_type_index(const struct wasm_module *m, uint32_t idx);
 
 /* Record "<what> at offset N"; returns WP_EINVALID. */
 int wasm_vfail_at(uint32_t off, const char *what);

@@ -20,7 +20,7 @@ int wasm_vfail_at(uint32_t off, const char *what)
 
 int wasm_vis_ref(uint8_t t)
 {
-	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+	return t == WASM_FUNCREF || t == WASM_EXTERNREF || t == WASM_EXNREF;
 }
 
 int wasm_vis_num(uint8_t t)
@@ -53,6 +53,23 @@ static const struct wasm_import *nth_import(const struct wasm_module *m, int kin
 		if (m->imports[i].kind == kind && n-- == 0)
 			return &m->imports[i];
 	return NULL;
+}
+
+uint32_t wasm_vtag_type_index(const struct wasm_module *m, uint32_t idx)
+{
+	if (idx < m->ntag_imports)
+		return nth_import(m, WASM_EXTERN_TAG, idx)->desc.tag_type;
+	return m->tags[idx - m->ntag_imports];
+}
+
+/* An exception tag's type: a function type without results. */
+static int check_tag_type(const struct wasm_module *m, uint32_t type)
+{
+	if (type >= m->ntypes)
+		return wp_error_set(WP_EINVALID, "unknown type %u (tag)", type);
+	if (m->types[type].nresults)
+		return wp_error_set(WP_EINVALID, "non-empty tag result type");
+	return 0;
 }
 
 struct wasm_globaltype wasm_vglobal_type(const struct wasm_module *m, uint32_t idx)
@@ -127,6 +144,8 @@ static int check_imports(const struct wasm_module *m)
 		if (im->kind == WASM_EXTERN_FUNC && im->desc.func_type >= m->ntypes)
 			return wp_error_set(WP_EINVALID, "unknown type %u (import %s.%s)",
 					    im->desc.func_type, im->module, im->name);
+		if (im->kind == WASM_EXTERN_TAG && (err = check_tag_type(m, im->desc.tag_type)) < 0)
+			return err;
 		if (im->kind == WASM_EXTERN_MEMORY &&
 		    (err = check_limits(&im->desc.memory, MAX_PAGES,
 					"memory size must be at most 65536 pages (4GiB)")) < 0)
@@ -158,6 +177,9 @@ static int check_definitions(const struct wasm_module *m)
 		if ((err = check_limits(&m->memories[i], MAX_PAGES,
 					"memory size must be at most 65536 pages (4GiB)")) < 0)
 			return err;
+	for (i = 0; i < m->ntags; i++)
+		if ((err = check_tag_type(m, m->tags[i])) < 0)
+			return err;
 	for (i = 0; i < m->nglobals; i++)
 		if ((err = wasm_validate_const(m, &m->globals[i].init, m->globals[i].type.valtype,
 					       m->nglobal_imports)) < 0)
@@ -175,6 +197,7 @@ static int check_exports_start(const struct wasm_module *m)
 		case WASM_EXTERN_FUNC: bound = wasm_vtotal_funcs(m); break;
 		case WASM_EXTERN_TABLE: bound = wasm_vtotal_tables(m); break;
 		case WASM_EXTERN_MEMORY: bound = m->nmemories + m->nmemory_imports; break;
+		case WASM_EXTERN_TAG: bound = m->ntag_imports + m->ntags; break;
 		default: bound = wasm_vtotal_globals(m); break;
 		}
 		if (e->index >= bound)

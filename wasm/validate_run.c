@@ -39,6 +39,8 @@ static void vfunc_release(struct vfunc *s)
 	free(s->locals);
 	free(s->targets);
 	free(s->tmp);
+	free(s->catches);
+	free(s->catch_types);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -62,10 +64,14 @@ int wasm_validator_new(const struct wasm_module *m, struct wasm_validator **out)
 	v->global_types = malloc(v->nglobals + 1);
 	v->global_mut = malloc(v->nglobals + 1);
 	v->table_types = malloc(v->ntables + 1);
+	v->ntags = m->ntag_imports + m->ntags;
+	v->tag_types = calloc(v->ntags + 1, sizeof(*v->tag_types));
 	v->scratch = calloc(1, sizeof(*v->scratch));
 	if (!v->refs || !v->import_types || !v->global_types || !v->global_mut ||
-	    !v->table_types || !v->scratch)
+	    !v->table_types || !v->tag_types || !v->scratch)
 		goto fail;
+	for (i = 0; i < v->ntags; i++)
+		v->tag_types[i] = &m->types[wasm_vtag_type_index(m, i)];
 	wasm_vcollect_refs(m, v->refs);
 	for (i = 0; i < m->nimports; i++) {
 		const struct wasm_import *im = &m->imports[i];
@@ -109,6 +115,7 @@ void wasm_validator_free(struct wasm_validator *v)
 	free(v->global_types);
 	free(v->global_mut);
 	free(v->table_types);
+	free(v->tag_types);
 	free(v);
 }
 

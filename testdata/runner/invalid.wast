@@ -23,7 +23,7 @@
 (assert_invalid (module (func (unreachable) (i32.add) (i64.const 0) (i32.add) (drop))) "type mismatch")
 (assert_malformed (module binary "\00asm" "\02\00\00\00") "unknown binary version")
 (assert_malformed (module binary "\00asm" "\01\00\00\00" "\01\05\01\60\00\00") "section size mismatch")
-(assert_malformed (module binary "\00asm" "\01\00\00\00" "\0d\01\00") "malformed section id")
+(assert_malformed (module binary "\00asm" "\01\00\00\00" "\0e\01\00") "malformed section id")
 (assert_malformed (module binary
   "\00asm" "\01\00\00\00"
   "\01\04\01\60\00\00" "\03\02\01\00"
