@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# wasmpack completion bash|zsh: the scripts are generated from the command
+# table and the usage texts.  bash: the script is sourced and its function
+# driven with COMP_WORDS/COMP_CWORD as bash does (commands, flags, flag
+# values, positional files and directories, oci: paths); every command and
+# every flag `-h` shows is completed; a command added to the table (a copy
+# of cmd/main.c linked with the build's objects) is completed too.  zsh:
+# the script parses, compinit autoloads it for wasmpack, and the arguments
+# it gives zsh's completion system carry the same facts.
+. "$(dirname "$0")/../lib.sh"
+
+run "$WASMPACK" completion bash
+check_eq "completion bash: exit status 0" 0 "$T_RC"
+printf '%s\n' "$T_OUT" >"$T_TMP/wasmpack.bash"
+check "the bash script parses" bash -n "$T_TMP/wasmpack.bash"
+
+expect_error "an unknown shell: usage error naming it" 2 "unknown shell 'fish'" "$WASMPACK" completion fish
+expect_error "no shell: usage error" 2 "which shell" "$WASMPACK" completion
+expect_error "an extra argument: usage error" 2 "unexpected argument 'x'" "$WASMPACK" completion bash x
+
+# A project tree to complete in.
+mkdir -p "$T_TMP/w/src/lib" "$T_TMP/w/srv"
+touch "$T_TMP/w/app.wasm" "$T_TMP/w/cosign.key" "$T_TMP/w/src/main.c"
+
+# complete SCRIPT WORD...: the candidates bash would get for the last word
+# (sorted, one line, space-separated), with the words split as bash splits
+# them (':' and '=' are words of their own).
+complete_words() {
+	local script=$1
+	shift
+	(cd "$T_TMP/w" && bash -c '
+		. "$1"; shift
+		[ "$(complete -p wasmpack)" = "complete -o bashdefault -o default -F _wasmpack wasmpack" ] || { echo "not registered"; exit 1; }
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
+		_wasmpack
+		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort | tr "\n" " " | sed "s/ $//"' bash "$script" "$@")
+}
+comp() { complete_words "$T_TMP/wasmpack.bash" "$@"; }
+
+commands=$("$WASMPACK" help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' | LC_ALL=C sort | tr '\n' ' ')
+check_eq "bash: the commands of 'wasmpack help' and the global flags" "--help --version -h ${commands% }" "$(comp wasmpack "")"
+check_eq "bash: a command from its prefix" "build" "$(comp wasmpack bu)"
+check_eq "bash: a flag from its prefix" "--format" "$(comp wasmpack build --for)"
+check_eq "bash: --format's values (build)" "image krustlet wasm" "$(comp wasmpack build --format "")"
+check_eq "bash: --format's values (sbom)" "cyclonedx spdx" "$(comp wasmpack sbom --format "")"
+check_eq "bash: --format=VALUE" "wasm" "$(comp wasmpack build --format = w)"
+check_eq "bash: -o's destinations (prefixes)" "docker-archive: oci-archive: oci:" "$(comp wasmpack build -o "")"
+check_eq "bash: the path after oci:" "src srv" "$(comp wasmpack build -o oci : s)"
+check_eq "bash: --builder: the builders" "rust" "$(comp wasmpack build --builder r)"
+check_eq "bash: build DIR: directories only" "src srv" "$(comp wasmpack build "")"
+check_eq "bash: flag values are not positionals (build -t X DIR)" "src srv" "$(comp wasmpack build -t x:1 --env A=1 "")"
+check_eq "bash: run --dir: directories" "src/lib" "$(comp wasmpack run --dir src/)"
+check_eq "bash: run TARGET: files and image prefixes" "app.wasm cosign.key oci-archive: oci: src srv" "$(comp wasmpack run "")"
+check_eq "bash: run TARGET: a .wasm file" "app.wasm" "$(comp wasmpack run ap)"
+check "bash: nothing after run's -- (the guest's arguments)" test -z "$(comp wasmpack run app.wasm -- "")"
+check_eq "bash: sign --key: files" "cosign.key" "$(comp wasmpack sign --key co)"
+check_eq "bash: help COMMAND" "generate-key" "$(comp wasmpack help gen)"
+check_eq "bash: completion SHELL" "bash zsh" "$(comp wasmpack completion "")"
+
+# Every flag of every command's -h option lines (and usage line) is offered.
+missing=""
+for c in $commands; do
+	offered=" $(comp wasmpack "$c" -) "
+	for f in $("$WASMPACK" "$c" -h 2>/dev/null | grep -oE -- '(^|[ [,])--?[a-z][a-z0-9-]*' | sed 's/^[ [,]//' | grep -E '^-(-|[a-z]$)' | sort -u); do
+		[[ $offered == *" $f "* ]] || missing="$missing $c:$f"
+	done
+done
+check_eq "bash: every flag -h shows is completed" "none" "${missing:-none}"
+
+# Generated, not written by hand: a command added to the table is completed.
+build=${WASMPACK_BUILD:-$WASMPACK_ROOT/build}
+if [ -f "$build/obj/cmd/main.o" ] && have cc && have pkg-config; then
+	sed 's|^\t{ "version", cmd_version,|\t{ "frobnicate", cmd_version, "Frobnicate a tree", "usage: wasmpack frobnicate DIR [--level N]\\n\\n  --fast, --slow   speed\\n  --key FILE       a key\\n" },\n&|' \
+		"$WASMPACK_ROOT/cmd/main.c" >"$T_TMP/main_extra.c"
+	san=""
+	nm "$build/obj/cmd/main.o" 2>/dev/null | grep -q __asan && san="-fsanitize=address,undefined"
+	objs=$(ls "$build"/obj/cmd/*.o | grep -v '/main\.o$')
+	# shellcheck disable=SC2086
+	if cc -std=c11 -D_GNU_SOURCE $san -I"$WASMPACK_ROOT/cmd" $(pkg-config --cflags jansson) -o "$T_TMP/wasmpack-extra" \
+		"$T_TMP/main_extra.c" $objs "$build/libwasmpack.a" $(pkg-config --libs openssl jansson zlib) -lm -lpthread \
+		>"$T_TMP/cc.log" 2>&1; then
+		"$T_TMP/wasmpack-extra" completion bash >"$T_TMP/extra.bash"
+		comp2() { complete_words "$T_TMP/extra.bash" "$@"; }
+		check_eq "a command added to the table is completed" "frobnicate" "$(comp2 wasmpack fro)"
+		check_eq "its flags, from its usage text" "--fast --key --level --slow" "$(comp2 wasmpack frobnicate --)"
+		check_eq "its FILE flag completes files" "cosign.key" "$(comp2 wasmpack frobnicate --key cos)"
+		check_eq "its DIR argument completes directories" "src srv" "$(comp2 wasmpack frobnicate "")"
+		"$T_TMP/wasmpack-extra" completion zsh >"$T_TMP/extra.zsh"
+		check "the zsh script has it too" grep -q "^	(frobnicate)" "$T_TMP/extra.zsh"
+	else
+		not_ok "a copy of cmd/main.c with one more command links" "$(cat "$T_TMP/cc.log")"
+	fi
+else
+	skip "completion_generated" "no build objects in $build (make builds them)"
+fi
+
+# zsh
+if ! have zsh; then
+	skip "completion_zsh" "zsh is not installed (make deps installs it)"
+	exit 0
+fi
+run "$WASMPACK" completion zsh
+check_eq "completion zsh: exit status 0" 0 "$T_RC"
+mkdir -p "$T_TMP/fpath"
+printf '%s\n' "$T_OUT" >"$T_TMP/fpath/_wasmpack"
+check_match "zsh: a #compdef file" "^#compdef wasmpack" "$T_OUT"
+check "zsh: the script parses (zsh -n)" zsh -n "$T_TMP/fpath/_wasmpack"
+run env HOME="$T_TMP" zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -D; print -r -- "$_comps[wasmpack]"; autoload -Uz +X _wasmpack && print loaded' zsh "$T_TMP/fpath"
+check_eq "zsh: compinit autoloads _wasmpack for wasmpack" "_wasmpack loaded" "$(tr '\n' ' ' <<<"$T_OUT" | sed 's/ $//')"
+# the specs the script hands to zsh's _describe and _arguments (stubbed
+# to print them), for a command and a position
+zsh_args() {
+	zsh -f -c 'compdef() { :; }
+		_describe() { print -rl -- "${(@P)${@[-1]}}"; }
+		_arguments() { shift; print -rl -- "$@"; }
+		source "$1"; shift
+		words=("$@"); CURRENT=$#
+		_wasmpack' zsh "$T_TMP/fpath/_wasmpack" "$@"
+}
+out=$(zsh_args wasmpack "")
+check_eq "zsh: every command, with its summary" "$(tr ' ' '\n' <<<"${commands% }")" "$(cut -d: -f1 <<<"$out" | LC_ALL=C sort)"
+check_match "zsh: summaries" "build:Build a project" "$out"
+out=$(zsh_args wasmpack build "")
+check_match "zsh: build --format's values" "\\*--format\\[image \\(default\\) \\| wasm \\| krustlet\\]:FMT:\\{_wasmpack_value 0 0 image wasm krustlet\\}" "$out"
+check_match "zsh: build -o's prefixes" "\\*-o\\[.*\\]:DEST:\\{_wasmpack_value 0 0 oci: oci-archive: docker-archive:\\}" "$out"
+check_match "zsh: build DIR completes directories" "(^|
+)1:DIR:\\{_wasmpack_value 0 1 \\}" "$out"
+check_match "zsh: metavariables' colons are escaped" "--dir\\[.*\\]:HOST\\[\\\\:\\\\:GUEST\\]:" "$(zsh_args wasmpack run "")"
