@@ -311,14 +311,23 @@ static int has_value(const struct value *v)
 #define ZSH_VALUE "{_wasmpack_value %d %d %s}"
 
 /* A value in a shell's syntax: `of_commands` takes the command names,
- * `of_value` the files and dirs flags and the words. */
+ * `of_value` the files and dirs flags and the words, in which the
+ * characters of `escape` get a backslash (zsh's _arguments splits its
+ * specs at ':', and takes "\:" for a colon). */
 static void put_value(FILE *out, const struct value *v, const char *commands, const char *of_commands,
-		      const char *of_value)
+		      const char *of_value, const char *escape)
 {
+	char words[2 * sizeof(v->words)], *w = words;
+	const char *p;
+
+	for (p = v->words; *p; *w++ = *p++)
+		if (*escape && strchr(escape, *p))
+			*w++ = '\\';
+	*w = '\0';
 	if (v->commands)
 		fprintf(out, of_commands, commands);
 	else if (has_value(v))
-		fprintf(out, of_value, v->files, v->dirs, v->words);
+		fprintf(out, of_value, v->files, v->dirs, words);
 }
 
 /* The first lines of both scripts. */
@@ -437,14 +446,14 @@ static void gen_bash(FILE *out, const struct spec *specs, int n, const char *com
 			if (!s->f[j].meta[0] || !has_value(&s->f[j].v))
 				continue;
 			fprintf(out, "\t\"%s %s\") ", s->c->name, s->f[j].name);
-			put_value(out, &s->f[j].v, commands, BASH_COMMANDS, BASH_VALUE);
+			put_value(out, &s->f[j].v, commands, BASH_COMMANDS, BASH_VALUE, "");
 			fputs(" ;;\n", out);
 		}
 		for (j = 0; j < s->npos; j++) {
 			if (!has_value(&s->pv[j]))
 				continue;
 			fprintf(out, "\t\"%s %d\") ", s->c->name, j);
-			put_value(out, &s->pv[j], commands, BASH_COMMANDS, BASH_VALUE);
+			put_value(out, &s->pv[j], commands, BASH_COMMANDS, BASH_VALUE, "");
 			fputs(" ;;\n", out);
 		}
 	}
@@ -533,13 +542,13 @@ static void gen_zsh(FILE *out, const struct spec *specs, int n, const char *comm
 			const struct flag *f = &s->f[j];
 
 			fprintf(out, " \\\n\t\t\t'*%s[", f->name);
-			zsh_put(out, f->desc, "[]");
+			zsh_put(out, f->desc, "[]:");
 			fputc(']', out);
 			if (f->meta[0]) {
 				fputc(':', out);
 				zsh_put(out, f->meta, ":");
 				fputc(':', out);
-				put_value(out, &f->v, commands, ZSH_COMMANDS, ZSH_VALUE);
+				put_value(out, &f->v, commands, ZSH_COMMANDS, ZSH_VALUE, ":");
 			}
 			fputc('\'', out);
 		}
@@ -552,7 +561,7 @@ static void gen_zsh(FILE *out, const struct spec *specs, int n, const char *comm
 				fprintf(out, " \\\n\t\t\t'%d:", j + 1);
 			zsh_put(out, s->pos[j], ":");
 			fputc(':', out);
-			put_value(out, &s->pv[j], commands, ZSH_COMMANDS, ZSH_VALUE);
+			put_value(out, &s->pv[j], commands, ZSH_COMMANDS, ZSH_VALUE, ":");
 			fputc('\'', out);
 		}
 		fputs("\n\t\t;;\n", out);
