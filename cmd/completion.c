@@ -117,7 +117,8 @@ static int parse_alternatives(const char *s, int end, struct value *v)
 			p++;
 		if (islower((unsigned char)*p)) {
 			n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
-			add_word(v, p, n + (p[n] == ':'));
+			/* "oci:DIR" is the prefix oci:; "none: what it means" the word none */
+			add_word(v, p, n + (p[n] == ':' && p[n + 1] && p[n + 1] != ' '));
 		} else {
 			v->files |= memmem(p, stop - p, "FILE", 4) != NULL;
 			v->dirs |= memmem(p, stop - p, "DIR", 3) != NULL;

@@ -71,6 +71,8 @@ int cmd_help(int argc, char **argv)
 		print_overview(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return cmd_print_usage("help");
 	if (!cmd_find(argv[1])) {
 		fprintf(stderr, "wasmpack: unknown command '%s' (see 'wasmpack help')\n", argv[1]);
 		return EXIT_USAGE;

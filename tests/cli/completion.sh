@@ -57,6 +57,14 @@ check_eq "bash: sign --key: files" "cosign.key" "$(comp wasmpack sign --key co)"
 check_eq "bash: help COMMAND" "generate-key" "$(comp wasmpack help gen)"
 check_eq "bash: completion SHELL" "bash zsh" "$(comp wasmpack completion "")"
 
+# The completions come from the usage texts: every command has one, and
+# -h prints it.
+bad=""
+for c in $commands; do
+	"$WASMPACK" "$c" -h 2>/dev/null | head -n 1 | grep -q "^usage: wasmpack $c" || bad="$bad $c"
+done
+check_eq "every command's -h prints its usage" "none" "${bad:-none}"
+
 # Every flag of every command's -h option lines (and usage line) is offered.
 missing=""
 for c in $commands; do
@@ -66,6 +74,17 @@ for c in $commands; do
 	done
 done
 check_eq "bash: every flag -h shows is completed" "none" "${missing:-none}"
+check_eq "bash: build --sbom's values" "cyclonedx none spdx" "$(comp wasmpack build --sbom "")"
+
+# ... and every flag the commands' parsers accept is in some -h (so it is
+# completed), but --password, which login accepts only to refuse it
+all_help=$(for c in $commands; do "$WASMPACK" "$c" -h; done)
+missing=""
+for o in $(grep -ohE '\{ "[a-z][a-z0-9-]*", (no|required|optional)_argument' "$WASMPACK_ROOT"/cmd/*.c | sed 's/{ "\([^"]*\)".*/\1/' | sort -u); do
+	[ "$o" = password ] && continue
+	grep -qE -- "--$o([^a-z0-9-]|\$)" <<<"$all_help" || missing="$missing --$o"
+done
+check_eq "every long option of cmd/*.c's getopt tables is in a -h" "none" "${missing:-none}"
 
 # Generated, not written by hand: a command added to the table is completed.
 build=${WASMPACK_BUILD:-$WASMPACK_ROOT/build}
