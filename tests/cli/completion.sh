@@ -75,6 +75,7 @@ for c in $commands; do
 done
 check_eq "bash: every flag -h shows is completed" "none" "${missing:-none}"
 check_eq "bash: build --sbom's values" "cyclonedx none spdx" "$(comp wasmpack build --sbom "")"
+check_eq "bash: build --exceptions' values" "auto none wasm" "$(comp wasmpack build --exceptions "")"
 
 # ... and every flag the commands' parsers accept is in some -h (so it is
 # completed), but --password, which login accepts only to refuse it
