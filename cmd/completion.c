@@ -359,7 +359,7 @@ static const char bash_head[] =
 	"}\n"
 	"\n"
 	"_wasmpack() {\n"
-	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= sep= cmd= flags= vflags= repeat=-1 want i w npos=0\n"
+	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev='' sep='' cmd='' flags='' vflags='' repeat=-1 want i w npos=0\n"
 	"\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
 	"\tCOMPREPLY=()\n"
 	"\t# ':' and '=' split words (COMP_WORDBREAKS): oci:PATH completes the\n"

@@ -20,8 +20,9 @@ arch=$(dpkg --print-architecture)
 # the version the program prints (cmd/cmd.h) and the Makefile's must be the changelog's
 src_version=$(sed -n 's/^#define WASMPACK_VERSION "\(.*\)"$/\1/p' "$root/cmd/cmd.h")
 make_version=$(sed -n 's/^VERSION *:= *//p' "$root/Makefile")
-[ "$src_version" = "$version" ] && [ "$make_version" = "$version" ] ||
+if [ "$src_version" != "$version" ] || [ "$make_version" != "$version" ]; then
 	die "debian/changelog says $version, cmd/cmd.h says $src_version, the Makefile $make_version: add a changelog entry (dch -v)"
+fi
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-deb.XXXXXX")
 trap 'rm -rf "$stage"' EXIT

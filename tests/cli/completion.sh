@@ -94,10 +94,11 @@ if [ -f "$build/obj/cmd/main.o" ] && have cc && have pkg-config; then
 		"$WASMPACK_ROOT/cmd/main.c" >"$T_TMP/main_extra.c"
 	san=""
 	nm "$build/obj/cmd/main.o" 2>/dev/null | grep -q __asan && san="-fsanitize=address,undefined"
-	objs=$(ls "$build"/obj/cmd/*.o | grep -v '/main\.o$')
-	# shellcheck disable=SC2086
+	objs=()
+	for o in "$build"/obj/cmd/*.o; do [ "${o##*/}" = main.o ] || objs+=("$o"); done
+	# shellcheck disable=SC2046,SC2086 # flags lists
 	if cc -std=c11 -D_GNU_SOURCE $san -I"$WASMPACK_ROOT/cmd" $(pkg-config --cflags jansson) -o "$T_TMP/wasmpack-extra" \
-		"$T_TMP/main_extra.c" $objs "$build/libwasmpack.a" $(pkg-config --libs openssl jansson zlib) -lm -lpthread \
+		"$T_TMP/main_extra.c" "${objs[@]}" "$build/libwasmpack.a" $(pkg-config --libs openssl jansson zlib) -lm -lpthread \
 		>"$T_TMP/cc.log" 2>&1; then
 		"$T_TMP/wasmpack-extra" completion bash >"$T_TMP/extra.bash"
 		comp2() { complete_words "$T_TMP/extra.bash" "$@"; }
