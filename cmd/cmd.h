@@ -39,6 +39,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_attestations(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 
 extern const char cmd_build_usage[];
 extern const char cmd_inspect_usage[];
@@ -54,6 +55,7 @@ extern const char cmd_verify_usage[];
 extern const char cmd_attestations_usage[];
 extern const char cmd_sbom_usage[];
 extern const char cmd_check_usage[];
+extern const char cmd_completion_usage[];
 
 /* Print "wasmpack: <last error>" and return the exit status for it
  * (2 for usage errors, else 1). */

@@ -29,6 +29,7 @@ const struct command cmd_table[] = {
 	{ "attestations", cmd_attestations, "List the signatures, SBOMs and provenance of an image", cmd_attestations_usage },
 	{ "sbom", cmd_sbom, "Print the SBOM (or provenance) attached to an image", cmd_sbom_usage },
 	{ "generate-key", cmd_generate_key, "Write a new ECDSA P-256 key pair for signing", cmd_generate_key_usage },
+	{ "completion", cmd_completion, "Print a bash or zsh completion script", cmd_completion_usage },
 	{ "version", cmd_version, "Print the version", "usage: wasmpack version\n" },
 	{ "help", cmd_help, "Show help for a command", "usage: wasmpack help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
@@ -71,6 +72,8 @@ int cmd_help(int argc, char **argv)
 		print_overview(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return cmd_print_usage("help");
 	if (!cmd_find(argv[1])) {
 		fprintf(stderr, "wasmpack: unknown command '%s' (see 'wasmpack help')\n", argv[1]);
 		return EXIT_USAGE;

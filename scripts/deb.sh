@@ -1,63 +1,49 @@
 #!/usr/bin/env bash
-# Build build/wasmpack_<version>_<arch>.deb from an installed tree, with
-# dpkg-deb (no network).  Depends: what dpkg-shlibdeps finds for the
-# binary, plus the packages of the libraries it opens with dlopen()
-# (libcurl, libgit2, libarchive: their sonames are compiled in, see the
-# Makefile).  Recommends: the toolchains the builders drive.
-#   scripts/deb.sh BUILD_DIR VERSION      (DEB_OUT_DIR: where to write it)
+# Build wasmpack_<version>_<arch>.deb with dpkg-buildpackage from debian/
+# (make deb), out of tree: the sources are copied into a scratch directory
+# (dpkg-buildpackage writes its results next to the tree it builds and
+# debian/rules cleans build/), built there, and only the .deb is kept.
+# lintian, when installed, checks it and fails the build on an error.
+#   scripts/deb.sh [OUT_DIR]     (default: build/; DEB_BUILD_OPTIONS honoured)
+# Prints the path of the package.
 set -euo pipefail
-build=${1:-build}
-version=${2:?version}
 root=$(cd "$(dirname "$0")/.." && pwd)
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
+out_dir=${1:-$root/build}
+case "$out_dir" in /*) ;; *) out_dir="$PWD/$out_dir" ;; esac
+
+die() { echo "deb: $*" >&2; exit 1; }
+for tool in dpkg-buildpackage dpkg-parsechangelog dh; do
+	command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (scripts/deps.sh deb installs dpkg-dev and debhelper)"
+done
+version=$(dpkg-parsechangelog -l "$root/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
+# the version the program prints (cmd/cmd.h) and the Makefile's must be the changelog's
+src_version=$(sed -n 's/^#define WASMPACK_VERSION "\(.*\)"$/\1/p' "$root/cmd/cmd.h")
+make_version=$(sed -n 's/^VERSION *:= *//p' "$root/Makefile")
+if [ "$src_version" != "$version" ] || [ "$make_version" != "$version" ]; then
+	die "debian/changelog says $version, cmd/cmd.h says $src_version, the Makefile $make_version: add a changelog entry (dch -v)"
+fi
+
 stage=$(mktemp -d "${TMPDIR:-/tmp}/wasmpack-deb.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-pkg="$stage/pkg"
+src="$stage/wasmpack-$version"
+mkdir "$src"
+# the tree without what builds and tests leave behind
+tar -C "$root" --exclude=./.git --exclude=./build --exclude=./.deps --exclude=./wasmpack-out -cf - . | tar -C "$src" -xf -
 
-make -C "$root" --no-print-directory install DESTDIR="$pkg" PREFIX=/usr BUILD="$build" >/dev/null
-gzip -9n "$pkg/usr/share/man/man1/wasmpack.1"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/usr/bin/wasmpack"
-doc="$pkg/usr/share/doc/wasmpack"
-install -d "$doc"
-cat >"$doc/copyright" <<TXT
-Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: wasmpack
-Files: *
-Copyright: the wasmpack authors
-License: see README.md in the source
-TXT
-printf 'wasmpack (%s) unstable; urgency=medium\n\n  * Package built by make deb.\n\n -- wasmpack <wasmpack@localhost>  %s\n' \
-	"$version" "$(date -R -d "@${SOURCE_DATE_EPOCH:-0}")" | gzip -9n >"$doc/changelog.gz"
-
-# shared-library dependencies: dpkg-shlibdeps reads debian/control
-mkdir -p "$stage/src/debian"
-printf 'Source: wasmpack\n\nPackage: wasmpack\nArchitecture: any\n' >"$stage/src/debian/control"
-shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O "$pkg/usr/bin/wasmpack" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
-lazy=""
-for lib in curl git2 archive; do
-	so=$(readelf -d "$(cc -print-file-name=lib$lib.so)" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-	p=$(dpkg -S "/usr/lib/*/$so" 2>/dev/null | head -n 1 | cut -d: -f1)
-	[ -n "$p" ] && lazy="$lazy, $p"
-done
-size=$(du -sk "$pkg" | cut -f1)
-install -d "$pkg/DEBIAN"
-cat >"$pkg/DEBIAN/control" <<TXT
-Package: wasmpack
-Version: $version
-Architecture: $arch
-Maintainer: wasmpack <wasmpack@localhost>
-Installed-Size: $size
-Depends: ${shlibs}${lazy}
-Recommends: clang-16, lld-16, llvm-16, wasi-libc, libclang-rt-16-dev-wasm32, cmake, make, cargo, rustc, libstd-rust-dev-wasm32, golang-1.23-go, npm
-Section: devel
-Priority: optional
-Description: build OCI images holding a WebAssembly module, push and run them
- wasmpack turns a project (C, C++, Rust, Go, AssemblyScript) or a prebuilt
- .wasm file into a reproducible OCI image, pushes it to OCI registries and
- runs it locally with its own Wasm engine and WASI host.
-TXT
-(cd "$pkg" && find usr -type f -exec md5sum {} + | sort -k2) >"$pkg/DEBIAN/md5sums"
-out="${DEB_OUT_DIR:-$build}/wasmpack_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$pkg" "$out" >/dev/null
-echo "$out"
+export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-parallel=$(nproc)}"
+log="$out_dir/deb-build.log"
+mkdir -p "$out_dir"
+if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
+	tail -n 40 "$log" >&2
+	die "dpkg-buildpackage failed (the lines above end its log, $log)"
+fi
+deb="$stage/wasmpack_${version}_${arch}.deb"
+[ -f "$deb" ] || die "dpkg-buildpackage wrote no $(basename "$deb")"
+if command -v lintian >/dev/null 2>&1; then
+	lintian --fail-on error "$deb" >&2 ||
+		die "lintian reports errors in $(basename "$deb")"
+fi
+mkdir -p "$out_dir"
+mv "$deb" "$out_dir/"
+echo "$out_dir/$(basename "$deb")"

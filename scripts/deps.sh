@@ -12,8 +12,14 @@
 #      npm tools the tests run: bookworm's own node is 18, whose WASI and
 #      whose support by current npm tools fall short.  scripts/run-tests.sh
 #      puts it first on PATH.
+#
+#   scripts/deps.sh        everything (make deps, make test)
+#   scripts/deps.sh deb    only what building the Debian package needs
+#                          (make deb: debian/control's Build-Depends,
+#                          dpkg-dev, debhelper, lintian), no node
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-all}
 
 NODE_VERSION=22.23.0
 GO_PACKAGE=golang-1.23-go
@@ -39,9 +45,22 @@ packages=(
 	cmake meson ninja-build autoconf automake libtool emscripten rustc cargo libstd-rust-dev-wasm32 "$GO_PACKAGE"
 	# benchmarks
 	buildah
-	# make deb (dpkg-shlibdeps)
-	dpkg-dev
+	# make deb and its test (dpkg-buildpackage, debhelper, lintian)
+	dpkg-dev debhelper lintian
+	# the completion tests (zsh's own parser and compinit)
+	zsh
 )
+case "$mode" in
+all) ;;
+deb)
+	packages=(make gcc libc6-dev pkg-config libarchive-dev libssl-dev libjansson-dev libcurl4-openssl-dev libgit2-dev
+		zlib1g-dev libcmocka-dev wabt dpkg-dev debhelper lintian)
+	;;
+*)
+	echo "usage: scripts/deps.sh [deb]" >&2
+	exit 2
+	;;
+esac
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -101,6 +120,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	rm -f "$log"
 	echo "deps: installed ${#missing[@]} packages" >&2
 fi
+
+[ "$mode" = all ] || exit 0
 
 # The pinned node, project-local.
 node_dir="$root/.deps/node"

@@ -152,15 +152,18 @@ say "make demo exited $demo_rc after $(($(date +%s) - start)) s"
 say "make test (log: $logs/test.log)"
 test_rc=0
 in_root 'cd /root/wasmpack && make test' >"$logs/test.log" 2>&1 || test_rc=$?
-# the Debian package: built, installed with apt (its Depends resolved from
-# the archive), then the installed wasmpack runs version, detect and a build
+# the Debian package: built by dpkg-buildpackage (lintian in it), installed
+# with apt (its Depends resolved from the archive), then the installed
+# wasmpack runs version, detect and a build, and its bash completion loads
 say "make deb, apt install it, wasmpack version/detect/build (log: $logs/deb.log)"
 deb_rc=0
 in_root 'set -e; cd /root/wasmpack && make deb
 	apt-get install -y -qq ./build/wasmpack_*.deb
 	/usr/bin/wasmpack version
 	/usr/bin/wasmpack detect testdata/c-plain
-	cd /tmp && /usr/bin/wasmpack build /root/wasmpack/testdata/c-plain -o oci:/tmp/deb-demo' >"$logs/deb.log" 2>&1 || deb_rc=$?
+	cd /tmp && /usr/bin/wasmpack build /root/wasmpack/testdata/c-plain -o oci:/tmp/deb-demo
+	bash -c ". /usr/share/bash-completion/completions/wasmpack && complete -p wasmpack"
+	test -s /usr/share/zsh/vendor-completions/_wasmpack' >"$logs/deb.log" 2>&1 || deb_rc=$?
 # what the fresh machine received, for the record
 in_root "dpkg-query -W -f='\${Package} \${Version}\n'" >"$logs/packages.txt" 2>/dev/null || true
 chroot "$base" dpkg-query -W -f='${Package}\n' 2>/dev/null | sort >"$logs/packages-base.txt" || true
