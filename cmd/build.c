@@ -21,6 +21,7 @@
 #include "../registry/registry.h"
 #include "../wasm/module.h"
 #include "build_attest.h"
+#include "build_board.h"
 #include "build_cache.h"
 #include "build_many.h"
 #include "build_source.h"
@@ -577,6 +578,7 @@ int cmd_build(int argc, char **argv)
 		json_decref(refs);
 		return cmd_build_many(argc, argv);
 	}
+	build_state_open(); /* a child of build ./... reports its state */
 	memset(&o, 0, sizeof(o));
 	memset(&br, 0, sizeof(br));
 	memset(&src, 0, sizeof(src));
@@ -697,6 +699,8 @@ int cmd_build(int argc, char **argv)
 		goto report;
 
 	/* 4. publish */
+	if (o.push)
+		build_state_report("pushing");
 	for (i = 0; i < npubs; i++) {
 		char *ref = NULL;
 		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {
