@@ -499,9 +499,10 @@ static json_t *summary_json(const struct oci_image *img, const struct wasm_modul
 
 	for (i = 0; i < o->outputs.n; i++)
 		json_array_append_new(outputs, json_string(o->outputs.v[i]));
-	return json_pack("{s:s, s:s, s:s, s:O, s:s, s:o, s:b, s:s, s:s?, s:{s:s, s:I, s:s, s:s}}",
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:O, s:s, s:o, s:b, s:s, s:s?, s:{s:s, s:I, s:s, s:s}}",
 			 "digest", img->manifest.digest,
 			 "mediaType", img->manifest.media_type,
+			 "config", "digest", img->config.digest, "mediaType", img->config.media_type,
 			 "format", oci_format_name(img->format),
 			 "references", refs,
 			 "output", o->outputs.n ? o->outputs.v[0] : "",
