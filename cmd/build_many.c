@@ -31,6 +31,7 @@
 
 #include "../builders/builder.h"
 #include "../builders/config.h"
+#include "../builders/workspace.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/fs.h"
@@ -293,12 +294,33 @@ static int has_marker(const char *dir)
 	return found;
 }
 
+/* The members of the workspace rooted at dir that detect, as projects;
+ * 1 when any was added. */
+static int add_members(struct many *m, const char *dir, const struct wp_strv *members)
+{
+	size_t i;
+	int err = 0, pass, found = 0;
+
+	for (i = 0; i < members->n && err >= 0; i++) {
+		const char *rel = members->v[i];
+		char *path = !*rel ? strdup(dir) : !strcmp(dir, ".") ? strdup(rel) : wp_path_join(dir, rel);
+
+		if (!path)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		if ((err = detect_dir(m, path, &pass, 1)) > 0)
+			found = 1;
+		free(path);
+	}
+	return err < 0 ? err : found;
+}
+
 /* Detection also looks into subdirectories (a CMakeLists.txt one level
  * down, C sources under src/), so a directory is a project when detect
  * passes there and it holds a build file itself; a directory without one
  * (sources only) is a project when nothing below it is, and its parent
  * does not take it: the sources-only project is the highest such
- * directory with no project below.  Returns 0 (nothing), 1 (projects
+ * directory with no project below.  A Cargo or npm workspace's root
+ * gives its members instead (workspace.h).  Returns 0 (nothing), 1 (projects
  * added below or at dir) or 2 (dir is a candidate for its parent). */
 static int walk(struct many *m, const char *dir)
 {
@@ -307,6 +329,12 @@ static int walk(struct many *m, const char *dir)
 	int pass, found = 0, n, i, r, err;
 	size_t k;
 
+	/* a workspace root names its members: they are the projects */
+	if ((r = workspace_members(dir, &cand)) != WORKSPACE_NONE) {
+		err = r < 0 ? r : add_members(m, dir, &cand);
+		wp_strv_release(&cand);
+		return err;
+	}
 	if ((err = detect_dir(m, dir, &pass, has_marker(dir))) != 0)
 		return err;
 	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
