@@ -17,10 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -220,7 +217,7 @@ static int install(struct bctx *c, const char *root, const char *up)
 	     *asc_pkg = home_path(up, "node_modules/assemblyscript/package.json");
 	static const char *const locks[] = { "package-lock.json", "npm-shrinkwrap.json" };
 	char *argv[] = { c->tc.tool2 ? c->tc.tool2 : "npm", "install", "--no-audit", "--no-fund", NULL };
-	int fd = c->o->dry_run ? -1 : open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
+	int lock_fd = -1, err = 0;
 	long long done;
 	size_t i;
 
@@ -228,8 +225,9 @@ static int install(struct bctx *c, const char *root, const char *up)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (fd >= 0)
-		flock(fd, LOCK_EX);
+	if (!c->o->dry_run && (err = lock_fd = wp_fs_lock_dir(root)) < 0)
+		goto out;
+	err = 0;
 	for (i = 0; i < 2 && !lock; i++)
 		if (!(lock = home_path(up, locks[i])) || !bctx_file_exists(c, lock)) {
 			free(lock);
@@ -244,8 +242,7 @@ static int install(struct bctx *c, const char *root, const char *up)
 		argv[1] = "ci";
 	err = bctx_exec(c, root, NULL, argv);
 out:
-	if (fd >= 0)
-		close(fd); /* and the lock with it */
+	wp_fs_unlock(lock_fd);
 	free(lock);
 	free(done_rel);
 	free(asc_pkg);

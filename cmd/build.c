@@ -41,6 +41,8 @@ const char cmd_build_usage[] =
 	"line on stdout is the project path, a tab and its reference (--json: an\n"
 	"array).  -o takes oci:DIR (a layout per project under DIR), -t bare tags;\n"
 	"one failing project makes the exit status 1 after the others finish.\n"
+	"Each member of a Cargo or npm workspace is a project of its own.  On a\n"
+	"terminal, stderr shows every project's state, redrawn in place.\n"
 	"\n"
 	"  --wasm FILE          package this prebuilt module (no detection, no compile)\n"
 	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"

@@ -93,12 +93,13 @@ if [ -n "${INPUT_BUILD_ARGS:-}" ]; then
 fi
 args+=(--json)
 
-# log in to GHCR with the workflow's token, only when something goes there
+# log in to GHCR with the workflow's token, only when something goes
+# there (the images, or the registry cache even without push)
 to_ghcr=false
 for t in "${targets[@]+"${targets[@]}"}"; do
 	[[ "$t" == "$ghcr/"* ]] && to_ghcr=true
 done
-if [ "${INPUT_PUSH:-true}" = true ] && [ -n "$token" ] && [ "$to_ghcr" = true ]; then
+if [ -n "$token" ] && [ "$to_ghcr" = true ]; then
 	# the user's other logins stay visible; this one ends with the step
 	conf=${DOCKER_CONFIG:-${HOME:-/root}/.docker}
 	mkdir -m 700 "$tmp/docker"

@@ -118,6 +118,9 @@ echo '{}' >"$event"
 # --- the token is only for the GHCR registry ---
 step INPUT_PATH="$T_TMP/app" INPUT_PUSH=false
 check_eq "push: false builds, logs in nowhere" "0 0" "$T_RC $(grep -c '^argv: login' "$T_TMP/calls")"
+step INPUT_PATH="$T_TMP/app" INPUT_PUSH=false INPUT_CACHE_REPO="$REG/owner/cache" WASMPACK_CACHE_DIR="$T_TMP/cache4"
+check_eq "push: false with a cache-repo there: the login, for the cache" "0 1" "$T_RC $(grep -c '^argv: login' "$T_TMP/calls")"
+check_match "... and the build result comes from the registry cache" "build result pulled from the registry cache $REG/owner/cache:" "$T_ERR"
 step INPUT_PATH="$T_TMP/app" WASMPACK_ACTION_GHCR=ghcr.io
 check_eq "a push elsewhere than ghcr.io: no login with the token (and the registry refuses)" "1 0" \
 	"$T_RC $(grep -c '^argv: login' "$T_TMP/calls")"
