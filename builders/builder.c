@@ -112,8 +112,10 @@ static int bctx_init(struct bctx *c, const struct builder_opts *o)
 	c->o = o;
 	c->jobs = n > 0 ? (int)n : 1;
 	/* `build ./...` shares the cores among the builds it runs at once */
-	if (getenv("WASMPACK_BUILD_JOBS") && atoi(getenv("WASMPACK_BUILD_JOBS")) > 0)
+	if (getenv("WASMPACK_BUILD_JOBS") && atoi(getenv("WASMPACK_BUILD_JOBS")) > 0) {
 		c->jobs = atoi(getenv("WASMPACK_BUILD_JOBS"));
+		c->jobs_shared = 1;
+	}
 	if (!realpath(o->dir, real))
 		return wp_error_errno(WP_ENOTFOUND, "%s", o->dir);
 	if (!(c->dir = strdup(real)) || !(c->dirname = wp_path_basename(real)))
@@ -217,7 +219,9 @@ static int verdict(struct bctx *c, const struct builder_ops *ops, struct builder
 	v->pass = r;
 	if (!v->pass)
 		return 0;
-	if (ops->toolchain(c, t) == 0) {
+	if (c->o->quick) {
+		v->missing = strdup("not probed");
+	} else if (ops->toolchain(c, t) == 0) {
 		v->have_toolchain = 1;
 		v->toolchain = t->display ? strdup(t->display) : NULL;
 		v->note = t->note ? strdup(t->note) : NULL;
@@ -320,7 +324,7 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 	else
 		choose(d, &d->selected);
 	d->dir = strdup(c.dir);
-	if (d->selected >= 0) {
+	if (d->selected >= 0 && o->quick < 2) {
 		c.ops = order[d->selected];
 		/* facts need the toolchain of some builders (cargo metadata) */
 		if (c.ops->toolchain(&c, &c.tc) < 0)

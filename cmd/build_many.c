@@ -37,6 +37,7 @@
 #include "../common/fs.h"
 #include "../common/strv.h"
 #include "build_board.h"
+#include "build_order.h"
 #include "build_many.h"
 #include "cmd.h"
 
@@ -252,6 +253,9 @@ static int detect_dir(struct many *m, const char *dir, int *found, int add)
 		return err;
 	bo.dir = dir;
 	bo.config = &cfg;
+	/* the child probes the toolchains: here, which builder passes, and
+	 * the name only of a directory that becomes a project */
+	bo.quick = add ? 1 : 2;
 	if ((err = builder_detect(&bo, &d)) < 0) {
 		builder_config_release(&cfg);
 		return err;
@@ -594,12 +598,13 @@ static int run_all(struct many *m, const char *tmp)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t next = 0, running = 0, i, k;
 	struct pollfd *pf = calloc(m->n, sizeof(*pf));
-	size_t *who = calloc(m->n, sizeof(*who));
+	size_t *who = calloc(m->n, sizeof(*who)), *order = build_start_order(m->paths, m->builders, m->n);
 	int child_jobs, err = 0;
 
-	if (!pf || !who) {
+	if (!pf || !who || !order) {
 		free(pf);
 		free(who);
+		free(order);
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	}
 	if (cores < 1)
@@ -611,7 +616,7 @@ static int run_all(struct many *m, const char *tmp)
 		child_jobs = 1;
 	while (next < m->n || running > 0) {
 		while (err == 0 && next < m->n && running < (size_t)m->jobs) {
-			if ((err = spawn(m, &m->p[next], tmp, next, child_jobs)) < 0)
+			if ((err = spawn(m, &m->p[order[next]], tmp, order[next], child_jobs)) < 0)
 				break;
 			next++;
 			running++;
@@ -637,6 +642,7 @@ static int run_all(struct many *m, const char *tmp)
 	}
 	free(pf);
 	free(who);
+	free(order);
 	return err;
 }
 

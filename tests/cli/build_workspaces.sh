@@ -45,7 +45,10 @@ check "npm installed at the workspace's root only" bash -c \
 
 # the shared library crate changed: both binaries are compiled again
 sed -i 's/Hello, /Howdy, /' rust/crates/greet/src/lib.rs
-run "$WASMPACK" build ./rust/... ./c -o "oci:$T_TMP/out"
+run "$WASMPACK" build ./c ./rust/... -o "oci:$T_TMP/out" -j 1
+check_eq "builds start longest first (Rust before a plain C program); output stays in path order" \
+	"./rust/crates/hello-a ./rust/crates/hello-b ./c | ./c ./rust/crates/hello-a ./rust/crates/hello-b" \
+	"$(sed -n 's/^wasmpack: \(.*\): building$/\1/p' <<<"$T_ERR" | tr '\n' ' ')| $(cut -f1 <<<"$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "a change in a member's path dependency rebuilds the members (the key covers the workspace)" "2 1" \
 	"$(grep -c 'wasmpack: built ws-hello-' <<<"$T_ERR") $(grep -c 'c: wasmpack: c: unchanged since the last build' <<<"$T_ERR")"
 run "$WASMPACK" run "oci:$T_TMP/out/ws-hello-a"
