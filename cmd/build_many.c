@@ -22,9 +22,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -477,6 +479,10 @@ static int spawn(const struct many *m, struct project *p, const char *tmp, size_
 		fo = open(p->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		fe = open(p->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0 || fcntl(pfd[1], F_SETFD, 0) < 0)
+			_exit(126);
+		/* a build ./... that is killed takes its builds with it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
 			_exit(126);
 		setenv("WASMPACK_BUILD_JOBS", jobs, 1);
 		setenv("WASMPACK_STATE_FD", sfd, 1);

@@ -62,4 +62,15 @@ ROWS=3 COLS=40 tty_run "'$WASMPACK' build ./... -o oci:$T_TMP/out2 -j 1"
 check_match "a short terminal: a line counting the states" "  2 done, 1 failed, 0 queued, 0 bu" "$T_OUT"
 check "a short terminal: no line of the board wider than the terminal" bash -c \
 	'! tr -d "\r" <<<"$1" | sed "s/$(printf "\033")\[[0-9]*[AJ]//g" | grep "^  " | grep -q ".\{40\}"' _ "$T_OUT"
+
+# a build ./... that is killed (a cancelled CI job) takes its builds with it
+rm -rf "$T_TMP/cache-kill"
+WASMPACK_CACHE_DIR="$T_TMP/cache-kill" "$WASMPACK" build ./... -o "oci:$T_TMP/killed" -j 2 >/dev/null 2>"$T_TMP/killed.err" &
+kpid=$!
+t_on_exit "kill $kpid 2>/dev/null"
+for _ in $(seq 100); do grep -q building "$T_TMP/killed.err" && break; sleep 0.05; done
+kill -KILL "$kpid"
+wait "$kpid" 2>/dev/null
+for _ in $(seq 40); do pgrep -f "oci:$T_TMP/killed" >/dev/null || break; sleep 0.05; done
+check "no build is left running when build ./... is killed" bash -c '! pgrep -af "oci:$1"' _ "$T_TMP/killed"
 exit $T_FAILED
