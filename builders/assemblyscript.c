@@ -8,6 +8,11 @@
  * node_modules is reused when npm's own record of the install
  * (node_modules/.package-lock.json) is newer than the lock file, as a
  * Buildpacks npm layer is reused when the lock file is unchanged.
+ *
+ * A member of an npm workspace has its dependencies installed at the
+ * workspace's root (npm hoists them there): npm runs there, once for all
+ * the members built at the same time (a lock on the root directory), and
+ * asc is the root's node_modules one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +24,32 @@
 #include "../common/error.h"
 #include "../common/fs.h"
 #include "internal.h"
+#include "workspace.h"
 
 #define ASC "node_modules/assemblyscript/bin/asc.js"
+
+/* Where npm installs: the project itself, or its npm workspace's root;
+ * *up is the way there from the project ("" or "../.."), malloc'ed. */
+static int npm_home(struct bctx *c, char **root, char **up)
+{
+	int r = workspace_npm_root(c->dir, root, up);
+
+	if (r == 0 && (!(*root = strdup(c->dir)) || !(*up = strdup("")))) {
+		free(*root);
+		r = wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	return r < 0 ? r : 0;
+}
+
+/* `rel` under the npm home: "<up>/rel", malloc'ed. */
+static char *home_path(const char *up, const char *rel)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s%s%s", up, *up ? "/" : "", rel) < 0)
+		return NULL;
+	return p;
+}
 
 static json_t *read_json(struct bctx *c, const char *rel)
 {
@@ -58,11 +87,18 @@ static int as_detect(struct bctx *c, char **reason)
 /* The installed compiler's version, when node_modules has it. */
 static char *asc_version(struct bctx *c)
 {
-	json_t *j = read_json(c, "node_modules/assemblyscript/package.json");
-	char *v = j && json_is_string(json_object_get(j, "version"))
-			  ? strdup(json_string_value(json_object_get(j, "version"))) : NULL;
+	char *root = NULL, *up = NULL, *rel = NULL, *v = NULL;
+	json_t *j = NULL;
 
+	if (npm_home(c, &root, &up) == 0 && (rel = home_path(up, "node_modules/assemblyscript/package.json")))
+		j = read_json(c, rel);
+	wp_error_clear();
+	if (j && json_is_string(json_object_get(j, "version")))
+		v = strdup(json_string_value(json_object_get(j, "version")));
 	json_decref(j);
+	free(root);
+	free(up);
+	free(rel);
 	return v;
 }
 
@@ -143,14 +179,14 @@ static long long mtime_of(struct bctx *c, const char *rel)
 /* The compiler the installed package names (package.json "bin": "asc"):
  * bin/asc.js since AssemblyScript 0.20, bin/asc before.  Malloc'ed,
  * relative to the project. */
-static char *asc_path(struct bctx *c)
+static char *asc_path(struct bctx *c, const char *up)
 {
 	struct wp_buf text = WP_BUF_INIT(1 << 20);
 	const char *bin = NULL;
 	json_t *pkg = NULL, *b;
-	char *out = NULL;
+	char *out = NULL, *pj = home_path(up, "node_modules/assemblyscript/package.json");
 
-	if (bctx_read(c, "node_modules/assemblyscript/package.json", &text) == 0 &&
+	if (pj && bctx_read(c, pj, &text) == 0 &&
 	    (pkg = json_loadb((const char *)text.data, text.len, 0, NULL))) {
 		b = json_object_get(pkg, "bin");
 		bin = json_is_string(b) ? json_string_value(b) : json_string_value(json_object_get(b, "asc"));
@@ -160,31 +196,57 @@ static char *asc_path(struct bctx *c)
 		bin += 2;
 	/* the package's own file, nothing outside it */
 	if (bin && *bin && *bin != '/' && !strstr(bin, "..") &&
-	    asprintf(&out, "node_modules/assemblyscript/%s", bin) < 0)
+	    asprintf(&out, "%s%snode_modules/assemblyscript/%s", up, *up ? "/" : "", bin) < 0)
 		out = NULL;
 	if (!out || !bctx_file_exists(c, out)) {
 		free(out);
-		out = strdup(ASC);
+		out = home_path(up, ASC);
 	}
+	free(pj);
 	json_decref(pkg);
 	wp_buf_release(&text);
 	return out;
 }
 
-/* npm ci / npm install, unless node_modules is already what the lock says. */
-static int install(struct bctx *c)
+/* npm ci / npm install at the npm home, unless node_modules is already
+ * what the lock says.  Builds sharing one home take turns (a lock on the
+ * directory): the second finds node_modules up to date. */
+static int install(struct bctx *c, const char *root, const char *up)
 {
-	const char *lock = bctx_file_exists(c, "package-lock.json") ? "package-lock.json"
-			   : bctx_file_exists(c, "npm-shrinkwrap.json") ? "npm-shrinkwrap.json" : NULL;
-	long long done = mtime_of(c, "node_modules/.package-lock.json");
-	char *argv[] = { c->tc.tool2 ? c->tc.tool2 : "npm", lock ? "ci" : "install", "--no-audit", "--no-fund",
-			 NULL };
+	char *lock = NULL, *done_rel = home_path(up, "node_modules/.package-lock.json"),
+	     *asc_pkg = home_path(up, "node_modules/assemblyscript/package.json");
+	static const char *const locks[] = { "package-lock.json", "npm-shrinkwrap.json" };
+	char *argv[] = { c->tc.tool2 ? c->tc.tool2 : "npm", "install", "--no-audit", "--no-fund", NULL };
+	int lock_fd = -1, err = 0;
+	long long done;
+	size_t i;
 
-	if (lock && done >= 0 && done >= mtime_of(c, lock) && bctx_file_exists(c, "node_modules/assemblyscript/package.json")) {
-		bctx_note(c, "node_modules is up to date with %s, not reinstalled", lock);
-		return 0;
+	if (!done_rel || !asc_pkg) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto out;
 	}
-	return bctx_exec(c, c->dir, NULL, argv);
+	if (!c->o->dry_run && (err = lock_fd = wp_fs_lock_dir(root)) < 0)
+		goto out;
+	err = 0;
+	for (i = 0; i < 2 && !lock; i++)
+		if (!(lock = home_path(up, locks[i])) || !bctx_file_exists(c, lock)) {
+			free(lock);
+			lock = NULL;
+		}
+	done = mtime_of(c, done_rel);
+	if (lock && done >= 0 && done >= mtime_of(c, lock) && bctx_file_exists(c, asc_pkg)) {
+		bctx_note(c, "node_modules is up to date with %s, not reinstalled", lock);
+		goto out;
+	}
+	if (lock)
+		argv[1] = "ci";
+	err = bctx_exec(c, root, NULL, argv);
+out:
+	wp_fs_unlock(lock_fd);
+	free(lock);
+	free(done_rel);
+	free(asc_pkg);
+	return err;
 }
 
 /* asc's options that name an output: the build names its own. */
@@ -260,7 +322,7 @@ static int as_build(struct bctx *c)
 {
 	json_t *cfg = read_json(c, "asconfig.json"), *targets;
 	struct wp_strv argv = { NULL, 0 };
-	char *asc = NULL;
+	char *asc = NULL, *root = NULL, *up = NULL;
 	const char *profile = c->o->debug ? "debug" : "release";
 	struct wp_buf text = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	int err, script_profile = 0;
@@ -269,9 +331,9 @@ static int as_build(struct bctx *c)
 	    (wp_buf_reset(&text), bctx_read(c, "package.json", &text) < 0 || !strstr(wp_buf_cstr(&text), "wasi-shim/asconfig")))
 		bctx_note(c, "neither asconfig.json nor the build script uses @assemblyscript/wasi-shim's config: the module will not be a WASI command");
 	wp_error_clear();
-	if ((err = install(c)) < 0)
+	if ((err = npm_home(c, &root, &up)) < 0 || (err = install(c, root, up)) < 0)
 		goto done;
-	if (!(asc = asc_path(c))) {
+	if (!(asc = asc_path(c, up))) {
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -317,6 +379,8 @@ static int as_build(struct bctx *c)
 done:
 	json_decref(cfg);
 	free(asc);
+	free(root);
+	free(up);
 	wp_strv_release(&argv);
 	wp_buf_release(&text);
 	return err;

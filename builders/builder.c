@@ -30,6 +30,7 @@
 #include "builder.h"
 #include "cache.h"
 #include "inputs.h"
+#include "workspace.h"
 #include "internal.h"
 
 #define CACHE_FORMAT "wasmpack-build-cache 2"
@@ -111,8 +112,10 @@ static int bctx_init(struct bctx *c, const struct builder_opts *o)
 	c->o = o;
 	c->jobs = n > 0 ? (int)n : 1;
 	/* `build ./...` shares the cores among the builds it runs at once */
-	if (getenv("WASMPACK_BUILD_JOBS") && atoi(getenv("WASMPACK_BUILD_JOBS")) > 0)
+	if (getenv("WASMPACK_BUILD_JOBS") && atoi(getenv("WASMPACK_BUILD_JOBS")) > 0) {
 		c->jobs = atoi(getenv("WASMPACK_BUILD_JOBS"));
+		c->jobs_shared = 1;
+	}
 	if (!realpath(o->dir, real))
 		return wp_error_errno(WP_ENOTFOUND, "%s", o->dir);
 	if (!(c->dir = strdup(real)) || !(c->dirname = wp_path_basename(real)))
@@ -216,7 +219,9 @@ static int verdict(struct bctx *c, const struct builder_ops *ops, struct builder
 	v->pass = r;
 	if (!v->pass)
 		return 0;
-	if (ops->toolchain(c, t) == 0) {
+	if (c->o->quick) {
+		v->missing = strdup("not probed");
+	} else if (ops->toolchain(c, t) == 0) {
 		v->have_toolchain = 1;
 		v->toolchain = t->display ? strdup(t->display) : NULL;
 		v->note = t->note ? strdup(t->note) : NULL;
@@ -319,7 +324,7 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 	else
 		choose(d, &d->selected);
 	d->dir = strdup(c.dir);
-	if (d->selected >= 0) {
+	if (d->selected >= 0 && o->quick < 2) {
 		c.ops = order[d->selected];
 		/* facts need the toolchain of some builders (cargo metadata) */
 		if (c.ops->toolchain(&c, &c.tc) < 0)
@@ -356,13 +361,28 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 	struct inputs in;
 	struct oci_hasher h;
 	struct wp_buf k = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	char *opt = NULL, compat[OCI_DIGEST_SIZE];
+	char *opt = NULL, compat[OCI_DIGEST_SIZE], *ws = NULL;
+	const char *root = c->dir;
 	size_t i;
-	int err;
+	int err = 0;
 
 	memset(&in, 0, sizeof(in));
-	if ((err = inputs_list(c->dir, c->o->exclude, c->o->nexclude, &in)) < 0)
+	/* a Cargo or npm workspace member reads the whole workspace (path
+	 * dependencies, the root's manifest and lock file) */
+	if (c->ops == &builder_rust)
+		err = workspace_cargo_root(c->dir, &ws);
+	else if (c->ops == &builder_assemblyscript)
+		err = workspace_npm_root(c->dir, &ws, &opt);
+	free(opt);
+	opt = NULL;
+	if (err < 0)
 		return err;
+	if (ws)
+		root = ws;
+	if ((err = inputs_list(root, c->o->exclude, c->o->nexclude, &in)) < 0) {
+		free(ws);
+		return err;
+	}
 	wp_buf_printf(&k, "%s\nbuilder %s\ntoolchain %s\n", CACHE_FORMAT, c->ops->name,
 		      c->tc.identity ? c->tc.identity : "-");
 	wp_buf_printf(&k, "profile %s\nkeep-debug %d\nbin %s\nwasm %s\ndir %s\nname %s\n",
@@ -390,12 +410,13 @@ static int cache_key(struct bctx *c, char out[OCI_DIGEST_SIZE])
 	}
 	if ((err = oci_hasher_init(&h)) < 0)
 		goto done;
-	if ((err = oci_hasher_update(&h, k.data, k.len)) == 0 && (err = inputs_digest(c->dir, &in, &h)) == 0)
+	if ((err = oci_hasher_update(&h, k.data, k.len)) == 0 && (err = inputs_digest(root, &in, &h)) == 0)
 		err = oci_hasher_final(&h, out);
 	oci_hasher_release(&h);
 done:
 	wp_buf_release(&k);
 	inputs_release(&in);
+	free(ws);
 	return err;
 }
 

@@ -54,6 +54,9 @@ struct builder_opts {
 	int no_cache;           /* neither read nor write the build cache */
 	int dry_run;            /* plan only: run nothing that writes */
 	int list_targets;       /* detect: configure C/C++ projects to list their targets */
+	int quick;              /* detect, for `build ./...`'s discovery: 1 = no toolchain
+				 * discovery but the selected builder's (the builder is
+				 * the first that passes); 2 = neither its facts (the name) */
 	const char *bin;        /* the binary to build (Rust) or NULL */
 	const char *target;     /* the CMake/make target to build, or NULL */
 	const char *const *allow_imports; /* "MODULE.NAME" / "MODULE.*" beyond WASI */

@@ -149,6 +149,38 @@ static int compat_dir(struct bctx *c, char **out)
 	return *out ? 0 : wp_error_set(WP_ENOMEM, "out of memory");
 }
 
+/* Build the library into dir unless a concurrent build (the builds of
+ * `build ./...` start together, all needing it) did it meanwhile: one
+ * build compiles it, under a lock on the parent directory, and the others
+ * wait and find it.  Built beside, then renamed: all or nothing. */
+static int build_once(struct bctx *c, const char *dir, const char *tmp, const char *lib)
+{
+	char *parent = strdup(dir), *tinc = wp_path_join(tmp, "include");
+	int err = 0, lock = -1;
+
+	if (!parent || !tinc) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
+	*strrchr(parent, '/') = 0; /* dir is always under a directory */
+	if ((err = lock = wp_fs_lock_dir(parent)) < 0)
+		goto done;
+	err = 0;
+	if (access(lib, F_OK) == 0)
+		goto done;
+	wp_fs_remove_tree(tmp);
+	if ((err = write_sources(tmp)) == 0)
+		err = compile(c, tmp, tinc);
+	if (err == 0 && rename(tmp, dir) != 0 && access(lib, F_OK) != 0)
+		err = wp_error_errno(WP_EIO, "rename %s", dir);
+	wp_fs_remove_tree(tmp);
+done:
+	wp_fs_unlock(lock);
+	free(parent);
+	free(tinc);
+	return err;
+}
+
 int compat_prepare(struct bctx *c)
 {
 	char *dir = NULL, *tmp = NULL, *lib = NULL, *inc = NULL;
@@ -164,23 +196,8 @@ int compat_prepare(struct bctx *c)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (!c->o->dry_run && access(lib, F_OK) != 0) {
-		/* build beside, then rename: a concurrent build sees all or nothing */
-		char *tinc = wp_path_join(tmp, "include");
-		if (!tinc) {
-			err = wp_error_set(WP_ENOMEM, "out of memory");
-			goto done;
-		}
-		wp_fs_remove_tree(tmp);
-		if ((err = write_sources(tmp)) == 0)
-			err = compile(c, tmp, tinc);
-		free(tinc);
-		if (err == 0 && rename(tmp, dir) != 0 && access(lib, F_OK) != 0)
-			err = wp_error_errno(WP_EIO, "rename %s", dir);
-		wp_fs_remove_tree(tmp);
-		if (err < 0)
-			goto done;
-	}
+	if (!c->o->dry_run && access(lib, F_OK) != 0 && (err = build_once(c, dir, tmp, lib)) < 0)
+		goto done;
 	c->compat_inc = inc;
 	c->compat_lib = dir;
 	inc = dir = NULL;

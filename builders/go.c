@@ -318,10 +318,18 @@ static int out_path(struct bctx *c)
 
 static int go_build(struct bctx *c)
 {
-	char *env[] = { "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", NULL };
+	char procs[32], *env[] = { "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", NULL, NULL };
 	struct wp_strv argv = { NULL, 0 };
 	char *pkg = NULL;
 	int err;
+
+	/* go build compiles packages on every core (and its compiler's
+	 * backend in parallel) unless told: under build ./... the other
+	 * builds have cores of their own */
+	if (c->jobs_shared) {
+		snprintf(procs, sizeof(procs), "GOMAXPROCS=%d", c->jobs);
+		env[4] = procs;
+	}
 
 	if ((err = go_package(c, &pkg)) < 0 || (err = out_path(c)) < 0) {
 		free(pkg);

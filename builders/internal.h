@@ -69,6 +69,8 @@ struct bctx {
 	struct step *steps; /* the plan */
 	size_t nsteps;
 	int jobs;           /* parallel compile jobs */
+	int jobs_shared;    /* WASMPACK_BUILD_JOBS: the cores are shared with other
+			     * builds, so cargo and go are held to `jobs` too */
 	char *tdir, *tname; /* builder-private: rust's target dir and binary */
 	char *compat_inc, *compat_lib; /* compat.c: its headers and archive's directory */
 	int list_only;      /* detect: find the targets (configure), build nothing */

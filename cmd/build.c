@@ -21,6 +21,7 @@
 #include "../registry/registry.h"
 #include "../wasm/module.h"
 #include "build_attest.h"
+#include "build_board.h"
 #include "build_cache.h"
 #include "build_many.h"
 #include "build_source.h"
@@ -41,6 +42,8 @@ const char cmd_build_usage[] =
 	"line on stdout is the project path, a tab and its reference (--json: an\n"
 	"array).  -o takes oci:DIR (a layout per project under DIR), -t bare tags;\n"
 	"one failing project makes the exit status 1 after the others finish.\n"
+	"Each member of a Cargo or npm workspace is a project of its own.  On a\n"
+	"terminal, stderr shows every project's state, redrawn in place.\n"
 	"\n"
 	"  --wasm FILE          package this prebuilt module (no detection, no compile)\n"
 	"  -t, --tag REF        image name, repeatable: full reference (host/repo:tag)\n"
@@ -514,9 +517,10 @@ static json_t *summary_json(const struct oci_image *img, const struct wasm_modul
 
 	for (i = 0; i < o->outputs.n; i++)
 		json_array_append_new(outputs, json_string(o->outputs.v[i]));
-	return json_pack("{s:s, s:s, s:s, s:O, s:s, s:o, s:b, s:s, s:s?, s:{s:s, s:I, s:s, s:s}}",
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:O, s:s, s:o, s:b, s:s, s:s?, s:{s:s, s:I, s:s, s:s}}",
 			 "digest", img->manifest.digest,
 			 "mediaType", img->manifest.media_type,
+			 "config", "digest", img->config.digest, "mediaType", img->config.media_type,
 			 "format", oci_format_name(img->format),
 			 "references", refs,
 			 "output", o->outputs.n ? o->outputs.v[0] : "",
@@ -593,6 +597,7 @@ int cmd_build(int argc, char **argv)
 		json_decref(refs);
 		return cmd_build_many(argc, argv);
 	}
+	build_state_open(); /* a child of build ./... reports its state */
 	memset(&o, 0, sizeof(o));
 	memset(&br, 0, sizeof(br));
 	memset(&src, 0, sizeof(src));
@@ -718,6 +723,8 @@ int cmd_build(int argc, char **argv)
 		goto report;
 
 	/* 4. publish */
+	if (o.push)
+		build_state_report("pushing");
 	for (i = 0; i < npubs; i++) {
 		char *ref = NULL;
 		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {

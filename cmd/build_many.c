@@ -10,7 +10,9 @@
  * options, so one project's failure, output or crash cannot touch
  * another's; a child pushes all or nothing, as a single build does.  The
  * children's logs are copied to stderr whole, each line prefixed with the
- * project path, when the child ends: CI logs stay line-oriented.  The cores
+ * project path, when the child ends: CI logs stay line-oriented.  On a
+ * terminal the board of build_board.c shows every project's state, the
+ * children reporting theirs on a pipe (WASMPACK_STATE_FD).  The cores
  * are shared: each child's toolchain gets cores / running jobs
  * (WASMPACK_BUILD_JOBS), so make -jN inside the builds does not
  * oversubscribe the machine.
@@ -19,19 +21,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../builders/builder.h"
 #include "../builders/config.h"
+#include "../builders/workspace.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/fs.h"
 #include "../common/strv.h"
+#include "build_board.h"
+#include "build_order.h"
 #include "build_many.h"
 #include "cmd.h"
 
@@ -40,7 +48,9 @@
 struct project {
 	char *dir;   /* as found: the root argument joined with the subpath */
 	char *name;  /* image name (wasmpack.json's "name", else detected) */
+	char *builder; /* the builder detection chose, NULL when none */
 	pid_t pid;
+	int state_fd; /* read end of the child's state pipe, -1 when closed */
 	int status;  /* exit status of the child, -1 while not run */
 	char *out, *err; /* files the child's stdout and stderr go to */
 };
@@ -53,6 +63,7 @@ struct many {
 	int json, help, push;
 	struct project *p;
 	size_t n;
+	char **paths, **builders; /* the board's view of p[] */
 };
 
 static const char *const skip_dirs[] = { "node_modules", "target", "build", NULL };
@@ -64,10 +75,13 @@ static void many_release(struct many *m)
 	for (i = 0; i < m->n; i++) {
 		free(m->p[i].dir);
 		free(m->p[i].name);
+		free(m->p[i].builder);
 		free(m->p[i].out);
 		free(m->p[i].err);
 	}
 	free(m->p);
+	free(m->paths);
+	free(m->builders);
 	wp_strv_release(&m->roots);
 	wp_strv_release(&m->forward);
 	wp_strv_release(&m->outputs);
@@ -183,7 +197,7 @@ static int skipped_dir(const char *path, const char *base)
 	return is_layout;
 }
 
-static int add_project(struct many *m, const char *dir, const char *name)
+static int add_project(struct many *m, const char *dir, const char *name, const char *builder)
 {
 	struct project *np = realloc(m->p, (m->n + 1) * sizeof(*np));
 
@@ -192,11 +206,14 @@ static int add_project(struct many *m, const char *dir, const char *name)
 	m->p = np;
 	memset(&np[m->n], 0, sizeof(*np));
 	np[m->n].status = -1;
+	np[m->n].state_fd = -1;
 	np[m->n].dir = strdup(dir);
 	np[m->n].name = strdup(name);
-	if (!np[m->n].dir || !np[m->n].name) {
+	np[m->n].builder = builder ? strdup(builder) : NULL;
+	if (!np[m->n].dir || !np[m->n].name || (builder && !np[m->n].builder)) {
 		free(np[m->n].dir);
 		free(np[m->n].name);
+		free(np[m->n].builder);
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	}
 	m->n++;
@@ -238,6 +255,9 @@ static int detect_dir(struct many *m, const char *dir, int *found, int add)
 		return err;
 	bo.dir = dir;
 	bo.config = &cfg;
+	/* the child probes the toolchains: here, which builder passes, and
+	 * the name only of a directory that becomes a project */
+	bo.quick = add ? 1 : 2;
 	if ((err = builder_detect(&bo, &d)) < 0) {
 		builder_config_release(&cfg);
 		return err;
@@ -247,7 +267,8 @@ static int detect_dir(struct many *m, const char *dir, int *found, int add)
 	*found |= cfg.present;
 	if (*found && add) {
 		name = project_name(dir, &cfg, &d);
-		err = name ? add_project(m, dir, name) : wp_error_set(WP_ENOMEM, "out of memory");
+		err = name ? add_project(m, dir, name, d.selected >= 0 ? d.v[d.selected].name : NULL)
+			   : wp_error_set(WP_ENOMEM, "out of memory");
 		free(name);
 		if (err == 0)
 			err = 1;
@@ -279,12 +300,33 @@ static int has_marker(const char *dir)
 	return found;
 }
 
+/* The members of the workspace rooted at dir that detect, as projects;
+ * 1 when any was added. */
+static int add_members(struct many *m, const char *dir, const struct wp_strv *members)
+{
+	size_t i;
+	int err = 0, pass, found = 0;
+
+	for (i = 0; i < members->n && err >= 0; i++) {
+		const char *rel = members->v[i];
+		char *path = !*rel ? strdup(dir) : !strcmp(dir, ".") ? strdup(rel) : wp_path_join(dir, rel);
+
+		if (!path)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		if ((err = detect_dir(m, path, &pass, 1)) > 0)
+			found = 1;
+		free(path);
+	}
+	return err < 0 ? err : found;
+}
+
 /* Detection also looks into subdirectories (a CMakeLists.txt one level
  * down, C sources under src/), so a directory is a project when detect
  * passes there and it holds a build file itself; a directory without one
  * (sources only) is a project when nothing below it is, and its parent
  * does not take it: the sources-only project is the highest such
- * directory with no project below.  Returns 0 (nothing), 1 (projects
+ * directory with no project below.  A Cargo or npm workspace's root
+ * gives its members instead (workspace.h).  Returns 0 (nothing), 1 (projects
  * added below or at dir) or 2 (dir is a candidate for its parent). */
 static int walk(struct many *m, const char *dir)
 {
@@ -293,6 +335,12 @@ static int walk(struct many *m, const char *dir)
 	int pass, found = 0, n, i, r, err;
 	size_t k;
 
+	/* a workspace root names its members: they are the projects */
+	if ((r = workspace_members(dir, &cand)) != WORKSPACE_NONE) {
+		err = r < 0 ? r : add_members(m, dir, &cand);
+		wp_strv_release(&cand);
+		return err;
+	}
 	if ((err = detect_dir(m, dir, &pass, has_marker(dir))) != 0)
 		return err;
 	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
@@ -363,7 +411,7 @@ static int discover(struct many *m)
 			return err;
 		if (!found) {
 			char *name = project_name(root, &(struct builder_config){ 0 }, NULL);
-			err = name ? add_project(m, root, name) : wp_error_set(WP_ENOMEM, "out of memory");
+			err = name ? add_project(m, root, name, NULL) : wp_error_set(WP_ENOMEM, "out of memory");
 			free(name);
 			if (err < 0)
 				return err;
@@ -402,9 +450,9 @@ static int project_outputs(const struct many *m, const struct project *p, struct
 static int spawn(const struct many *m, struct project *p, const char *tmp, size_t idx, int child_jobs)
 {
 	struct wp_strv argv = { NULL, 0 };
-	char self[PATH_MAX], jobs[16];
+	char self[PATH_MAX], jobs[16], sfd[16];
 	ssize_t n;
-	int err, fo, fe;
+	int err, fo, fe, pfd[2];
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
 		return wp_error_errno(WP_EIO, "/proc/self/exe");
@@ -418,23 +466,40 @@ static int spawn(const struct many *m, struct project *p, const char *tmp, size_
 		wp_strv_release(&argv);
 		return err;
 	}
+	/* the state pipe: close-on-exec, so only this child keeps its end */
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		wp_strv_release(&argv);
+		return wp_error_errno(WP_EIO, "pipe");
+	}
 	snprintf(jobs, sizeof(jobs), "%d", child_jobs);
+	snprintf(sfd, sizeof(sfd), "%d", pfd[1]);
 	fflush(NULL);
 	p->pid = fork();
 	if (p->pid == 0) {
 		fo = open(p->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		fe = open(p->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0 || fcntl(pfd[1], F_SETFD, 0) < 0)
+			_exit(126);
+		/* a build ./... that is killed takes its builds with it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
 			_exit(126);
 		setenv("WASMPACK_BUILD_JOBS", jobs, 1);
+		setenv("WASMPACK_STATE_FD", sfd, 1);
 		execv(self, argv.v);
 		dprintf(2, "wasmpack: cannot run %s: %s\n", self, strerror(errno));
 		_exit(126);
 	}
 	wp_strv_release(&argv);
-	if (p->pid < 0)
+	close(pfd[1]);
+	if (p->pid < 0) {
+		close(pfd[0]);
 		return wp_error_errno(WP_EIO, "fork");
-	fprintf(stderr, "wasmpack: %s: building\n", p->dir);
+	}
+	p->state_fd = pfd[0];
+	build_board_set(idx, BOARD_BUILDING, NULL);
+	if (!build_board_live())
+		fprintf(stderr, "wasmpack: %s: building\n", p->dir);
 	return 0;
 }
 
@@ -449,7 +514,7 @@ static void slurp(const char *path, struct wp_buf *b)
 /* The child's stderr, each line prefixed with the project path. */
 static void copy_log(const struct project *p)
 {
-	struct wp_buf b = WP_BUF_INIT(LOG_MAX);
+	struct wp_buf b = WP_BUF_INIT(LOG_MAX), log = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	const char *s, *e;
 
 	slurp(p->err, &b);
@@ -457,10 +522,13 @@ static void copy_log(const struct project *p)
 		e = memchr(s, '\n', (size_t)((const char *)b.data + b.len - s));
 		if (!e)
 			e = (const char *)b.data + b.len;
-		fprintf(stderr, "%s: %.*s\n", p->dir, (int)(e - s), s);
+		wp_buf_printf(&log, "%s: %.*s\n", p->dir, (int)(e - s), s);
 	}
+	if (log.len)
+		build_board_print((const char *)log.data, log.len);
 	fflush(stderr);
 	wp_buf_release(&b);
+	wp_buf_release(&log);
 }
 
 /* The last "wasmpack: " line of the child's stderr: why it failed. */
@@ -483,12 +551,68 @@ static char *failure_line(const struct project *p)
 	return why;
 }
 
+/* "sha256:" and the first 12 hex digits of the digest the child printed. */
+static void short_digest(const struct project *p, char *out, size_t size)
+{
+	struct wp_buf b = WP_BUF_INIT(LOG_MAX);
+	const char *d;
+
+	out[0] = 0;
+	slurp(p->out, &b);
+	if (wp_buf_append(&b, "", 1) == 0 && (d = strstr((const char *)b.data, "sha256:")))
+		snprintf(out, size, "%.19s", d);
+	wp_buf_release(&b);
+}
+
+/* The child of p ended (its state pipe closed): its status, its log. */
+static int reap(struct many *m, size_t i)
+{
+	struct project *p = &m->p[i];
+	char digest[32];
+	int st;
+
+	close(p->state_fd);
+	p->state_fd = -1;
+	while (waitpid(p->pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return wp_error_errno(WP_EIO, "waitpid");
+	p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	short_digest(p, digest, sizeof(digest));
+	build_board_set(i, p->status ? BOARD_FAILED : BOARD_DONE, digest);
+	copy_log(p);
+	return 0;
+}
+
+/* The state words a child wrote ("pushing"); 1 at end of file. */
+static int read_states(struct project *p, size_t i)
+{
+	char buf[256];
+	ssize_t n = read(p->state_fd, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : 1;
+	if (n == 0)
+		return 1;
+	buf[n] = 0;
+	if (strstr(buf, "pushing\n"))
+		build_board_set(i, BOARD_PUSHING, NULL);
+	return 0;
+}
+
 static int run_all(struct many *m, const char *tmp)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t next = 0, running = 0, i;
+	size_t next = 0, running = 0, i, k;
+	struct pollfd *pf = calloc(m->n, sizeof(*pf));
+	size_t *who = calloc(m->n, sizeof(*who)), *order = build_start_order(m->paths, m->builders, m->n);
 	int child_jobs, err = 0;
 
+	if (!pf || !who || !order) {
+		free(pf);
+		free(who);
+		free(order);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
 	if (cores < 1)
 		cores = 1;
 	if (m->jobs < 1)
@@ -497,29 +621,34 @@ static int run_all(struct many *m, const char *tmp)
 	if (child_jobs < 1)
 		child_jobs = 1;
 	while (next < m->n || running > 0) {
-		int st;
-		pid_t pid;
-
 		while (err == 0 && next < m->n && running < (size_t)m->jobs) {
-			if ((err = spawn(m, &m->p[next], tmp, next, child_jobs)) < 0)
+			if ((err = spawn(m, &m->p[order[next]], tmp, order[next], child_jobs)) < 0)
 				break;
 			next++;
 			running++;
 		}
 		if (running == 0)
 			break;
-		if ((pid = waitpid(-1, &st, 0)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return wp_error_errno(WP_EIO, "waitpid");
+		build_board_draw();
+		/* a child's state pipe reaches its end when the child exits */
+		for (i = 0, k = 0; i < m->n; i++)
+			if (m->p[i].state_fd >= 0) {
+				pf[k] = (struct pollfd){ .fd = m->p[i].state_fd, .events = POLLIN };
+				who[k++] = i;
+			}
+		if (poll(pf, k, build_board_live() ? 1000 : -1) < 0 && errno != EINTR) {
+			err = wp_error_errno(WP_EIO, "poll");
+			break;
 		}
-		for (i = 0; i < m->n; i++)
-			if (m->p[i].pid == pid && m->p[i].status < 0) {
-				m->p[i].status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-				running--;
-				copy_log(&m->p[i]);
+		for (i = 0; i < k && err == 0; i++)
+			if (pf[i].revents && read_states(&m->p[who[i]], who[i])) {
+				if ((err = reap(m, who[i])) == 0)
+					running--;
 			}
 	}
+	free(pf);
+	free(who);
+	free(order);
 	return err;
 }
 
@@ -575,6 +704,22 @@ static int print_results(const struct many *m)
 	return status;
 }
 
+/* The board (on a terminal) lists the projects in path order. */
+static int open_board(struct many *m)
+{
+	size_t i;
+
+	m->paths = calloc(m->n, sizeof(*m->paths));
+	m->builders = calloc(m->n, sizeof(*m->builders));
+	if (!m->paths || !m->builders)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < m->n; i++) {
+		m->paths[i] = m->p[i].dir;
+		m->builders[i] = m->p[i].builder;
+	}
+	return build_board_open(m->n, m->paths, m->builders);
+}
+
 int cmd_build_many(int argc, char **argv)
 {
 	struct many m;
@@ -600,7 +745,11 @@ int cmd_build_many(int argc, char **argv)
 		goto report;
 	if (m.roots.n == 0 && wp_strv_add(&m.roots, "./...") < 0)
 		goto report;
-	if (discover(&m) < 0 || wp_fs_mkdtemp("wasmpack-many", &tmp) < 0 || run_all(&m, tmp) < 0)
+	if (discover(&m) < 0 || wp_fs_mkdtemp("wasmpack-many", &tmp) < 0 || open_board(&m) < 0)
+		goto report;
+	i = run_all(&m, tmp) < 0;
+	build_board_close();
+	if (i)
 		goto report;
 	status = print_results(&m);
 	goto done;

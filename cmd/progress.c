@@ -147,20 +147,29 @@ static void on_message(void *ctx, int debug, const char *msg)
 	free(safe);
 }
 
+/* WASMPACK_PROGRESS, else a terminal that is not "dumb" means live. */
+static int detect_mode(void)
+{
+	const char *m = getenv("WASMPACK_PROGRESS"), *term = getenv("TERM");
+
+	if (m && !strcmp(m, "none"))
+		return MODE_NONE;
+	if (m && !strcmp(m, "plain"))
+		return MODE_PLAIN;
+	if (m && !strcmp(m, "tty"))
+		return MODE_TTY;
+	return isatty(2) && !(term && !strcmp(term, "dumb")) ? MODE_TTY : MODE_PLAIN;
+}
+
+int cmd_progress_live(void)
+{
+	return detect_mode() == MODE_TTY;
+}
+
 const struct registry_events *cmd_progress_events(void)
 {
 	static const struct registry_events ev = { on_blob, on_progress, on_message, NULL };
-	const char *m = getenv("WASMPACK_PROGRESS");
 
-	if (m && !strcmp(m, "none"))
-		st.mode = MODE_NONE;
-	else if (m && !strcmp(m, "plain"))
-		st.mode = MODE_PLAIN;
-	else if (m && !strcmp(m, "tty"))
-		st.mode = MODE_TTY;
-	else {
-		const char *term = getenv("TERM");
-		st.mode = isatty(2) && !(term && !strcmp(term, "dumb")) ? MODE_TTY : MODE_PLAIN;
-	}
+	st.mode = detect_mode();
 	return &ev;
 }

@@ -15,4 +15,7 @@
 /* Events for registry_opts.ev; `verb` is "push" or "pull". */
 const struct registry_events *cmd_progress_events(void);
 
+/* 1 when progress is drawn live (a terminal, or WASMPACK_PROGRESS=tty). */
+int cmd_progress_live(void);
+
 #endif

@@ -19,9 +19,14 @@ for s in steps:
 missing = [i for i in a["inputs"] if "inputs.%s }}" % i not in str(env)]
 print("unused inputs: %s" % (" ".join(missing) or "none"))
 print(all(s.get("shell") == "bash" for s in steps if "run" in s))
+want = "path tags push format platform sbom sign-key cache-repo registry-token".split()
+print("missing inputs: %s" % (" ".join(i for i in want if i not in a["inputs"]) or "none"))
+print(a["inputs"]["registry-token"]["default"], a["inputs"]["registry-username"]["default"])
 PY
 	check_eq "action.yml: a composite action, the outputs, every input used, bash steps" \
-		$'composite\ndigest imageid metadata\nunused inputs: none\nTrue' "$T_OUT"
+		$'composite\ndigest imageid metadata\nunused inputs: none\nTrue' "$(head -4 <<<"$T_OUT")"
+	check_eq "action.yml: the inputs mirroring the CLI; the token and user default to the workflow's" \
+		$'missing inputs: none\n${{ github.token }} ${{ github.actor }}' "$(tail -2 <<<"$T_OUT")"
 else
 	skip "action.yml YAML" "python3-yaml is not installed"
 fi
@@ -38,7 +43,8 @@ run env GITHUB_OUTPUT="$out" RUNNER_TEMP="$T_TMP" WASMPACK="$WASMPACK" INPUT_PAT
 check_eq "action-build.sh exits 0" 0 "$T_RC"
 digest=$(sed -n 's/^digest=//p' "$out")
 check_match "outputs: digest" "^sha256:[0-9a-f]{64}$" "$digest"
-check_eq "outputs: imageid is the digest" "$digest" "$(sed -n 's/^imageid=//p' "$out")"
+check_eq "outputs: imageid is the config digest (docker's image ID)" \
+	"$(jq -r .config.digest "$T_TMP/wasmpack-out/blobs/sha256/${digest#sha256:}")" "$(sed -n 's/^imageid=//p' "$out")"
 meta=$(sed -n 's/^metadata=//p' "$out")
 check_eq "outputs: metadata is the --json summary on one line" "$digest 1" \
 	"$(jq -r '.digest' <<<"$meta") $(grep -c '^metadata=' "$out")"

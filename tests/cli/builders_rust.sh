@@ -71,4 +71,7 @@ mkdir -p "$dir/vendor" "$dir/.cargo"
 printf '[source.crates-io]\nreplace-with = "vendored-sources"\n[source.vendored-sources]\ndirectory = "vendor"\n' >"$dir/.cargo/config.toml"
 run "$WASMPACK" build "$dir" --dry-run
 check_match "vendored sources: cargo build --offline" "cargo build --release --target wasm32-wasi(p1)? --bin rust-hello --offline" "$T_OUT"
+# under build ./... (WASMPACK_BUILD_JOBS), cargo gets the build's share of the cores
+run env WASMPACK_BUILD_JOBS=1 "$WASMPACK" build "$dir" --dry-run
+check_match "cores shared with other builds: cargo build -j1" "cargo build --release --target wasm32-wasi(p1)? --bin rust-hello -j1 --offline" "$T_OUT"
 exit $T_FAILED
