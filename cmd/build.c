@@ -664,6 +664,7 @@ int cmd_build(int argc, char **argv)
 		ro.insecure = o.insecure;
 		ro.ca_file = o.ca_file;
 		ro.ev = cmd_progress_events();
+		ro.reuse_ping = 1; /* the attachments' sessions ask once */
 		if (push_refs(&o.tags, br.name, &pushrefs) < 0 ||
 		    registry_publisher_open(pushrefs.v, pushrefs.n, &ro, &pubs[npubs]) < 0)
 			goto report;
@@ -696,7 +697,9 @@ int cmd_build(int argc, char **argv)
 			      &pushrefs) < 0)
 		goto report;
 
-	/* 4. publish */
+	/* 4. publish (the registry attachments are prepared meanwhile) */
+	if (build_attest_start(&o.att, img, &pushrefs, &ro, created) < 0)
+		goto report;
 	for (i = 0; i < npubs; i++) {
 		char *ref = NULL;
 		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {
@@ -713,7 +716,7 @@ int cmd_build(int argc, char **argv)
 		}
 	}
 
-	if (build_attest_publish(&o.att, img, &o.outputs, &pushrefs, &ro, created) < 0)
+	if (build_attest_publish(&o.att, img, &o.outputs, created) < 0)
 		goto report;
 
 	if (o.json) {
