@@ -140,3 +140,30 @@ check_match "the 412 was retried" "changed under us; retrying" "$T_ERR"
 check_eq "the index holds provenance and bundle after the retry" \
 	"application/vnd.dev.sigstore.bundle.v0.3+json application/vnd.in-toto+json" \
 	"$(api "att/cas/manifests/sha256-${DC#sha256:}" | jq -r '[.manifests[].artifactType] | sort | join(" ")')"
+
+# a registry with the single-request upload (POST ?digest= with the bytes:
+# 201; distribution 2.8 ignores the body and answers 202, which every test
+# above goes through): small blobs go up in one request each
+start_bg "$T_TMP/single.log" env NO_API=1 SINGLE_POST=1 node "$E2E_LIB/referrers-proxy.js" "$T_TMP/single.port" "${REG#*:}"
+wait_file "$T_TMP/single.port"
+S="127.0.0.1:$(cat "$T_TMP/single.port")"
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$S/att/single:v1" --label single=1 --sign --key k1.key
+check_eq "build --push --sign through a registry with the single POST" 0 "$T_RC"
+DS=${T_OUT#*@}
+check_eq "every blob (image, signature, SBOM, provenance, bundle, empty config) went up in one request" 8 \
+	"$(grep -c "^single-post att/single sha256:" "$T_TMP/single.log")"
+check_eq "... and the registry lists the index and the signature" "sha256-${DS#sha256:} sha256-${DS#sha256:}.sig v1" \
+	"$(api att/single/tags/list | jq -r '.tags | sort | join(" ")')"
+run "$WASMPACK" verify "$REG/att/single:v1" --key k1.pub
+check_eq "verify (straight at the registry) passes" 0 "$T_RC"
+
+# the attachments are prepared while the image is pushed, but nothing is
+# tagged before the image is there: a push that fails leaves no tag
+start_bg "$T_TMP/refuse.log" env NO_API=1 REFUSE_TAG=v9 node "$E2E_LIB/referrers-proxy.js" "$T_TMP/refuse.port" "${REG#*:}"
+wait_file "$T_TMP/refuse.port"
+F="127.0.0.1:$(cat "$T_TMP/refuse.port")"
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$F/att/refused:v9" --label refused=1 --sign --key k1.key
+check_eq "a build whose image manifest is refused exits 1" 1 "$T_RC"
+check_match "... naming the manifest" "manifest v9.*refused by the test" "$T_ERR"
+check_eq "... and no referrers index or signature tag names the missing image" 0 \
+	"$(curl -sS "http://$REG/v2/att/refused/tags/list" | jq '.tags // [] | length')"
