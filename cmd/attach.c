@@ -392,6 +392,21 @@ done:
 	return err;
 }
 
+int attach_fetch(const char *ref, const struct registry_opts *ro, const char *digest,
+		 struct attest_attachments *out)
+{
+	struct attach_target t = { 0 };
+	struct attest_source src;
+	int err;
+
+	if ((err = registry_session_open(ref, "pull", ro, &t.reg)) == 0) {
+		attach_target_source(&t, &src);
+		err = attest_attachments_fetch(&src, digest, out);
+	}
+	attach_target_release(&t);
+	return err < 0 ? wp_error_wrap(err, "attachments of %s", ref) : 0;
+}
+
 int attach_repo_seen(char *const *refs, size_t i)
 {
 	struct registry_ref *a = NULL, *b = NULL;

@@ -87,6 +87,11 @@ int attach_copy(struct oci_store *store, const struct oci_image *img, const char
 int attach_verify(const char *ref, const struct registry_opts *ro, const char *keyfile,
 		  struct attest_report *rep, char digest[OCI_DIGEST_SIZE]);
 
+/* What is attached to the image `digest` in the registry reference `ref`
+ * (pull --attestations). */
+int attach_fetch(const char *ref, const struct registry_opts *ro, const char *digest,
+		 struct attest_attachments *out);
+
 /* 1 when refs[i] names the repository of an earlier reference: its
  * attachments are there already (and one signature per repository). */
 int attach_repo_seen(char *const *refs, size_t i);

@@ -167,3 +167,31 @@ check_eq "a build whose image manifest is refused exits 1" 1 "$T_RC"
 check_match "... naming the manifest" "manifest v9.*refused by the test" "$T_ERR"
 check_eq "... and no referrers index or signature tag names the missing image" 0 \
 	"$(curl -sS "http://$REG/v2/att/refused/tags/list" | jq '.tags // [] | length')"
+
+# pull --attestations: the attachments come along into the layout, so
+# verify works there without the registry
+run "$WASMPACK" pull "$REG/att/hello:v1" -o oci:pulled --attestations
+check_eq "pull --attestations" "0 $REG/att/hello@$D" "$T_RC $T_OUT"
+check_eq "the layout holds the image, its referrers index and its .sig tag" "sha256-$H sha256-$H.sig v1" \
+	"$(jq -r '[.manifests[].annotations["org.opencontainers.image.ref.name"]] | sort | join(" ")' pulled/index.json)"
+li=$(jq -r --arg t "sha256-$H" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' pulled/index.json)
+check_eq "... the layout's index lists what the registry's does" \
+	"$(api "att/hello/manifests/sha256-$H" | jq -c '[.manifests[].digest] | sort')" \
+	"$(jq -c '[.manifests[].digest] | sort' "pulled/blobs/sha256/${li#sha256:}")"
+run "$WASMPACK" verify oci:pulled --key k1.pub
+check_eq "verify on the pulled layout passes with the key" 0 "$T_RC"
+check_eq "... finding both signatures by it (.sig and bundle)" 2 "$(grep -c 'ok  signature.*valid, by the key' <<<"$T_OUT")"
+run "$WASMPACK" verify oci:pulled --key k2.pub
+check_eq "... and those of the second signer" 0 "$T_RC"
+check_eq "sbom on the layout gives the registry's SBOM byte for byte" \
+	"$("$WASMPACK" sbom "$REG/att/hello:v1" | sha256sum)" "$("$WASMPACK" sbom oci:pulled | sha256sum)"
+"$WASMPACK" pull "$REG/att/hello:v1" -o oci:bare >/dev/null 2>&1
+expect_error "without --attestations the layout holds no signature (the default)" 1 "no signature by k1.pub" \
+	"$WASMPACK" verify oci:bare --key k1.pub
+expect_error "--attestations with an archive is a usage error" 2 "--attestations needs an oci:DIR layout" \
+	"$WASMPACK" pull "$REG/att/hello:v1" -o oci-archive:x.tar --attestations
+check_eq "... writing nothing" "no" "$([ -e x.tar ] && echo yes || echo no)"
+run "$WASMPACK" pull "$P/api/hello:v1" -o oci:pulled-api --attestations
+check_eq "pull --attestations through the referrers API" 0 "$T_RC"
+run "$WASMPACK" verify oci:pulled-api --key k1.pub
+check_match "... the bundle the API listed is in the layout" "ok  signature \(sigstore bundle v0.3\)" "$T_OUT"
