@@ -98,14 +98,12 @@ static void *job_main(void *arg)
 	return NULL;
 }
 
-/* Wait for the job; its error, if any, in the error slot. */
-static int job_join(struct build_attest_job *j)
+static void job_wait(struct build_attest_job *j)
 {
 	if (j->started) {
 		pthread_join(j->tid, NULL);
 		j->started = 0;
 	}
-	return j->err < 0 ? wp_error_set(j->err, "%s", j->msg) : 0;
 }
 
 int build_attest_start(struct build_attest *a, const struct oci_image *img,
@@ -142,6 +140,10 @@ int build_attest_publish(struct build_attest *a, const struct oci_image *img,
 	size_t i;
 	int err;
 
+	/* the threads are done with the key and the artifacts before the
+	 * layouts use them here */
+	for (i = 0; i < a->njobs; i++)
+		job_wait(&a->jobs[i]);
 	for (i = 0; (a->narts || a->key) && i < outputs->n; i++) {
 		char *kind = NULL, *path = NULL, *tag = NULL;
 		struct attach_target t;
@@ -167,7 +169,8 @@ int build_attest_publish(struct build_attest *a, const struct oci_image *img,
 	/* the image is in every repository now: the tags may name it */
 	for (i = 0; i < a->njobs; i++) {
 		struct build_attest_job *j = &a->jobs[i];
-		if ((err = job_join(j)) < 0 || (err = attach_pending_commit(&j->t, &j->p)) < 0)
+		if ((err = j->err < 0 ? wp_error_set(j->err, "%s", j->msg) : 0) < 0 ||
+		    (err = attach_pending_commit(&j->t, &j->p)) < 0)
 			return wp_error_wrap(err, "attaching to %s", j->ref);
 	}
 	return 0;
@@ -180,7 +183,7 @@ void build_attest_release(struct build_attest *a)
 	/* a push that failed leaves the jobs unjoined: their uploads were
 	 * by digest only, nothing names them */
 	for (i = 0; i < a->njobs; i++) {
-		job_join(&a->jobs[i]);
+		job_wait(&a->jobs[i]);
 		attach_pending_release(&a->jobs[i].p);
 		attach_target_release(&a->jobs[i].t);
 	}

@@ -195,3 +195,12 @@ run "$WASMPACK" pull "$P/api/hello:v1" -o oci:pulled-api --attestations
 check_eq "pull --attestations through the referrers API" 0 "$T_RC"
 run "$WASMPACK" verify oci:pulled-api --key k1.pub
 check_match "... the bundle the API listed is in the layout" "ok  signature \(sigstore bundle v0.3\)" "$T_OUT"
+
+# a layout output and a push in one build: the layout is signed by the
+# main thread, the registry's attachments by the preparing thread
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" -o oci:both --push -t "$REG/att/both:v1" --label both=1 --sign --key k2.key
+check_eq "build -o oci:DIR --push --sign" 0 "$T_RC"
+run "$WASMPACK" verify oci:both --key k2.pub
+check_eq "... the layout verifies" 0 "$T_RC"
+run "$WASMPACK" verify "$REG/att/both:v1" --key k2.pub
+check_eq "... and so does the registry" 0 "$T_RC"
