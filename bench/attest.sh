@@ -7,8 +7,9 @@
 # `--sbom none --no-provenance` and with the defaults plus --sign --key.
 #
 # Three measurements, each plain vs attested in the same run:
-#  1. loopback: median wall time, and the HTTP requests each sent (the
-#     registry's access log);
+#  1. loopback: median wall time, the HTTP requests each sent (the
+#     registry's access log) and the registry's own CPU time per build
+#     (/proc/PID/stat), which on loopback is what the requests cost;
 #  2. round trips: the same through tests/e2e/lib/referrers-proxy.js
 #     holding every request DELAY_MS (default 40) before it goes on, as a
 #     network would; (attested - plain) / DELAY_MS is the number of
@@ -39,6 +40,8 @@ trap 'for p in "${proxies[@]}"; do kill "$p" 2>/dev/null; done; cleanup' EXIT
 export WASMPACK_PROGRESS=none
 
 now() { date +%s%N; }
+regcpu() { awk '{print $14 + $15}' "/proc/$reg_pid/stat"; } # clock ticks
+tck=$(getconf CLK_TCK)
 requests() { grep -c "\"[A-Z]* /v2/$1/" "$tmp/registry.log" || true; }
 one() { # one REGISTRY NAME OPTS...: ms of one build --push into a fresh repository
 	local at=$1 name=$2 t0 t1
@@ -49,13 +52,19 @@ one() { # one REGISTRY NAME OPTS...: ms of one build --push into a fresh reposit
 	echo $(((t1 - t0) / 1000000))
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-pair() { # pair REGISTRY PREFIX N: "plain attested" median ms over N runs each
-	local at=$1 pre=$2 n=$3 i p=() a=()
+pair() { # pair REGISTRY PREFIX N: "plain attested" median ms over N runs each,
+	# then the registry's mean CPU ms per build of each
+	local at=$1 pre=$2 n=$3 i p=() a=() c0 c1 c2 cp=0 ca=0
 	for i in $(seq 1 "$n"); do
+		c0=$(regcpu)
 		p+=("$(one "$at" "${pre}plain$i" --sbom none --no-provenance)")
+		c1=$(regcpu)
 		a+=("$(one "$at" "${pre}att$i" --sign --key "$tmp/k.key")")
+		c2=$(regcpu)
+		cp=$((cp + c1 - c0)) ca=$((ca + c2 - c1))
 	done
-	echo "$(printf '%s\n' "${p[@]}" | median) $(printf '%s\n' "${a[@]}" | median)"
+	echo "$(printf '%s\n' "${p[@]}" | median) $(printf '%s\n' "${a[@]}" | median)" \
+		"$((cp * 1000 / tck / n)) $((ca * 1000 / tck / n))"
 }
 proxy() { # proxy NAME ENV...: start the proxy in front of the registry, echo its address
 	local name=$1
@@ -68,17 +77,18 @@ proxy() { # proxy NAME ENV...: start the proxy in front of the registry, echo it
 }
 calc() { python3 -c "print(f'{$1:.${2:-1}f}')"; }
 
-read -r p a < <(pair "$reg" "" "$runs")
+read -r p a cpup cpua < <(pair "$reg" "" "$runs")
 sleep 0.2 # the access log is written after the response
 rp=$(requests plain1)
 ra=$(requests att1)
 printf '%-34s %10s %10s %10s\n' "" plain attested extra
 printf '%-34s %10s %10s %10s\n' "loopback build --push, median ms" "$p" "$a" "$(calc "$a - $p")"
 printf '%-34s %10s %10s %10s\n' "HTTP requests per image" "$rp" "$ra" "$((ra - rp))"
+printf '%-34s %10s %10s %10s\n' "registry CPU per build, ms" "$cpup" "$cpua" "$((cpua - cpup))"
 
 if [ -n "$node" ]; then
 	slow=$(proxy slow DELAY_MS="$delay")
-	read -r sp sa < <(pair "$slow" slow "$(((runs + 1) / 2))")
+	read -r sp sa _ _ < <(pair "$slow" slow "$(((runs + 1) / 2))")
 	printf '%-34s %10s %10s %10s\n' "with ${delay} ms per request, ms" "$sp" "$sa" "$(calc "$sa - $sp")"
 	printf '%-34s %10s %10s %10s\n' "  = serial round trips" "$(calc "$sp / $delay")" "$(calc "$sa / $delay")" \
 		"$(calc "($sa - $sp) / $delay")"
@@ -96,3 +106,5 @@ else
 fi
 printf 'extra: %s ms (target < 50), ratio %s; requests: +%s in total, round trips: see "serial round trips" (target <= 3)\n' \
 	"$(calc "$a - $p")" "$(calc "$a / $p" 2)" "$((ra - rp))"
+printf 'on loopback the extra requests cost the registry %s ms of CPU per build: with %s cores, at least %s ms of wall time\n' \
+	"$((cpua - cpup))" "$(nproc)" "$(calc "($cpua - $cpup) / $(nproc)" 0)"
