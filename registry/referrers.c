@@ -5,11 +5,13 @@
  * through the referrers tag schema (the tag "sha256-<hex>" naming an
  * index of the artifacts) where it does not (distribution 2.8, GHCR).
  *
- * A registry with the API answers a manifest PUT carrying `subject` with
- * an OCI-Subject header; without that header the tag index is updated:
- * read, merged, written, and read back to check that no concurrent
- * writer's update replaced ours (distribution has no If-Match on
- * manifests), up to ATTACH_TRIES times.
+ * Writing goes in phases whose requests do not depend on each other and
+ * run at the same time (parallel.h): the blobs and the index read; the
+ * artifact manifests by digest (a registry with the API answers each
+ * with an OCI-Subject header); the tags (".sig" image, index with
+ * If-Match); the index read back, since distribution ignores If-Match:
+ * when a concurrent writer's update replaced ours, the index is read,
+ * merged and written again, up to ATTACH_TRIES times.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,34 +172,6 @@ int registry_session_referrers(void *ctx, const char *digest, struct wp_buf *out
 	free(url);
 	reg_response_release(&r);
 	return err;
-}
-
-int registry_session_put(struct registry_session *s, const struct oci_image *img, const char *tag,
-			 int *subject_ack)
-{
-	/* the same image without the blobs this session knows are there */
-	struct oci_image rest = *img;
-	size_t i;
-	int err;
-
-	rest.layers = calloc(img->nlayers + 1, sizeof(*rest.layers));
-	if (!rest.layers)
-		return wp_error_set(WP_ENOMEM, "out of memory");
-	rest.nlayers = 0;
-	for (i = 0; i < img->nlayers; i++)
-		if (!known(s, img->layers[i].digest))
-			rest.layers[rest.nlayers++] = img->layers[i];
-	if (img->config.media_type && known(s, img->config.digest))
-		rest.config.media_type = NULL;
-	err = reg_push_blobs(s->c, &rest);
-	free(rest.layers);
-	if (err < 0)
-		return err;
-	for (i = 0; i < img->nlayers; i++)
-		remember(s, img->layers[i].digest);
-	if (img->config.media_type)
-		remember(s, img->config.digest);
-	return reg_put_manifest(s->c, img, tag ? tag : img->manifest.digest, subject_ack);
 }
 
 /* 1 when every artifact is listed in the tag index `tag` now. */

@@ -26,11 +26,6 @@ int registry_session_manifest(void *s, const char *ref, struct wp_buf *out);
 int registry_session_blob(void *s, const char *digest, size_t max, struct wp_buf *out);
 int registry_session_referrers(void *s, const char *digest, struct wp_buf *out);
 
-/* Push `img` (blobs the repository lacks, then the manifest) by `tag`
- * (NULL: by digest); see reg_put_manifest for subject_ack. */
-int registry_session_put(struct registry_session *s, const struct oci_image *img, const char *tag,
-			 int *subject_ack);
-
 /*
  * Attaching in two steps, so that the work can go on while the image
  * itself is being pushed:
