@@ -11,10 +11,11 @@
 #     registry's access log) and the registry's own CPU time per build
 #     (/proc/PID/stat), which on loopback is what the requests cost;
 #  2. round trips: the same through tests/e2e/lib/referrers-proxy.js
-#     holding every request DELAY_MS (default 40) before it goes on, as a
+#     holding every request DELAY_MS (default 100) before it goes on, as a
 #     network would; (attested - plain) / DELAY_MS is the number of
 #     round trips the attachments add to the critical path (requests
 #     that run at the same time count once);
+#     the same with the proxy adding the referrers API (no index write);
 #  3. requests against a registry with the single-request upload (the
 #     same proxy with SINGLE_POST=1): what the client sends.
 # Targets (issue 15): < 50 ms and <= 3 extra round trips per image.
@@ -26,7 +27,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 WASMPACK=${WASMPACK:-$root/build/wasmpack}
 runs=${RUNS:-9}
-delay=${DELAY_MS:-40}
+delay=${DELAY_MS:-100}
 for t in docker-registry python3 curl; do
 	command -v "$t" >/dev/null || { echo "bench/attest.sh: $t is not installed" >&2; exit 1; }
 done
@@ -69,7 +70,7 @@ pair() { # pair REGISTRY PREFIX N: "plain attested" median ms over N runs each,
 proxy() { # proxy NAME ENV...: start the proxy in front of the registry, echo its address
 	local name=$1
 	shift
-	env NO_API=1 "$@" "$node" "$root/tests/e2e/lib/referrers-proxy.js" "$tmp/$name.port" "${reg#*:}" \
+	env "$@" "$node" "$root/tests/e2e/lib/referrers-proxy.js" "$tmp/$name.port" "${reg#*:}" \
 		>"$tmp/$name.log" 2>&1 &
 	proxies+=($!)
 	for _ in $(seq 1 100); do [ -s "$tmp/$name.port" ] && break; sleep 0.05; done
@@ -87,12 +88,16 @@ printf '%-34s %10s %10s %10s\n' "HTTP requests per image" "$rp" "$ra" "$((ra - r
 printf '%-34s %10s %10s %10s\n' "registry CPU per build, ms" "$cpup" "$cpua" "$((cpua - cpup))"
 
 if [ -n "$node" ]; then
-	slow=$(proxy slow DELAY_MS="$delay")
+	slow=$(proxy slow NO_API=1 DELAY_MS="$delay")
 	read -r sp sa _ _ < <(pair "$slow" slow "$(((runs + 1) / 2))")
 	printf '%-34s %10s %10s %10s\n' "with ${delay} ms per request, ms" "$sp" "$sa" "$(calc "$sa - $sp")"
 	printf '%-34s %10s %10s %10s\n' "  = serial round trips" "$(calc "$sp / $delay")" "$(calc "$sa / $delay")" \
 		"$(calc "($sa - $sp) / $delay")"
-	single=$(proxy single SINGLE_POST=1)
+	api=$(proxy api DELAY_MS="$delay")
+	read -r xp xa _ _ < <(pair "$api" api "$(((runs + 1) / 2))")
+	printf '%-34s %10s %10s %10s\n' "  with the referrers API, RT" "$(calc "$xp / $delay")" "$(calc "$xa / $delay")" \
+		"$(calc "($xa - $xp) / $delay")"
+	single=$(proxy single NO_API=1 SINGLE_POST=1)
 	one "$single" oneplain --sbom none --no-provenance >/dev/null
 	one "$single" oneatt --sign --key "$tmp/k.key" >/dev/null
 	sleep 0.2
