@@ -191,6 +191,10 @@ expect_error "without --attestations the layout holds no signature (the default)
 expect_error "--attestations with an archive is a usage error" 2 "--attestations needs an oci:DIR layout" \
 	"$WASMPACK" pull "$REG/att/hello:v1" -o oci-archive:x.tar --attestations
 check_eq "... writing nothing" "no" "$([ -e x.tar ] && echo yes || echo no)"
+run "$WASMPACK" pull "$REG/att/hello:v2" -o oci:pulled-moved --attestations
+check_eq "pull --attestations of the image carrying a moved signature" 0 "$T_RC"
+expect_error "... verify on the layout catches it offline" 1 "signs $D, not this image \($D2\)" \
+	"$WASMPACK" verify oci:pulled-moved --key k1.pub
 run "$WASMPACK" pull "$P/api/hello:v1" -o oci:pulled-api --attestations
 check_eq "pull --attestations through the referrers API" 0 "$T_RC"
 run "$WASMPACK" verify oci:pulled-api --key k1.pub
