@@ -197,6 +197,25 @@ int attest_verify(const struct attest_source *src, const char *digest,
 		  const struct attest_key *key, struct attest_report *out);
 void attest_report_release(struct attest_report *r);
 
+/* The descriptors of the referrers of `digest`: the referrers API's
+ * index, else the "sha256-<hex>" tag's (new reference, maybe empty). */
+int attest_referrers_list(const struct attest_source *src, const char *digest, json_t **out);
+
+/* What is attached to an image, in memory (attest/copy.c): every
+ * referrer whose subject is the image and the cosign ".sig" image, with
+ * their blobs, every digest checked on the way in. */
+struct attest_attachments {
+	struct oci_image **arts;
+	size_t n;
+	struct oci_image *sig; /* NULL when there is none */
+};
+int attest_attachments_fetch(const struct attest_source *src, const char *digest,
+			     struct attest_attachments *out);
+/* Into the OCI layout `dir` (which holds the image `digest`): the tag
+ * index and the ".sig" tag, as `build -o oci:` writes them. */
+int attest_attachments_write(const struct attest_attachments *a, const char *dir, const char *digest);
+void attest_attachments_release(struct attest_attachments *a);
+
 /* The SBOM (kind "spdx"/"cyclonedx") or provenance ("provenance") bytes
  * attached to `digest`, the first found; WP_ENOTFOUND naming what is there. */
 int attest_fetch(const struct attest_source *src, const char *digest, const char *kind,

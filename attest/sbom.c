@@ -108,6 +108,17 @@ static json_t *spdx_document(const struct attest_build_info *b, const char *when
 	json_object_set_new(mod, "checksums", json_pack("[{s:s, s:s}]", "algorithm", "SHA256",
 							"checksumValue", sha256));
 	json_object_set_new(mod, "externalRefs", spdx_purl_ref(purl));
+	/* the module package CONTAINS its file, so its files were analyzed
+	 * (SPDX 2.3 7.8: a package with filesAnalyzed false contains no
+	 * files); the verification code (7.9) of one file is the SHA1 of its
+	 * SHA1's lowercase hex */
+	{
+		char code[EVP_MAX_MD_SIZE * 2 + 1];
+		hex_digest(EVP_sha1(), (const uint8_t *)sha1, strlen(sha1), code);
+		json_object_set_new(mod, "filesAnalyzed", json_true());
+		json_object_set_new(mod, "packageVerificationCode",
+				    json_pack("{s:s}", "packageVerificationCodeValue", code));
+	}
 	json_array_append_new(pkgs, mod);
 	spdx_rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Package-module");
 	file = json_pack("{s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:s, s:s, s:[s]}", "fileName", fname,

@@ -226,8 +226,7 @@ static int check_document(const char *type, const struct wp_buf *doc, const char
 	return err;
 }
 
-/* The descriptors of the referrers of `digest` (new reference, maybe empty). */
-static int referrers(const struct attest_source *src, const char *digest, json_t **out)
+int attest_referrers_list(const struct attest_source *src, const char *digest, json_t **out)
 {
 	struct wp_buf b = WP_BUF_INIT(OCI_JSON_MAX);
 	char tag[100];
@@ -302,7 +301,7 @@ int attest_verify(const struct attest_source *src, const char *digest,
 
 	memset(out, 0, sizeof(*out));
 	if ((err = src->manifest(src->ctx, digest, &image)) < 0 ||
-	    (err = check_simple(src, digest, key, out)) < 0 || (err = referrers(src, digest, &list)) < 0)
+	    (err = check_simple(src, digest, key, out)) < 0 || (err = attest_referrers_list(src, digest, &list)) < 0)
 		goto done;
 	if (json_array_size(list) > MAX_REFERRERS &&
 	    (err = add(out, "referrers", digest, 0, "%zu referrers, more than the %d looked at",
@@ -353,7 +352,7 @@ int attest_fetch(const struct attest_source *src, const char *digest, const char
 	size_t i;
 	int err;
 
-	if ((err = referrers(src, digest, &list)) < 0)
+	if ((err = attest_referrers_list(src, digest, &list)) < 0)
 		return err;
 	err = wp_error_set(WP_ENOTFOUND, "no %s attached to %s", want, digest);
 	for (i = 0; i < json_array_size(list); i++) {

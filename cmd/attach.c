@@ -116,14 +116,6 @@ void attach_target_source(struct attach_target *t, struct attest_source *src)
 	src->ctx = t->reg;
 }
 
-int attach_target_attach(struct attach_target *t, struct oci_image *const *arts, size_t n)
-{
-	const char *subject = t->image->manifest.digest;
-
-	return t->dir ? attest_layout_attach(t->dir, subject, arts, n)
-		      : registry_attach(t->reg, subject, arts, n);
-}
-
 /* The ".sig" image already there (descriptors only), NULL if none. */
 static int old_signature(struct attach_target *t, struct oci_image **out)
 {
@@ -144,31 +136,66 @@ static int old_signature(struct attach_target *t, struct oci_image **out)
 	return err;
 }
 
-int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created,
-		       struct oci_image **bundle_out)
+int attach_target_prepare(struct attach_target *t, struct oci_image *const *arts, size_t n,
+			  const struct attest_key *key, time_t created, struct attach_pending *p)
 {
-	struct oci_image *old = NULL, *sig = NULL, *bundle = NULL;
-	char tag[100];
-	int err;
+	struct oci_image *old = NULL;
+	size_t i;
+	int err = 0;
 
-	if ((err = old_signature(t, &old)) < 0 ||
-	    (err = attest_sign_image(key, &t->image->manifest, t->identity, old, created, &sig, &bundle)) < 0)
-		goto done;
-	attest_referrers_tag(t->image->manifest.digest, ".sig", tag, sizeof(tag));
-	if (t->dir)
-		err = attest_layout_write_sig(t->dir, t->image->manifest.digest, sig);
-	else
-		err = registry_session_put(t->reg, sig, tag, NULL);
-	if (err == 0 && bundle_out) {
-		*bundle_out = bundle;
-		bundle = NULL;
-	} else if (err == 0) {
-		err = attach_target_attach(t, &bundle, 1);
+	memset(p, 0, sizeof(*p));
+	if (!(p->all = calloc(n + 1, sizeof(*p->all))))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		p->all[p->n++] = arts[i];
+	attest_referrers_tag(t->image->manifest.digest, ".sig", p->sigtag, sizeof(p->sigtag));
+	if (key) {
+		if ((err = old_signature(t, &old)) < 0 ||
+		    (err = attest_sign_image(key, &t->image->manifest, t->identity, old, created, &p->sig,
+					     &p->bundle)) < 0)
+			goto done;
+		p->all[p->n++] = p->bundle;
 	}
+	if (!t->dir && p->n)
+		err = registry_attach_prepare(t->reg, t->image->manifest.digest, p->all, p->n, p->sig,
+					      p->sig ? p->sigtag : NULL, &p->reg);
 done:
 	oci_image_free(old);
-	oci_image_free(sig);
-	oci_image_free(bundle);
+	if (err < 0)
+		attach_pending_release(p);
+	return err;
+}
+
+int attach_pending_commit(struct attach_target *t, struct attach_pending *p)
+{
+	int err = 0;
+
+	if (!t->dir)
+		return p->reg ? registry_attach_commit(p->reg) : 0;
+	if (p->sig && (err = attest_layout_write_sig(t->dir, t->image->manifest.digest, p->sig)) < 0)
+		return err;
+	return p->n ? attest_layout_attach(t->dir, t->image->manifest.digest, p->all, p->n) : 0;
+}
+
+void attach_pending_release(struct attach_pending *p)
+{
+	registry_attach_free(p->reg);
+	oci_image_free(p->sig);
+	oci_image_free(p->bundle);
+	free(p->all);
+	memset(p, 0, sizeof(*p));
+}
+
+int attach_target_publish(struct attach_target *t, struct oci_image *const *arts, size_t n,
+			  const struct attest_key *key, time_t created)
+{
+	struct attach_pending p;
+	int err;
+
+	if ((err = attach_target_prepare(t, arts, n, key, created, &p)) < 0)
+		return err;
+	err = attach_pending_commit(t, &p);
+	attach_pending_release(&p);
 	return err;
 }
 
@@ -306,8 +333,8 @@ int attach_copy(struct oci_store *store, const struct oci_image *img, const char
 		const struct registry_opts *ro, const struct attest_key *key)
 {
 	struct attach_target t = { 0 };
-	struct oci_image **arts = NULL, *all[64], *bundle = NULL;
-	size_t n = 0, k, m = 0;
+	struct oci_image **arts = NULL;
+	size_t n = 0, k;
 	time_t created = 0;
 	int err;
 
@@ -315,23 +342,14 @@ int attach_copy(struct oci_store *store, const struct oci_image *img, const char
 		goto done;
 	if (!n && !key)
 		goto done;
-	if ((err = attach_target_open(ref, "push", ro, &t)) < 0)
-		goto done;
 	/* signatures are made again for this repository (the identity in the
 	 * simple-signing payload names it); SBOMs, provenance and bundles
 	 * (which sign the manifest bytes) are copied */
-	for (k = 0; k < n && m < 63; k++)
-		all[m++] = arts[k];
-	if (key) {
-		if ((err = attach_created(t.image, &created)) < 0 ||
-		    (err = attach_target_sign(&t, key, created, &all[m])) < 0)
-			goto done;
-		bundle = all[m++];
-	}
-	if (m)
-		err = attach_target_attach(&t, all, m);
+	if ((err = attach_target_open(ref, "push", ro, &t)) < 0 ||
+	    (key && (err = attach_created(t.image, &created)) < 0))
+		goto done;
+	err = attach_target_publish(&t, arts, n, key, created);
 done:
-	oci_image_free(bundle);
 	for (k = 0; k < n; k++)
 		oci_image_free(arts[k]);
 	free(arts);
@@ -372,6 +390,21 @@ done:
 	attach_target_release(&t);
 	attest_key_free(key);
 	return err;
+}
+
+int attach_fetch(const char *ref, const struct registry_opts *ro, const char *digest,
+		 struct attest_attachments *out)
+{
+	struct attach_target t = { 0 };
+	struct attest_source src;
+	int err;
+
+	if ((err = registry_session_open(ref, "pull", ro, &t.reg)) == 0) {
+		attach_target_source(&t, &src);
+		err = attest_attachments_fetch(&src, digest, out);
+	}
+	attach_target_release(&t);
+	return err < 0 ? wp_error_wrap(err, "attachments of %s", ref) : 0;
 }
 
 int attach_repo_seen(char *const *refs, size_t i)

@@ -53,14 +53,26 @@ int attach_target_written(const char *dir, const char *ref, const struct registr
 void attach_target_release(struct attach_target *t);
 void attach_target_source(struct attach_target *t, struct attest_source *src);
 
-/* Attach the artifacts (subject: t->image). */
-int attach_target_attach(struct attach_target *t, struct oci_image *const *arts, size_t n);
-
-/* Sign t->image with `key`: the ".sig" image is written, and the
- * sigstore bundle attached, or (bundle_out not NULL) handed to the caller
- * to attach with other artifacts in one update of the referrers index. */
-int attach_target_sign(struct attach_target *t, const struct attest_key *key, time_t created,
-		       struct oci_image **bundle_out);
+/* Sign t->image with `key` (may be NULL) and attach the artifacts and
+ * the signature's sigstore bundle, in two steps so that a build can
+ * prepare while the image is still being pushed: for a registry, prepare
+ * uploads everything by digest (registry_attach_prepare) and commit
+ * writes the tags; for a layout, prepare only signs and commit writes.
+ * The artifacts are borrowed until attach_pending_release(). */
+struct attach_pending {
+	struct oci_image **all;      /* the artifacts, then the bundle */
+	size_t n;
+	struct oci_image *sig, *bundle;
+	char sigtag[100];
+	struct registry_attach *reg;
+};
+int attach_target_prepare(struct attach_target *t, struct oci_image *const *arts, size_t n,
+			  const struct attest_key *key, time_t created, struct attach_pending *p);
+int attach_pending_commit(struct attach_target *t, struct attach_pending *p);
+void attach_pending_release(struct attach_pending *p);
+/* prepare + commit. */
+int attach_target_publish(struct attach_target *t, struct oci_image *const *arts, size_t n,
+			  const struct attest_key *key, time_t created);
 
 /* After a push of `img` from `store` to `ref`: push the attachments the
  * layout holds for it (tag schema), and sign it there with `key` (may be
@@ -74,6 +86,11 @@ int attach_copy(struct oci_store *store, const struct oci_image *img, const char
  * digest, is WP_EINVALID naming it. */
 int attach_verify(const char *ref, const struct registry_opts *ro, const char *keyfile,
 		  struct attest_report *rep, char digest[OCI_DIGEST_SIZE]);
+
+/* What is attached to the image `digest` in the registry reference `ref`
+ * (pull --attestations). */
+int attach_fetch(const char *ref, const struct registry_opts *ro, const char *digest,
+		 struct attest_attachments *out);
 
 /* 1 when refs[i] names the repository of an earlier reference: its
  * attachments are there already (and one signature per repository). */

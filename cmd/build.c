@@ -65,12 +65,18 @@ const char cmd_build_usage[] =
 	"  --check-runtime NAME  after compiling, check that the runtime NAME provides\n"
 	"                       every import (as 'wasmpack check' does); when not,\n"
 	"                       exit 1 with one line per missing import, nothing written\n"
-	"  --sbom FMT           spdx (default) | cyclonedx | none: the SBOM attached\n"
-	"  --no-provenance      attach no provenance statement\n"
-	"  --sign --key FILE    sign the image (see 'wasmpack sign')\n"
 	"  -j, --jobs N         with DIR/... or several DIRs: N builds at once\n"
 	"                       (default: the number of cores)\n"
 	"  -h, --help           show this help\n"
+	"\n"
+	"Attached to the image in oci: layouts and pushed repositories (see\n"
+	"docs/attestations.md; 'wasmpack verify', 'sbom', 'attestations' read them):\n"
+	"  --sbom FMT           the SBOM: spdx (SPDX 2.3 JSON, default), cyclonedx\n"
+	"                       (CycloneDX 1.6 JSON) or none\n"
+	"  --no-provenance      no SLSA provenance v1 statement (made by default)\n"
+	"  --sign --key FILE    sign the image with the ECDSA P-256 key FILE (PKCS#8\n"
+	"                       PEM, 'wasmpack generate-key'): a cosign signature and a\n"
+	"                       sigstore bundle\n"
 	"\n"
 	"Building from source (see 'wasmpack detect'):\n"
 	"  --builder NAME       c, cpp, emscripten, rust, assemblyscript, go, tinygo,\n"
@@ -690,6 +696,7 @@ int cmd_build(int argc, char **argv)
 		ro.insecure = o.insecure;
 		ro.ca_file = o.ca_file;
 		ro.ev = cmd_progress_events();
+		ro.reuse_ping = 1; /* the attachments' sessions ask once */
 		if (push_refs(&o.tags, br.name, &pushrefs) < 0 ||
 		    registry_publisher_open(pushrefs.v, pushrefs.n, &ro, &pubs[npubs]) < 0)
 			goto report;
@@ -722,9 +729,11 @@ int cmd_build(int argc, char **argv)
 			      &pushrefs) < 0)
 		goto report;
 
-	/* 4. publish */
+	/* 4. publish (the registry attachments are prepared meanwhile) */
 	if (o.push)
 		build_state_report("pushing");
+	if (build_attest_start(&o.att, img, &pushrefs, &ro, created) < 0)
+		goto report;
 	for (i = 0; i < npubs; i++) {
 		char *ref = NULL;
 		if (pubs[i]->publish(pubs[i], img, &ref, refs) < 0) {
@@ -741,7 +750,7 @@ int cmd_build(int argc, char **argv)
 		}
 	}
 
-	if (build_attest_publish(&o.att, img, &o.outputs, &pushrefs, &ro, created) < 0)
+	if (build_attest_publish(&o.att, img, &o.outputs, created) < 0)
 		goto report;
 
 	if (o.json) {

@@ -1,6 +1,7 @@
 /*
  * build_attest.c - see build_attest.h.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,47 +75,76 @@ done:
 	return err;
 }
 
-/* Sign, then attach SBOM, provenance and bundle in one index update. */
-static int attach_all(struct build_attest *a, struct attach_target *t, time_t created)
-{
-	struct oci_image *all[3];
-	size_t n;
-	int err = 0;
-
-	for (n = 0; n < a->narts; n++)
-		all[n] = a->arts[n];
-	if (a->key && (err = attach_target_sign(t, a->key, created, &all[n])) == 0)
-		n++;
-	if (err == 0 && n)
-		err = attach_target_attach(t, all, n);
-	if (a->key && n > a->narts)
-		oci_image_free(all[n - 1]);
-	return err;
-}
-
-static int attach_one(struct build_attest *a, const struct oci_image *img, const char *ref,
-		      const struct registry_opts *ro, time_t created)
-{
+/* One pushed repository's attachments, prepared in a thread of their own
+ * while the image is being pushed. */
+struct build_attest_job {
+	const char *ref;
 	struct attach_target t;
-	int err;
+	struct attach_pending p;
+	const struct build_attest *a;
+	time_t created;
+	pthread_t tid;
+	int started, err;
+	char msg[1024];
+};
 
-	if ((err = attach_target_written(NULL, ref, ro, img, &t)) < 0)
-		return err;
-	err = attach_all(a, &t, created);
-	attach_target_release(&t);
-	return err < 0 ? wp_error_wrap(err, "attaching to %s", ref) : 0;
+static void *job_main(void *arg)
+{
+	struct build_attest_job *j = arg;
+
+	j->err = attach_target_prepare(&j->t, j->a->arts, j->a->narts, j->a->key, j->created, &j->p);
+	if (j->err < 0)
+		snprintf(j->msg, sizeof(j->msg), "%s", wp_error_last());
+	return NULL;
 }
 
-int build_attest_publish(struct build_attest *a, const struct oci_image *img,
-			 const struct wp_strv *outputs, const struct wp_strv *pushrefs,
-			 const struct registry_opts *ro, time_t created)
+static void job_wait(struct build_attest_job *j)
+{
+	if (j->started) {
+		pthread_join(j->tid, NULL);
+		j->started = 0;
+	}
+}
+
+int build_attest_start(struct build_attest *a, const struct oci_image *img,
+		       const struct wp_strv *pushrefs, const struct registry_opts *ro, time_t created)
 {
 	size_t i;
 	int err;
 
-	if (!a->narts && !a->key)
+	if ((!a->narts && !a->key) || !pushrefs->n)
 		return 0;
-	for (i = 0; i < outputs->n; i++) {
+	if (!(a->jobs = calloc(pushrefs->n, sizeof(*a->jobs))))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < pushrefs->n; i++) {
+		struct build_attest_job *j = &a->jobs[a->njobs];
+		if (attach_repo_seen(pushrefs->v, i))
+			continue;
+		j->ref = pushrefs->v[i];
+		j->a = a;
+		j->created = created;
+		if ((err = attach_target_written(NULL, j->ref, ro, img, &j->t)) < 0)
+			return wp_error_wrap(err, "attaching to %s", j->ref);
+		a->njobs++;
+		if (pthread_create(&j->tid, NULL, job_main, j) == 0)
+			j->started = 1;
+		else
+			job_main(j);
+	}
+	return 0;
+}
+
+int build_attest_publish(struct build_attest *a, const struct oci_image *img,
+			 const struct wp_strv *outputs, time_t created)
+{
+	size_t i;
+	int err;
+
+	/* the threads are done with the key and the artifacts before the
+	 * layouts use them here */
+	for (i = 0; i < a->njobs; i++)
+		job_wait(&a->jobs[i]);
+	for (i = 0; (a->narts || a->key) && i < outputs->n; i++) {
 		char *kind = NULL, *path = NULL, *tag = NULL;
 		struct attach_target t;
 
@@ -130,15 +160,19 @@ int build_attest_publish(struct build_attest *a, const struct oci_image *img,
 		free(path);
 		free(tag);
 		if (err == 0) {
-			err = attach_all(a, &t, created);
+			err = attach_target_publish(&t, a->arts, a->narts, a->key, created);
 			attach_target_release(&t);
 		}
 		if (err < 0)
 			return wp_error_wrap(err, "attaching to %s", outputs->v[i]);
 	}
-	for (i = 0; i < pushrefs->n; i++)
-		if (!attach_repo_seen(pushrefs->v, i) && (err = attach_one(a, img, pushrefs->v[i], ro, created)) < 0)
-			return err;
+	/* the image is in every repository now: the tags may name it */
+	for (i = 0; i < a->njobs; i++) {
+		struct build_attest_job *j = &a->jobs[i];
+		if ((err = j->err < 0 ? wp_error_set(j->err, "%s", j->msg) : 0) < 0 ||
+		    (err = attach_pending_commit(&j->t, &j->p)) < 0)
+			return wp_error_wrap(err, "attaching to %s", j->ref);
+	}
 	return 0;
 }
 
@@ -146,6 +180,16 @@ void build_attest_release(struct build_attest *a)
 {
 	size_t i;
 
+	/* a push that failed leaves the jobs unjoined: their uploads were
+	 * by digest only, nothing names them */
+	for (i = 0; i < a->njobs; i++) {
+		job_wait(&a->jobs[i]);
+		attach_pending_release(&a->jobs[i].p);
+		attach_target_release(&a->jobs[i].t);
+	}
+	free(a->jobs);
+	a->jobs = NULL;
+	a->njobs = 0;
 	for (i = 0; i < a->narts; i++)
 		oci_image_free(a->arts[i]);
 	a->narts = 0;

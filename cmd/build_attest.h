@@ -20,6 +20,8 @@ struct build_attest {
 	struct attest_key *key;
 	struct oci_image *arts[2];
 	size_t narts;
+	struct build_attest_job *jobs; /* one per pushed repository */
+	size_t njobs;
 };
 
 /* Load the key (if any): before the build, so a bad key costs nothing. */
@@ -31,10 +33,17 @@ int build_attest_make(struct build_attest *a, const struct oci_image *img,
 		      const uint8_t *wasm, size_t wasm_len, time_t created, int debug,
 		      const struct wp_strv *pushrefs);
 
-/* Attach (and sign) in every oci: output and every pushed reference. */
+/* Before the image is pushed: for each pushed repository, open a session
+ * and start preparing its attachments (sign, upload the blobs and the
+ * artifacts' manifests by digest) in a thread of its own, so that the
+ * attachments cost the push few round trips of its own. */
+int build_attest_start(struct build_attest *a, const struct oci_image *img,
+		       const struct wp_strv *pushrefs, const struct registry_opts *ro, time_t created);
+
+/* After the image is published everywhere: attach (and sign) in every
+ * oci: output, and commit the prepared registry attachments (the tags). */
 int build_attest_publish(struct build_attest *a, const struct oci_image *img,
-			 const struct wp_strv *outputs, const struct wp_strv *pushrefs,
-			 const struct registry_opts *ro, time_t created);
+			 const struct wp_strv *outputs, time_t created);
 
 void build_attest_release(struct build_attest *a);
 

@@ -1,6 +1,7 @@
 /*
  * progress.c - progress display of registry transfers (see progress.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ static void draw(uint64_t done, int final)
 	st.last_draw = now_s();
 }
 
-static void on_blob(void *ctx, const char *digest, uint64_t size, enum registry_blob_state state,
+static void blob_event(void *ctx, const char *digest, uint64_t size, enum registry_blob_state state,
 		    int end, int failed)
 {
 	char d[96], sz[32], rate[32];
@@ -126,7 +127,7 @@ static void on_blob(void *ctx, const char *digest, uint64_t size, enum registry_
 			state == REGISTRY_BLOB_DOWNLOAD ? "pulled " : "pushed ", d, sz, el, rate);
 }
 
-static void on_progress(void *ctx, const char *digest, uint64_t done, uint64_t total)
+static void progress_event(void *ctx, const char *digest, uint64_t done, uint64_t total)
 {
 	(void)ctx;
 	(void)total;
@@ -137,7 +138,7 @@ static void on_progress(void *ctx, const char *digest, uint64_t done, uint64_t t
 	draw(done, 0);
 }
 
-static void on_message(void *ctx, int debug, const char *msg)
+static void message_event(void *ctx, int debug, const char *msg)
 {
 	char *safe = wp_text_escape(msg, 0); /* registry warnings are the registry's text */
 
@@ -164,6 +165,32 @@ static int detect_mode(void)
 int cmd_progress_live(void)
 {
 	return detect_mode() == MODE_TTY;
+}
+
+/* The attachments of a build are uploaded by threads of their own while
+ * the image is pushed: one event at a time on the terminal. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_blob(void *ctx, const char *digest, uint64_t size, enum registry_blob_state state,
+		    int end, int failed)
+{
+	pthread_mutex_lock(&lock);
+	blob_event(ctx, digest, size, state, end, failed);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_progress(void *ctx, const char *digest, uint64_t done, uint64_t total)
+{
+	pthread_mutex_lock(&lock);
+	progress_event(ctx, digest, done, total);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_message(void *ctx, int debug, const char *msg)
+{
+	pthread_mutex_lock(&lock);
+	message_event(ctx, debug, msg);
+	pthread_mutex_unlock(&lock);
 }
 
 const struct registry_events *cmd_progress_events(void)

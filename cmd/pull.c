@@ -11,6 +11,7 @@
 #include "../oci/layout.h"
 #include "../registry/reference.h"
 #include "../registry/registry.h"
+#include "attach.h"
 #include "cmd.h"
 #include "progress.h"
 #include "transfer.h"
@@ -26,6 +27,10 @@ const char cmd_pull_usage[] =
 	"  --platform OS/ARCH  choose from an image index (default: the wasm one)\n"
 	"  --insecure          allow plain http and unverified TLS for this registry\n"
 	"  --ca-file FILE      an extra CA bundle (PEM) for TLS\n"
+	"  --attestations      also fetch what is attached to the image (SBOM,\n"
+	"                      provenance, sigstore bundles, the cosign .sig image)\n"
+	"                      into the oci: layout, so 'wasmpack verify oci:DIR'\n"
+	"                      works offline (like 'oras copy -r'; off by default)\n"
 	"  --json              print a JSON summary instead of the reference\n"
 	"  -h, --help          show this help\n";
 
@@ -35,8 +40,9 @@ int cmd_pull(int argc, char **argv)
 	struct registry_ref *ref = NULL;
 	struct oci_image *img = NULL;
 	struct publisher *pub = NULL;
+	struct attest_attachments att = { 0 };
 	json_t *refs = json_array();
-	char *digest_ref = NULL, *local = NULL;
+	char *digest_ref = NULL, *local = NULL, *kind = NULL, *dir = NULL, *tag = NULL;
 	int r, status = EXIT_FAIL;
 
 	if ((r = cmd_parse_xfer("pull", argc, argv, &a)) != 0) {
@@ -49,6 +55,11 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (!a.output) {
 		status = cmd_usage_error("pull", "-o oci:DIR[:TAG] is required");
+		goto done;
+	}
+	if (a.attestations && strncmp(a.output, "oci:", 4) != 0) {
+		status = cmd_usage_error("pull", "--attestations needs an oci:DIR layout (archives hold no attachments), not '%s'",
+					 a.output);
 		goto done;
 	}
 	if (registry_ref_parse(argv[a.first], &ref) < 0) {
@@ -65,13 +76,21 @@ int cmd_pull(int argc, char **argv)
 		}
 	}
 	a.ro.ev = cmd_progress_events();
+	/* everything is fetched and checked before anything is written */
 	if (registry_pull(argv[a.first], &a.ro, &img, &digest_ref) < 0 ||
-	    pub->publish(pub, img, &local, refs) < 0) {
+	    (a.attestations && attach_fetch(argv[a.first], &a.ro, img->manifest.digest, &att) < 0) ||
+	    pub->publish(pub, img, &local, refs) < 0 ||
+	    (a.attestations && (oci_dest_parse(a.output, &kind, &dir, &tag) < 0 ||
+				attest_attachments_write(&att, dir, img->manifest.digest) < 0))) {
 		status = cmd_report();
 		goto done;
 	}
 	status = cmd_print_xfer(a.json, digest_ref, img, refs, digest_ref, 0);
 done:
+	attest_attachments_release(&att);
+	free(kind);
+	free(dir);
+	free(tag);
 	free(local);
 	free(digest_ref);
 	json_decref(refs);

@@ -33,7 +33,7 @@ int cmd_sign(int argc, char **argv)
 	if (!a.key)
 		return cmd_usage_error("sign", "--key FILE is required (keyless signing needs Fulcio and Rekor: see docs/attestations.md)");
 	if (attach_load_key(a.key, &key) < 0 || attach_target_open(a.ref, "push", &a.ro, &t) < 0 ||
-	    attach_created(t.image, &created) < 0 || attach_target_sign(&t, key, created, NULL) < 0) {
+	    attach_created(t.image, &created) < 0 || attach_target_publish(&t, NULL, 0, key, created) < 0) {
 		status = cmd_report();
 	} else {
 		printf("%s\n", t.image->manifest.digest);

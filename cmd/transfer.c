@@ -9,7 +9,7 @@
 #include "cmd.h"
 #include "transfer.h"
 
-enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_FROM, OPT_PLATFORM, OPT_JSON, OPT_SIGN, OPT_KEY };
+enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_FROM, OPT_PLATFORM, OPT_JSON, OPT_SIGN, OPT_KEY, OPT_ATTESTATIONS };
 
 static const struct option xfer_options[] = {
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
@@ -19,6 +19,7 @@ static const struct option xfer_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sign", no_argument, NULL, OPT_SIGN },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "attestations", no_argument, NULL, OPT_ATTESTATIONS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -61,6 +62,11 @@ int cmd_parse_xfer(const char *cmd, int argc, char **argv, struct xfer_args *a)
 				a->sign = 1;
 			else
 				a->key = optarg;
+			break;
+		case OPT_ATTESTATIONS:
+			if (strcmp(cmd, "pull") != 0)
+				return cmd_usage_error(cmd, "unknown option '--attestations'");
+			a->attestations = 1;
 			break;
 		case 'o':
 			if (strcmp(cmd, "pull") != 0)

@@ -17,6 +17,7 @@ struct xfer_args {
 	int json;
 	int sign;        /* push --sign --key FILE */
 	const char *key;
+	int attestations; /* pull --attestations */
 	int first; /* optind of the first operand */
 };
 

@@ -136,6 +136,37 @@ void reg_auth_release(struct reg_auth *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static int dup_opt(const char *from, char **to)
+{
+	return !from || (*to = strdup(from)) ? 0 : -1;
+}
+
+int reg_auth_copy(const struct reg_auth *from, struct reg_auth *to)
+{
+	const struct reg_cred *c = &from->cred;
+	size_t i;
+	int bad;
+
+	memset(to, 0, sizeof(*to));
+	to->scheme = from->scheme;
+	bad = dup_opt(from->realm, &to->realm) | dup_opt(from->service, &to->service) |
+	      dup_opt(c->username, &to->cred.username) | dup_opt(c->password, &to->cred.password) |
+	      dup_opt(c->identity_token, &to->cred.identity_token) |
+	      dup_opt(c->registry_token, &to->cred.registry_token) | dup_opt(c->source, &to->cred.source);
+	if (!bad && from->ntokens && !(to->tokens = calloc(from->ntokens, sizeof(*to->tokens))))
+		bad = 1;
+	for (i = 0; !bad && i < from->ntokens; i++, to->ntokens++) {
+		to->tokens[i].renew_at = from->tokens[i].renew_at;
+		bad = dup_opt(from->tokens[i].scopes, &to->tokens[i].scopes) |
+		      dup_opt(from->tokens[i].token, &to->tokens[i].token);
+	}
+	if (bad) {
+		reg_auth_release(to);
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 int reg_auth_set_challenge(struct reg_auth *a, const struct reg_challenge *c)
 {
 	if (!strcmp(c->scheme, "basic")) {

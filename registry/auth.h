@@ -106,6 +106,9 @@ struct reg_auth {
 };
 
 void reg_auth_release(struct reg_auth *a);
+/* A deep copy (credentials, challenge, cached tokens) for a worker
+ * client of the same session. */
+int reg_auth_copy(const struct reg_auth *from, struct reg_auth *to);
 /* Adopt a challenge as the scheme of this registry. */
 int reg_auth_set_challenge(struct reg_auth *a, const struct reg_challenge *c);
 /* The Authorization header value for a request needing `scopes`

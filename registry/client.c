@@ -1,6 +1,7 @@
 /*
  * client.c - a session with one repository (see client.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ void reg_client_free(struct reg_client *c)
 
 	if (!c)
 		return;
+	for (i = 0; i < c->nworkers; i++)
+		reg_client_free(c->workers[i]);
 	reg_http_free(c->http);
 	reg_auth_release(&c->auth);
 	for (i = 0; i < c->nscopes; i++)
@@ -192,6 +195,64 @@ static int ping_at(struct reg_client *c, const char *scheme, struct reg_response
 	return err;
 }
 
+/*
+ * What a ping of a host learnt (the scheme that answered and its
+ * challenge), kept for the process: a build that pushes an image and its
+ * attachments opens two sessions with one registry, and the second need
+ * not ask again (on a loopback registry without TLS that is two requests:
+ * the https attempt and the http one).  Only a 200 or 401 answer is kept;
+ * it is used only by clients whose options ask for it (reuse_ping).
+ */
+static struct ping_memo {
+	char *host;
+	int insecure;
+	char *base;
+	struct reg_challenge ch; /* scheme "" when the registry did not challenge */
+} memo;
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void memo_store(const struct reg_client *c, const struct reg_challenge *ch)
+{
+	pthread_mutex_lock(&memo_lock);
+	free(memo.host);
+	free(memo.base);
+	reg_challenge_release(&memo.ch);
+	memset(&memo, 0, sizeof(memo));
+	memo.host = strdup(c->host);
+	memo.base = strdup(c->base);
+	memo.insecure = c->opts->insecure;
+	snprintf(memo.ch.scheme, sizeof(memo.ch.scheme), "%s", ch->scheme);
+	memo.ch.realm = ch->realm ? strdup(ch->realm) : NULL;
+	memo.ch.service = ch->service ? strdup(ch->service) : NULL;
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* 1 when the memo answered for c's host (base and challenge set). */
+static int memo_take(struct reg_client *c)
+{
+	int hit = 0, err = 0;
+	char *base = NULL;
+
+	pthread_mutex_lock(&memo_lock);
+	if (memo.host && memo.base && !strcmp(memo.host, c->host) && memo.insecure == c->opts->insecure) {
+		hit = 1;
+		base = strdup(memo.base);
+		if (memo.ch.scheme[0])
+			err = reg_auth_set_challenge(&c->auth, &memo.ch);
+	}
+	pthread_mutex_unlock(&memo_lock);
+	if (!hit)
+		return 0;
+	if (!base || err < 0) {
+		free(base);
+		wp_error_clear();
+		return 0;
+	}
+	free(c->base);
+	c->base = base;
+	return 1;
+}
+
 int reg_client_ping(struct reg_client *c, int verify_creds)
 {
 	struct reg_response r;
@@ -200,6 +261,8 @@ int reg_client_ping(struct reg_client *c, int verify_creds)
 
 	memset(&r, 0, sizeof(r));
 	memset(&ch, 0, sizeof(ch));
+	if (!verify_creds && c->opts->reuse_ping && memo_take(c))
+		return 0;
 	err = ping_at(c, "https", &r);
 	if (err < 0 && may_http && (reg_http_last_not_tls(c->http) || c->opts->insecure)) {
 		reg_http_message(c->http, 1, "%s does not speak TLS; using plain http", c->host);
@@ -221,6 +284,7 @@ int reg_client_ping(struct reg_client *c, int verify_creds)
 		err = reg_http_error(c->http, &r, "GET /v2/ (is this an OCI registry?)");
 		goto done;
 	}
+	memo_store(c, &ch);
 	if (verify_creds) {
 		char *hdr = NULL;
 		if (c->auth.scheme == REG_AUTH_BEARER) {

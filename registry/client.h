@@ -13,6 +13,9 @@
 #include "reference.h"
 #include "registry.h"
 
+/* At most this many requests of a session in flight at once (parallel.h). */
+#define REG_PARALLEL_MAX 8
+
 struct reg_client {
 	char *registry;   /* as in references: "docker.io", "127.0.0.1:5000" */
 	char *host;       /* API host */
@@ -26,6 +29,10 @@ struct reg_client {
 	int fresh_blobs;  /* push: blobs held in memory (attachments just made)
 			   * go up without a HEAD first: re-uploading a small
 			   * blob costs less than the round trip */
+	int no_monolithic; /* push: the registry refused a POST with a body */
+	struct reg_client *workers[REG_PARALLEL_MAX]; /* parallel.c: copies with their own
+					* connection, kept for the next phase */
+	size_t nworkers;
 };
 
 /* `op` is "push", "pull" or "login": it starts every error line and
@@ -48,6 +55,8 @@ char *reg_client_url(const struct reg_client *c, const char *suffix);
 /* Send with authentication (see above). */
 int reg_client_do(struct reg_client *c, struct reg_request *rq, struct reg_response *resp);
 
+/* Push one blob (unless the repository has it, or c->fresh_blobs). */
+int reg_push_blob(struct reg_client *c, const struct oci_blob *b);
 /* Push the layers and config of `img` (those the repository lacks). */
 int reg_push_blobs(struct reg_client *c, const struct oci_image *img);
 /* PUT the manifest of `img` by `tag` (or digest); *subject_ack (may be

@@ -9,6 +9,7 @@
  * must not make us allocate without bound.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,15 @@ struct xfer {
 	int upload;
 };
 
+/* curl_global_init() is not thread-safe: once per process, whichever
+ * thread (the attachments' workers run in their own) comes first. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_ready;
+
+static void curl_init_once(void)
+{
+	curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
 
 void reg_response_release(struct reg_response *r)
 {
@@ -160,11 +169,9 @@ int reg_http_new(const struct reg_http_opts *o, struct reg_http **out)
 	int err = 0;
 
 	*out = NULL;
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return wp_error_set(WP_ERROR, "cannot initialise libcurl");
-		curl_ready = 1;
-	}
+	pthread_once(&curl_once, curl_init_once);
+	if (!curl_ready)
+		return wp_error_set(WP_ERROR, "cannot initialise libcurl");
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return wp_error_set(WP_ENOMEM, "out of memory");

@@ -18,6 +18,10 @@
 #include "client.h"
 
 #define MIB ((size_t)1 << 20)
+/* blobs up to this size are offered whole with the POST that starts the
+ * upload: one request where the registry takes it, and where it does
+ * not (distribution 2.8) the body sent twice costs less than a round trip */
+#define MONOLITHIC_MAX ((size_t)256 << 10)
 /* chunks in a row that may leave the upload's Range where it was */
 #define MAX_STALLS 5
 
@@ -103,9 +107,14 @@ static int take_location(struct reg_client *c, const struct reg_response *r, cha
 	return 0;
 }
 
-/* POST an upload (or a mount).  *mounted = 1 when the registry mounted
- * the blob (201); else *loc is the session. */
-static int upload_start(struct reg_client *c, const struct oci_blob *b, const char *from,
+static int upload_done(struct reg_client *c, const struct oci_blob *b, struct reg_response *r);
+
+/* POST an upload (or a mount, or with `mono` a whole small blob:
+ * "?digest=" and the bytes, which the OCI distribution spec allows and
+ * distribution 2.8 answers with an ordinary 202, ignoring the body).
+ * *mounted = 1 when the registry has the blob now (201); else *loc is the
+ * session. */
+static int upload_start(struct reg_client *c, const struct oci_blob *b, const char *from, int mono,
 			char **loc, int *mounted, size_t *min_chunk, long *status)
 {
 	struct reg_response r;
@@ -118,6 +127,8 @@ static int upload_start(struct reg_client *c, const struct oci_blob *b, const ch
 	*status = 0;
 	if (from)
 		snprintf(suffix, sizeof(suffix), "blobs/uploads/?mount=%s&from=%s", b->digest, from);
+	else if (mono)
+		snprintf(suffix, sizeof(suffix), "blobs/uploads/?digest=%s", b->digest);
 	else
 		snprintf(suffix, sizeof(suffix), "blobs/uploads/");
 	if (!(url = reg_client_url(c, suffix)))
@@ -125,14 +136,30 @@ static int upload_start(struct reg_client *c, const struct oci_blob *b, const ch
 	{
 		struct reg_request rq = { .method = "POST", .url = url,
 					  .content_type = "application/octet-stream" };
+		if (mono) {
+			rq.body = b->data;
+			rq.body_len = (size_t)b->size;
+			rq.digest = b->digest;
+			rq.progress_total = b->size;
+		}
 		err = reg_client_do(c, &rq, &r);
 	}
 	if (err < 0)
 		goto done;
 	*status = r.status;
-	if (from && r.status == 201) {
+	if ((from || mono) && r.status == 201) {
 		*mounted = 1;
+		if (mono)
+			err = upload_done(c, b, &r);
 		goto done;
+	}
+	if (mono && r.status != 202 && r.status != 401 && r.status != 403 && r.status >= 400 &&
+	    r.status < 500) {
+		/* a registry that will not take a body here: ask plainly */
+		c->no_monolithic = 1;
+		free(url);
+		reg_response_release(&r);
+		return upload_start(c, b, NULL, 0, loc, mounted, min_chunk, status);
 	}
 	if (r.status != 202) {
 		snprintf(what, sizeof(what), "starting the upload of %s", b->digest);
@@ -335,14 +362,26 @@ static int push_blob(struct reg_client *c, const struct oci_blob *desc, const st
 			goto done;
 		}
 		if (c->opts->from && attempt == 1) {
-			if ((err = upload_start(c, b, c->opts->from, &loc, &mounted, &min_chunk, &status)) < 0)
+			if ((err = upload_start(c, b, c->opts->from, 0, &loc, &mounted, &min_chunk, &status)) < 0)
 				goto failed;
 			if (mounted) {
 				blob_event(c, b, REGISTRY_BLOB_MOUNTED, 0, 0);
 				goto done;
 			}
-		} else if ((err = upload_start(c, b, NULL, &loc, &mounted, &min_chunk, &status)) < 0) {
-			goto failed;
+		} else {
+			/* a small blob may go up in one request */
+			int mono = !chunked && !c->no_monolithic && (size_t)desc->size <= MONOLITHIC_MAX;
+			if (mono && !b->data && (err = blob_with_data(c, desc, &loaded, &b)) < 0)
+				goto done;
+			if (mono && !started)
+				blob_event(c, b, REGISTRY_BLOB_UPLOAD, 0, 0);
+			started |= mono;
+			if ((err = upload_start(c, b, NULL, mono, &loc, &mounted, &min_chunk, &status)) < 0)
+				goto failed;
+			if (mounted) {
+				blob_event(c, b, REGISTRY_BLOB_UPLOAD, 1, 0);
+				goto done;
+			}
 		}
 		if (!b->data && (err = blob_with_data(c, desc, &loaded, &b)) < 0)
 			goto done;
@@ -430,6 +469,14 @@ done:
 	free(url);
 	reg_response_release(&r);
 	return err;
+}
+
+int reg_push_blob(struct reg_client *c, const struct oci_blob *b)
+{
+	struct upload_plan plan;
+
+	plan_init(&plan, c->registry);
+	return push_blob(c, b, &plan);
 }
 
 int reg_push_blobs(struct reg_client *c, const struct oci_image *img)

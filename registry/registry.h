@@ -56,6 +56,9 @@ struct registry_opts {
 	const char *platform; /* pull: "os/arch" to choose from an index */
 	const struct registry_events *ev; /* may be NULL */
 	const struct registry_blob_source *src; /* push: blobs without data */
+	int reuse_ping;      /* trust what an earlier ping of the same host in
+			      * this process learnt (scheme, challenge) instead
+			      * of asking again: one command, several sessions */
 };
 
 /*

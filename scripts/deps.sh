@@ -157,9 +157,12 @@ fi
 # The independent verifiers of SBOMs and signatures (tests/lib/attest-verify.mjs),
 # pinned, project-local, run with the pinned node: @sigstore/verify (3.x
 # needs node >= 20.17) over sigstore bundles, @cyclonedx/cyclonedx-library's
-# strict JSON validator (with the ajv it uses) over CycloneDX BOMs.
+# strict JSON validator (with the ajv it uses) over CycloneDX BOMs;
+# @sigstore/oci (0.7 needs node >= 22.22) reading and extending the
+# referrers tag index wasmpack writes (tests/e2e/attest_sigstore_oci.sh).
 ATTEST_NPM=(@sigstore/verify@3.1.0 @sigstore/bundle@4.0.0 @sigstore/core@3.1.0
-	@cyclonedx/cyclonedx-library@10.3.0 ajv@8.17.1 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1)
+	@cyclonedx/cyclonedx-library@10.3.0 ajv@8.17.1 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1
+	@sigstore/oci@0.7.2)
 attest_dir="$root/.deps/attest"
 attest_stamp="$attest_dir/.installed"
 if [ -x "$node_bin" ] && [ "$(cat "$attest_stamp" 2>/dev/null)" != "${ATTEST_NPM[*]}" ]; then

@@ -67,6 +67,15 @@ check_eq "SPDX: the module's purl names the image digest" "pkg:oci/hello@sha256%
 	"$(jq -r '.packages[0].externalRefs[0].referenceLocator' <<<"$T_OUT")"
 check_eq "SPDX: the document DESCRIBES the module" "SPDXRef-Package-module" \
 	"$(jq -r '.relationships[] | select(.relationshipType == "DESCRIBES") | .relatedSpdxElement' <<<"$T_OUT")"
+# rules of SPDX 2.3 the JSON schema does not express (tests/lib/spdx-check.py)
+printf '%s\n' "$T_OUT" >a.spdx.json
+run python3 "$WASMPACK_ROOT/tests/lib/spdx-check.py" a.spdx.json "$HELLO"
+check_eq "SPDX: unique SPDXIDs, relationships to existing elements, namespace, time, checksums, verification code" \
+	"0 ok" "$T_RC $T_OUT"
+jq '.packages[0].filesAnalyzed = false | .relationships[0].relatedSpdxElement = "SPDXRef-gone"' a.spdx.json >a-bad.spdx.json
+run python3 "$WASMPACK_ROOT/tests/lib/spdx-check.py" a-bad.spdx.json "$HELLO"
+check_eq "... and the checker finds a dangling relationship and files in an unanalyzed package" 2 \
+	"$(grep -cE 'SPDXRef-gone, which is not|filesAnalyzed is false but' <<<"$T_OUT")"
 run "$WASMPACK" sbom oci:a --provenance
 check_eq "provenance: in-toto v1 statement" "https://in-toto.io/Statement/v1" "$(jq -r ._type <<<"$T_OUT")"
 check_eq "provenance: SLSA v1 predicate" "https://slsa.dev/provenance/v1" "$(jq -r .predicateType <<<"$T_OUT")"

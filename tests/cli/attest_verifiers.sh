@@ -61,3 +61,13 @@ check_eq "cyclonedx-library's strict validator accepts it" "0 valid" "$T_RC $T_O
 run "$WASMPACK" sbom oci:s --provenance
 check_eq "the provenance names the builder and the release profile" "c release" \
 	"$(jq -r '.predicate.buildDefinition.externalParameters | "\(.builder) \(.profile)"' <<<"$T_OUT")"
+# the same project's SPDX SBOM (default format): the rules of SPDX 2.3 the
+# JSON schema does not express, with a dependency from the lock file
+run "$WASMPACK" build src -o oci:spdx
+check_eq "a from-source build with the SPDX SBOM" 0 "$T_RC"
+"$WASMPACK" sbom oci:spdx >src.spdx.json
+check_eq "it lists the locked dependency, DEPENDS_ON it and the toolchain BUILD_TOOL_OF it" \
+	"pkg:cargo/itoa@1.0.9 BUILD_TOOL_OF CONTAINS DEPENDS_ON DESCRIBES" \
+	"$(jq -r '"\(.packages[1].externalRefs[0].referenceLocator) \([.relationships[].relationshipType] | sort | join(" "))"' src.spdx.json)"
+run python3 "$WASMPACK_ROOT/tests/lib/spdx-check.py" src.spdx.json
+check_eq "SPDX rules beyond the schema hold" "0 ok" "$T_RC $T_OUT"

@@ -23,3 +23,12 @@ run "$WASMPACK"
 check_eq "no command: usage on stderr, exit 2" "2" "$T_RC"
 check_match "no command: usage text" 'usage: wasmpack' "$T_ERR"
 expect_error "version takes no arguments" 2 "unexpected argument 'x'" "$WASMPACK" version x
+
+# the attachment options are listed by every command that takes them (issue 15)
+for pair in "build --sbom" "build --no-provenance" "build --sign" "build --key" "push --sign" "push --key" \
+	"pull --attestations" "sign --key" "verify --key" "run --verify-key" "sbom --format" "sbom --provenance"; do
+	c=${pair% *} o=${pair#* }
+	listed=$("$WASMPACK" "$c" --help | grep -qE -- "^  (--sign )?$o( |\$)" && echo yes || echo no)
+	check_eq "$c --help lists $o" yes "$listed"
+done
+expect_error "build --sbom checks its value" 2 "sbom" "$WASMPACK" build --wasm "$WASMPACK_ROOT/testdata/hello/hello.wasm" --sbom bogus

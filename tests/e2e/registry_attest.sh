@@ -140,3 +140,71 @@ check_match "the 412 was retried" "changed under us; retrying" "$T_ERR"
 check_eq "the index holds provenance and bundle after the retry" \
 	"application/vnd.dev.sigstore.bundle.v0.3+json application/vnd.in-toto+json" \
 	"$(api "att/cas/manifests/sha256-${DC#sha256:}" | jq -r '[.manifests[].artifactType] | sort | join(" ")')"
+
+# a registry with the single-request upload (POST ?digest= with the bytes:
+# 201; distribution 2.8 ignores the body and answers 202, which every test
+# above goes through): small blobs go up in one request each
+start_bg "$T_TMP/single.log" env NO_API=1 SINGLE_POST=1 node "$E2E_LIB/referrers-proxy.js" "$T_TMP/single.port" "${REG#*:}"
+wait_file "$T_TMP/single.port"
+S="127.0.0.1:$(cat "$T_TMP/single.port")"
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$S/att/single:v1" --label single=1 --sign --key k1.key
+check_eq "build --push --sign through a registry with the single POST" 0 "$T_RC"
+DS=${T_OUT#*@}
+check_eq "every blob (image, signature, SBOM, provenance, bundle, empty config) went up in one request" 8 \
+	"$(grep -c "^single-post att/single sha256:" "$T_TMP/single.log")"
+check_eq "... and the registry lists the index and the signature" "sha256-${DS#sha256:} sha256-${DS#sha256:}.sig v1" \
+	"$(api att/single/tags/list | jq -r '.tags | sort | join(" ")')"
+run "$WASMPACK" verify "$REG/att/single:v1" --key k1.pub
+check_eq "verify (straight at the registry) passes" 0 "$T_RC"
+
+# the attachments are prepared while the image is pushed, but nothing is
+# tagged before the image is there: a push that fails leaves no tag
+start_bg "$T_TMP/refuse.log" env NO_API=1 REFUSE_TAG=v9 node "$E2E_LIB/referrers-proxy.js" "$T_TMP/refuse.port" "${REG#*:}"
+wait_file "$T_TMP/refuse.port"
+F="127.0.0.1:$(cat "$T_TMP/refuse.port")"
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$F/att/refused:v9" --label refused=1 --sign --key k1.key
+check_eq "a build whose image manifest is refused exits 1" 1 "$T_RC"
+check_match "... naming the manifest" "manifest v9.*refused by the test" "$T_ERR"
+check_eq "... and no referrers index or signature tag names the missing image" 0 \
+	"$(curl -sS "http://$REG/v2/att/refused/tags/list" | jq '.tags // [] | length')"
+
+# pull --attestations: the attachments come along into the layout, so
+# verify works there without the registry
+run "$WASMPACK" pull "$REG/att/hello:v1" -o oci:pulled --attestations
+check_eq "pull --attestations" "0 $REG/att/hello@$D" "$T_RC $T_OUT"
+check_eq "the layout holds the image, its referrers index and its .sig tag" "sha256-$H sha256-$H.sig v1" \
+	"$(jq -r '[.manifests[].annotations["org.opencontainers.image.ref.name"]] | sort | join(" ")' pulled/index.json)"
+li=$(jq -r --arg t "sha256-$H" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' pulled/index.json)
+check_eq "... the layout's index lists what the registry's does" \
+	"$(api "att/hello/manifests/sha256-$H" | jq -c '[.manifests[].digest] | sort')" \
+	"$(jq -c '[.manifests[].digest] | sort' "pulled/blobs/sha256/${li#sha256:}")"
+run "$WASMPACK" verify oci:pulled --key k1.pub
+check_eq "verify on the pulled layout passes with the key" 0 "$T_RC"
+check_eq "... finding both signatures by it (.sig and bundle)" 2 "$(grep -c 'ok  signature.*valid, by the key' <<<"$T_OUT")"
+run "$WASMPACK" verify oci:pulled --key k2.pub
+check_eq "... and those of the second signer" 0 "$T_RC"
+check_eq "sbom on the layout gives the registry's SBOM byte for byte" \
+	"$("$WASMPACK" sbom "$REG/att/hello:v1" | sha256sum)" "$("$WASMPACK" sbom oci:pulled | sha256sum)"
+"$WASMPACK" pull "$REG/att/hello:v1" -o oci:bare >/dev/null 2>&1
+expect_error "without --attestations the layout holds no signature (the default)" 1 "no signature by k1.pub" \
+	"$WASMPACK" verify oci:bare --key k1.pub
+expect_error "--attestations with an archive is a usage error" 2 "--attestations needs an oci:DIR layout" \
+	"$WASMPACK" pull "$REG/att/hello:v1" -o oci-archive:x.tar --attestations
+check_eq "... writing nothing" "no" "$([ -e x.tar ] && echo yes || echo no)"
+run "$WASMPACK" pull "$REG/att/hello:v2" -o oci:pulled-moved --attestations
+check_eq "pull --attestations of the image carrying a moved signature" 0 "$T_RC"
+expect_error "... verify on the layout catches it offline" 1 "signs $D, not this image \($D2\)" \
+	"$WASMPACK" verify oci:pulled-moved --key k1.pub
+run "$WASMPACK" pull "$P/api/hello:v1" -o oci:pulled-api --attestations
+check_eq "pull --attestations through the referrers API" 0 "$T_RC"
+run "$WASMPACK" verify oci:pulled-api --key k1.pub
+check_match "... the bundle the API listed is in the layout" "ok  signature \(sigstore bundle v0.3\)" "$T_OUT"
+
+# a layout output and a push in one build: the layout is signed by the
+# main thread, the registry's attachments by the preparing thread
+run "$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" -o oci:both --push -t "$REG/att/both:v1" --label both=1 --sign --key k2.key
+check_eq "build -o oci:DIR --push --sign" 0 "$T_RC"
+run "$WASMPACK" verify oci:both --key k2.pub
+check_eq "... the layout verifies" 0 "$T_RC"
+run "$WASMPACK" verify "$REG/att/both:v1" --key k2.pub
+check_eq "... and so does the registry" 0 "$T_RC"

@@ -42,6 +42,19 @@ n1=$(grep -c '^GET alice' "$d/token.log")
 check_eq "a push to two tags asks for one token" "0 1" "$T_RC $((n1 - n0))"
 check_eq "the token request names the push scope" "GET alice repository:cache/app:push,pull" "$(grep '^GET alice' "$d/token.log" | tail -n1)"
 
+# build --push --sign: the attachments' requests run at the same time on
+# worker connections, which share their session's token (one token for
+# the image's session, one for the attachments', none per worker)
+"$WASMPACK" generate-key --output-key-prefix "$T_TMP/k" 2>/dev/null
+n0=$(grep -c '^GET alice' "$d/token.log")
+run env WASMPACK_REGISTRY=$REG WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
+	"$WASMPACK" build --wasm "$TESTDATA/hello/hello.wasm" --push -t "$REG/signed/app:v1" --sign --key "$T_TMP/k.key"
+n1=$(grep -c '^GET alice' "$d/token.log")
+check_eq "build --push --sign with token auth asks for two tokens" "0 2" "$T_RC $((n1 - n0))"
+run env WASMPACK_REGISTRY=$REG WASMPACK_REGISTRY_USERNAME=alice WASMPACK_REGISTRY_PASSWORD=$PW \
+	"$WASMPACK" verify "$REG/signed/app:v1" --key "$T_TMP/k.pub"
+check_eq "... and verify finds the signatures" 0 "$T_RC"
+
 # identity token (docker config "identitytoken"): OAuth2 POST with the refresh token
 mkdir -p "$DOCKER_CONFIG"
 printf '{"auths":{"%s":{"identitytoken":"refresh-abc"}}}' "$REG" >"$DOCKER_CONFIG/config.json"

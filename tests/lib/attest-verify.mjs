@@ -6,6 +6,13 @@
 //     transparency log, no timestamps: keyed signing offline).
 //   node attest-verify.mjs cyclonedx BOM.json
 //     @cyclonedx/cyclonedx-library's strict JSON validator, CycloneDX 1.6.
+//   node attest-verify.mjs oci-attach HOST/REPO TAG FILE MEDIATYPE
+//     @sigstore/oci: the image's digest by TAG (getImageDigest), then FILE
+//     attached to it as an artifact of MEDIATYPE (attachArtifactToImage),
+//     which on a registry without the referrers API reads the
+//     "sha256-<hex>" tag index, adds its entry and writes it back.
+//     Prints "<image digest> <artifact manifest digest>".  Credentials
+//     from OCI_USERNAME / OCI_PASSWORD.
 // Prints "verified" / "valid" and exits 0, else the reason and exits 1.
 import { createRequire } from 'node:module';
 import { createPublicKey } from 'node:crypto';
@@ -39,11 +46,21 @@ async function cyclonedx(path) {
 	console.log('valid');
 }
 
+async function ociAttach(imageName, tag, path, mediaType) {
+	const { attachArtifactToImage, getImageDigest } = require('@sigstore/oci');
+	const credentials = { username: process.env.OCI_USERNAME || '', password: process.env.OCI_PASSWORD || '' };
+	const imageDigest = await getImageDigest({ imageName, imageTag: tag, credentials });
+	const d = await attachArtifactToImage({ imageName, imageDigest, credentials, mediaType,
+		artifact: readFileSync(path), annotations: { 'org.example.attached-by': '@sigstore/oci' } });
+	console.log(`${imageDigest} ${d.digest}`);
+}
+
 try {
 	if (mode === 'bundle') await bundle(...args);
+	else if (mode === 'oci-attach') await ociAttach(...args);
 	else if (mode === 'cyclonedx') await cyclonedx(...args);
 	else throw new Error(`unknown mode ${mode}`);
 } catch (e) {
-	console.log(`${e.code || e.name}: ${e.message}`);
+	console.log(`${e.code || e.name}: ${e.message}${e.cause ? ` (${e.cause.message || e.cause})` : ""}`);
 	process.exit(1);
 }
