@@ -30,7 +30,7 @@ const char cmd_pull_usage[] =
 	"  --attestations      also fetch what is attached to the image (SBOM,\n"
 	"                      provenance, sigstore bundles, the cosign .sig image)\n"
 	"                      into the oci: layout, so 'wasmpack verify oci:DIR'\n"
-	"                      works offline (like 'oras copy -r'; off by default)\n"
+	"                      works offline (as oras copies referrers; off by default)\n"
 	"  --json              print a JSON summary instead of the reference\n"
 	"  -h, --help          show this help\n";
 
