@@ -145,11 +145,12 @@ tools: $(TOOL_BIN)
 # Debian's libclang-rt-16-dev).  Run: build/fuzz/runner_fuzz -max_total_time=600 CORPUS
 FUZZ_CC    ?= clang-16
 FUZZ_SRC   := $(sort $(wildcard common/*.c wasm/*.c runner/*.c))
+# (common/base64.c calls OpenSSL: every fuzz target links libcrypto)
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz: build/fuzz/runner_fuzz
 build/fuzz/runner_fuzz: tests/fuzz/runner_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/runner_fuzz.c $(FUZZ_SRC) -lm -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/runner_fuzz.c $(FUZZ_SRC) -lcrypto -lm -lpthread
 
 # The interpreter loop: GCC's global CSE merges the computed gotos of the
 # handlers into shared jumps, which costs branch prediction (~8% here).
@@ -163,7 +164,7 @@ fuzz: fuzz-wasi
 fuzz-wasi: build/fuzz/wasi_fuzz
 build/fuzz/wasi_fuzz: tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) -lm -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) -lcrypto -lm -lpthread
 
 # libFuzzer target over the component decoder, the world printer and the
 # canonical ABI's load/lift of every type a fuzzed component defines.
@@ -173,4 +174,4 @@ fuzz: fuzz-component
 fuzz-component: build/fuzz/component_fuzz
 build/fuzz/component_fuzz: tests/fuzz/component_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h runner/*.inc wasm/*.h common/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/component_fuzz.c $(FUZZ_SRC) -lm -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/component_fuzz.c $(FUZZ_SRC) -lcrypto -lm -lpthread
