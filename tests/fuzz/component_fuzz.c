@@ -8,7 +8,9 @@
  * world printed, and then every value type of every function type it
  * defines is loaded from and lifted out of a 64 KiB linear memory filled
  * with the input bytes, at pointers and with core values taken from the
- * input: hostile lengths, pointers, string contents (UTF-8 validation),
+ * input: hostile lengths, pointers, string contents (UTF-8 validation;
+ * UTF-16 and latin1+utf16 decoding with tagged lengths, odd pointers and
+ * unpaired surrogates: the encoding is the input's first byte mod 3),
  * variant cases and nesting.  Properties: no crash and no sanitizer
  * report (libFuzzer's own), every failure a clean error.
  *
@@ -83,6 +85,7 @@ static void exercise_abi(const struct wasm_component *c, const uint8_t *data, si
 		mem.base[k] = size ? data[k % size] : 0;
 	memset(&cx, 0, sizeof(cx));
 	cx.mem = &mem;
+	cx.encoding = (uint8_t)(size ? data[0] % 3 : WC_UTF8);
 	for (t = 0; t < c->nspace[WC_TYPE] && t < 64; t++) {
 		const struct wc_type *ft = c->space[WC_TYPE][t].type;
 		struct wc_valtype vt = {0, ft};
