@@ -288,39 +288,45 @@ int cval_case(struct cval *v, uint32_t disc, int has_payload)
 	return 0;
 }
 
-static int fail(struct cabi_ctx *c, const char *msg)
+int cabi_fail(struct cabi_ctx *c, const char *msg)
 {
 	snprintf(c->message, sizeof(c->message), "%s", msg);
 	return -1;
 }
 
-static uint8_t *mem_at(struct cabi_ctx *c, uint32_t ptr, uint64_t len)
+uint8_t *cabi_mem_at(struct cabi_ctx *c, uint32_t ptr, uint64_t len)
 {
 	if (!c->mem || (uint64_t)ptr + len > c->mem->size) {
-		fail(c, c->mem ? "canonical ABI: pointer out of bounds of linear memory"
+		cabi_fail(c, c->mem ? "canonical ABI: pointer out of bounds of linear memory"
 			       : "canonical ABI: a string or list without a memory option");
 		return NULL;
 	}
 	return c->mem->base + ptr;
 }
 
-int cabi_alloc(struct cabi_ctx *c, uint32_t align, uint32_t size, uint32_t *ptr)
+int cabi_realloc(struct cabi_ctx *c, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+		 uint32_t size, uint32_t *ptr)
 {
 	runner_val args[4], res;
 	struct runner_trap tr;
 
 	if (!c->realloc)
-		return fail(c, "canonical ABI: values to pass in memory but no realloc option");
-	args[0] = runner_val_i32(0);
-	args[1] = runner_val_i32(0);
+		return cabi_fail(c, "canonical ABI: values to pass in memory but no realloc option");
+	args[0] = runner_val_i32((int32_t)old_ptr);
+	args[1] = runner_val_i32((int32_t)old_size);
 	args[2] = runner_val_i32((int32_t)align);
 	args[3] = runner_val_i32((int32_t)size);
 	if (runner_func_call(c->realloc, args, 4, &res, 1, &tr) != 0)
-		return fail(c, tr.message[0] ? tr.message : "canonical ABI: realloc failed");
+		return cabi_fail(c, tr.message[0] ? tr.message : "canonical ABI: realloc failed");
 	*ptr = (uint32_t)res.of.i32;
-	if ((*ptr & (align - 1)) || !mem_at(c, *ptr, size))
-		return fail(c, "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
+	if ((*ptr & (align - 1)) || !cabi_mem_at(c, *ptr, size))
+		return cabi_fail(c, "canonical ABI: realloc returned a misaligned or out-of-bounds pointer");
 	return 0;
+}
+
+int cabi_alloc(struct cabi_ctx *c, uint32_t align, uint32_t size, uint32_t *ptr)
+{
+	return cabi_realloc(c, 0, 0, align, size, ptr);
 }
 
 static uint64_t rd(const uint8_t *p, uint32_t n)
@@ -346,19 +352,6 @@ static int valid_char(uint64_t c)
 	return c < 0xd800 || (c >= 0xe000 && c <= 0x10ffff);
 }
 
-/* A string or list in memory: its bytes copied out. */
-static int load_string(struct cabi_ctx *c, uint32_t ptr, uint32_t len, struct cval *out)
-{
-	const uint8_t *p;
-
-	if (c->encoding != WC_UTF8)
-		return fail(c, "canonical ABI: only UTF-8 strings are supported");
-	if (!(p = mem_at(c, ptr, len)))
-		return -1;
-	if (!wasm_utf8_valid(p, len))
-		return fail(c, "canonical ABI: string is not valid UTF-8");
-	return cval_string(out, (const char *)p, len) < 0 ? fail(c, "out of memory") : 0;
-}
 
 static int is_bytes(struct wc_valtype elem)
 {
@@ -374,15 +367,15 @@ static int load_list(struct cabi_ctx *c, struct wc_valtype elem, uint32_t ptr, u
 	const uint8_t *p;
 
 	if (is_bytes(elem)) { /* list<u8>: the bytes in str, the length in u */
-		if (!(p = mem_at(c, ptr, len)))
+		if (!(p = cabi_mem_at(c, ptr, len)))
 			return -1;
-		return cval_string(out, (const char *)p, len) < 0 ? fail(c, "out of memory") : 0;
+		return cval_string(out, (const char *)p, len) < 0 ? cabi_fail(c, "out of memory") : 0;
 	}
 
-	if ((ptr & (cabi_align(elem) - 1)) || !mem_at(c, ptr, (uint64_t)len * es))
-		return c->message[0] ? -1 : fail(c, "canonical ABI: misaligned list");
+	if ((ptr & (cabi_align(elem) - 1)) || !cabi_mem_at(c, ptr, (uint64_t)len * es))
+		return c->message[0] ? -1 : cabi_fail(c, "canonical ABI: misaligned list");
 	if (cval_list(out, len) < 0)
-		return fail(c, "out of memory");
+		return cabi_fail(c, "out of memory");
 	for (i = 0; i < len; i++)
 		if (cabi_load(c, elem, ptr + i * es, &out->elems[i]) < 0)
 			return -1;
@@ -398,23 +391,23 @@ int cabi_load(struct cabi_ctx *c, struct wc_valtype t, uint32_t ptr, struct cval
 	int k = cabi_kind(t, &prim);
 
 	memset(out, 0, sizeof(*out));
-	if (!(p = mem_at(c, ptr, cabi_size(t))))
+	if (!(p = cabi_mem_at(c, ptr, cabi_size(t))))
 		return -1;
 	if (k == WC_T_PRIM) {
 		if (prim == WC_STRING)
-			return load_string(c, (uint32_t)rd(p, 4), (uint32_t)rd(p + 4, 4), out);
+			return cabi_load_string(c, (uint32_t)rd(p, 4), (uint32_t)rd(p + 4, 4), out);
 		out->u = rd(p, prim_size(prim));
 		if (prim == WC_BOOL)
 			out->u = out->u != 0;
 		if (prim == WC_CHAR && !valid_char(out->u))
-			return fail(c, "canonical ABI: invalid char");
+			return cabi_fail(c, "canonical ABI: invalid char");
 		return 0;
 	}
 	switch (k) {
 	case WC_T_LIST:
 		if (t.t->len) {
 			if (cval_list(out, t.t->len) < 0)
-				return fail(c, "out of memory");
+				return cabi_fail(c, "out of memory");
 			for (i = 0; i < t.t->len; i++)
 				if (cabi_load(c, t.t->a, ptr + i * cabi_size(t.t->a), &out->elems[i]) < 0)
 					return -1;
@@ -423,7 +416,7 @@ int cabi_load(struct cabi_ctx *c, struct wc_valtype t, uint32_t ptr, struct cval
 		return load_list(c, t.t->a, (uint32_t)rd(p, 4), (uint32_t)rd(p + 4, 4), out);
 	case WC_T_RECORD: case WC_T_TUPLE:
 		if (cval_list(out, t.t->nfields) < 0)
-			return fail(c, "out of memory");
+			return cabi_fail(c, "out of memory");
 		for (i = 0; i < t.t->nfields; i++) {
 			off = align_to(off, cabi_align(t.t->fields[i].vt));
 			if (cabi_load(c, t.t->fields[i].vt, ptr + off, &out->elems[i]) < 0)
@@ -442,11 +435,11 @@ int cabi_load(struct cabi_ctx *c, struct wc_valtype t, uint32_t ptr, struct cval
 	n = ncases(t.t);
 	out->disc = (uint32_t)rd(p, disc_size(n));
 	if (out->disc >= n)
-		return fail(c, "canonical ABI: variant case out of range");
+		return cabi_fail(c, "canonical ABI: variant case out of range");
 	if (!case_type(t.t, out->disc, &vt))
 		return 0;
 	if (cval_case(out, out->disc, 1) < 0)
-		return fail(c, "out of memory");
+		return cabi_fail(c, "out of memory");
 	off = align_to(disc_size(n), max_case_align(t.t));
 	return cabi_load(c, vt, ptr + off, &out->elems[0]);
 }
@@ -456,7 +449,7 @@ static int store_bytes(struct cabi_ctx *c, const void *src, uint32_t len, uint32
 {
 	uint8_t *p;
 
-	if (cabi_alloc(c, align, len, ptr) < 0 || !(p = mem_at(c, *ptr, len)))
+	if (cabi_alloc(c, align, len, ptr) < 0 || !(p = cabi_mem_at(c, *ptr, len)))
 		return -1;
 	if (len)
 		memcpy(p, src, len);
@@ -473,7 +466,7 @@ static int store_list(struct cabi_ctx *c, struct wc_valtype t, const struct cval
 
 	if (k == WC_T_PRIM && prim == WC_STRING) {
 		if (c->encoding != WC_UTF8)
-			return fail(c, "canonical ABI: only UTF-8 strings are supported");
+			return cabi_store_string(c, v->str, (uint32_t)v->u, ptr, len);
 		*len = (uint32_t)v->u;
 		return store_bytes(c, v->str, *len, 1, ptr);
 	}
@@ -484,7 +477,7 @@ static int store_list(struct cabi_ctx *c, struct wc_valtype t, const struct cval
 	es = cabi_size(t.t->a);
 	*len = v->n;
 	if ((uint64_t)es * v->n > UINT32_MAX)
-		return fail(c, "canonical ABI: list too large");
+		return cabi_fail(c, "canonical ABI: list too large");
 	if (cabi_alloc(c, cabi_align(t.t->a), es * v->n, ptr) < 0)
 		return -1;
 	for (i = 0; i < v->n; i++)
@@ -500,10 +493,10 @@ int cabi_store(struct cabi_ctx *c, struct wc_valtype t, const struct cval *v, ui
 	uint32_t i, off = 0, lp, ll;
 	int k = cabi_kind(t, &prim);
 
-	if (!mem_at(c, ptr, cabi_size(t)))
+	if (!cabi_mem_at(c, ptr, cabi_size(t)))
 		return -1;
 	if ((k == WC_T_PRIM && prim == WC_STRING) || (k == WC_T_LIST && !t.t->len) || k == WC_T_MAP) {
-		if (store_list(c, t, v, &lp, &ll) < 0 || !(p = mem_at(c, ptr, 8)))
+		if (store_list(c, t, v, &lp, &ll) < 0 || !(p = cabi_mem_at(c, ptr, 8)))
 			return -1;
 		wr(p, lp, 4);
 		wr(p + 4, ll, 4);
@@ -582,7 +575,7 @@ static int lower_rec(struct cabi_ctx *c, struct wc_valtype t, const struct cval 
 static int next_bits(struct cabi_ctx *c, struct flat_iter *it, uint8_t want, uint64_t *bits)
 {
 	if (*it->i >= it->n)
-		return fail(c, "canonical ABI: too few core values");
+		return cabi_fail(c, "canonical ABI: too few core values");
 	*bits = flat_get(&it->vals[*it->i], want);
 	(*it->i)++;
 	return 0;
@@ -593,7 +586,7 @@ static int put_bits(struct cabi_ctx *c, struct flat_iter *it, uint8_t type, uint
 	uint8_t slot;
 
 	if (*it->i >= it->n)
-		return fail(c, "canonical ABI: too many core values");
+		return cabi_fail(c, "canonical ABI: too many core values");
 	slot = it->slots ? it->slots[*it->i - it->slot_off] : type;
 	flat_put(&it->out[*it->i], slot, bits);
 	(*it->i)++;
@@ -611,12 +604,12 @@ static int lift_rec(struct cabi_ctx *c, struct wc_valtype t, struct flat_iter *i
 
 	memset(out, 0, sizeof(*out));
 	if (depth > MAX_DEPTH)
-		return fail(c, "canonical ABI: type nested too deep");
+		return cabi_fail(c, "canonical ABI: type nested too deep");
 	if ((k == WC_T_PRIM && prim == WC_STRING) || (k == WC_T_LIST && !t.t->len) || k == WC_T_MAP) {
 		if (next_bits(c, it, WASM_I32, &a) < 0 || next_bits(c, it, WASM_I32, &b) < 0)
 			return -1;
 		if (k == WC_T_PRIM)
-			return load_string(c, (uint32_t)a, (uint32_t)b, out);
+			return cabi_load_string(c, (uint32_t)a, (uint32_t)b, out);
 		return load_list(c, t.t->a, (uint32_t)a, (uint32_t)b, out);
 	}
 	if (k == WC_T_PRIM) {
@@ -629,14 +622,14 @@ static int lift_rec(struct cabi_ctx *c, struct wc_valtype t, struct flat_iter *i
 		case WC_S16: case WC_U16: out->u &= 0xffff; break;
 		case WC_CHAR:
 			if (!valid_char(out->u))
-				return fail(c, "canonical ABI: invalid char");
+				return cabi_fail(c, "canonical ABI: invalid char");
 		}
 		return 0;
 	}
 	switch (k) {
 	case WC_T_LIST: case WC_T_RECORD: case WC_T_TUPLE:
 		if (cval_list(out, k == WC_T_LIST ? t.t->len : t.t->nfields) < 0)
-			return fail(c, "out of memory");
+			return cabi_fail(c, "out of memory");
 		for (i = 0; i < out->n; i++)
 			if (lift_rec(c, k == WC_T_LIST ? t.t->a : t.t->fields[i].vt, it, &out->elems[i],
 				     depth + 1) < 0)
@@ -651,11 +644,11 @@ static int lift_rec(struct cabi_ctx *c, struct wc_valtype t, struct flat_iter *i
 	if (next_bits(c, it, WASM_I32, &a) < 0)
 		return -1;
 	if (a >= ncases(t.t))
-		return fail(c, "canonical ABI: variant case out of range");
+		return cabi_fail(c, "canonical ABI: variant case out of range");
 	out->disc = (uint32_t)a;
 	if (case_type(t.t, out->disc, &vt)) {
 		if (cval_case(out, out->disc, 1) < 0)
-			return fail(c, "out of memory");
+			return cabi_fail(c, "out of memory");
 		if (lift_rec(c, vt, it, &out->elems[0], depth + 1) < 0)
 			return -1;
 	}
@@ -672,7 +665,7 @@ static int lower_rec(struct cabi_ctx *c, struct wc_valtype t, const struct cval 
 	int k = cabi_kind(t, &prim);
 
 	if (depth > MAX_DEPTH)
-		return fail(c, "canonical ABI: type nested too deep");
+		return cabi_fail(c, "canonical ABI: type nested too deep");
 	if ((k == WC_T_PRIM && prim == WC_STRING) || (k == WC_T_LIST && !t.t->len) || k == WC_T_MAP) {
 		if (store_list(c, t, v, &lp, &ll) < 0)
 			return -1;
@@ -686,7 +679,7 @@ static int lower_rec(struct cabi_ctx *c, struct wc_valtype t, const struct cval 
 	case WC_T_LIST: case WC_T_RECORD: case WC_T_TUPLE:
 		for (i = 0; i < (k == WC_T_LIST ? t.t->len : t.t->nfields); i++) {
 			if (i >= v->n)
-				return fail(c, "canonical ABI: value has too few fields");
+				return cabi_fail(c, "canonical ABI: value has too few fields");
 			if (lower_rec(c, k == WC_T_LIST ? t.t->a : t.t->fields[i].vt, &v->elems[i], it,
 				      depth + 1) < 0)
 				return -1;
@@ -707,7 +700,7 @@ static int lower_rec(struct cabi_ctx *c, struct wc_valtype t, const struct cval 
 			sub.slot_off = start;
 		}
 		if (nf > CABI_MAX_FLAT)
-			return fail(c, "canonical ABI: variant too large to flatten");
+			return cabi_fail(c, "canonical ABI: variant too large to flatten");
 		if (case_type(t.t, v->disc, &vt) && v->n &&
 		    lower_rec(c, vt, v->elems, &sub, depth + 1) < 0)
 			return -1;

@@ -4,7 +4,7 @@
  * flattened into core values, in both directions.
  *
  * A cval is a tree the host owns: strings are copied out of guest memory
- * (UTF-8; the utf16 and latin1+utf16 encodings are refused), lists and
+ * (transcoded to UTF-8 from utf16 and latin1+utf16: cabi_string.c), lists and
  * records hold their elements, variants (and enum, option, result) their
  * case index and at most one payload, flags a bit set, handles their
  * index.  cval_release() frees what a tree holds.
@@ -62,6 +62,19 @@ int cabi_lower_flat(struct cabi_ctx *c, struct wc_valtype t, const struct cval *
 		    uint32_t n, uint32_t *i);
 /* Allocate `size` bytes aligned in guest memory through realloc. */
 int cabi_alloc(struct cabi_ctx *c, uint32_t align, uint32_t size, uint32_t *ptr);
+/* realloc(old_ptr, old_size, align, size), its result checked for alignment and bounds. */
+int cabi_realloc(struct cabi_ctx *c, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+		 uint32_t size, uint32_t *ptr);
+/* ctx->message set to msg; -1. */
+int cabi_fail(struct cabi_ctx *c, const char *msg);
+/* The memory at [ptr, ptr+len), or NULL with a trap message. */
+uint8_t *cabi_mem_at(struct cabi_ctx *c, uint32_t ptr, uint64_t len);
+/* A string at ptr in the context's encoding (len is the tagged code-unit
+ * count) lifted into UTF-8; a UTF-8 string lowered into utf16 or
+ * latin1+utf16 through realloc (cabi_string.c). */
+int cabi_load_string(struct cabi_ctx *c, uint32_t ptr, uint32_t tagged, struct cval *out);
+int cabi_store_string(struct cabi_ctx *c, const char *s, uint32_t len, uint32_t *ptr,
+		      uint32_t *units);
 
 /* The despecialised kind of a value type: a WC_T_* kind, or the primitive
  * code for primitives (WC_T_PRIM resolved). */

@@ -52,6 +52,7 @@ struct lower_env {
 	struct runner_cinstance *ci;
 	struct cfunc f;               /* the component function lowered */
 	wasi2_fn fn;                  /* its host implementation, or NULL */
+	struct cfunc callee;          /* a lifted function of another component (kind CF_LIFTED) */
 	uint8_t op;                   /* enum wc_canon_op */
 	const struct wc_type *resource;
 	struct lower_env *next;
@@ -160,6 +161,23 @@ static uint32_t param_offsets_load(struct cabi_ctx *cx, const struct wc_type *ft
 	return 0;
 }
 
+static int call_lifted(struct cfunc *f, const struct cval *args, struct cval *result,
+		       struct runner_trap *trap);
+
+/* A lowered import that another component's lifted export satisfies:
+ * the arguments, already lifted out of the caller, are lowered into the
+ * callee through its own options (string encoding, memory, realloc). */
+static int call_component(struct lower_env *e, runner_caller *caller, const struct cval *params,
+			  struct cval *result)
+{
+	struct runner_trap tr;
+
+	memset(&tr, 0, sizeof(tr));
+	if (call_lifted(&e->callee, params, result, &tr) == 0)
+		return 0;
+	return runner_caller_trap(caller, "%s", tr.message[0] ? tr.message : "the called component trapped");
+}
+
 static int lowered_call(runner_caller *caller, void *env, const runner_val *args, runner_val *results)
 {
 	struct lower_env *e = env;
@@ -171,7 +189,7 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 	int rc = 0;
 
 	memset(&result, 0, sizeof(result));
-	if (!e->fn)
+	if (!e->fn && e->callee.kind != CF_LIFTED)
 		return runner_caller_trap(caller, "%s#%s is not implemented by wasmpack's WASI 0.2 host",
 					  e->f.iface, e->f.name);
 	if (ft->nfields && !(params = calloc(ft->nfields, sizeof(*params))))
@@ -185,7 +203,7 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 		rc = -1;
 	}
 	if (rc == 0)
-		rc = e->fn(e->ci->h, caller, params, &result);
+		rc = e->fn ? e->fn(e->ci->h, caller, params, &result) : call_component(e, caller, params, &result);
 	if (rc == 0 && ft->has_a) {
 		i = 0;
 		if (nr <= CABI_MAX_FLAT_RESULTS) {
@@ -319,10 +337,12 @@ static int canon(struct runner_cinstance *ci, const struct wc_canon *cn)
 	e->op = cn->op;
 	if (cn->op == WC_CANON_LOWER) {
 		e->f = ci->funcs[cn->func];
-		if (e->f.kind != CF_HOST)
-			return wp_error_set(WP_EINVALID, "component: lowering a lifted function (a component calling itself) is not supported");
+		if (e->f.kind == CF_LIFTED)
+			e->callee = e->f;
+		else if (e->f.kind != CF_HOST)
+			return wp_error_set(WP_EINVALID, "component: lowering this kind of function is not supported");
 		set_opts(ci, cn, &e->f.opts, NULL);
-		e->fn = wasi2_lookup(e->f.iface, e->f.name);
+		e->fn = e->f.kind == CF_HOST ? wasi2_lookup(e->f.iface, e->f.name) : NULL;
 		np = cabi_flatten_params(e->f.type, flat);
 		nr = cabi_flatten_results(e->f.type, res);
 		if (np > CABI_MAX_FLAT_PARAMS) {

@@ -8,7 +8,9 @@
  * world printed, and then every value type of every function type it
  * defines is loaded from and lifted out of a 64 KiB linear memory filled
  * with the input bytes, at pointers and with core values taken from the
- * input: hostile lengths, pointers, string contents (UTF-8 validation),
+ * input: hostile lengths, pointers, string contents (UTF-8 validation;
+ * UTF-16 and latin1+utf16 decoding with tagged lengths, odd pointers and
+ * unpaired surrogates: each input is tried in all three encodings),
  * variant cases and nesting.  Properties: no crash and no sanitizer
  * report (libFuzzer's own), every failure a clean error.
  *
@@ -69,7 +71,8 @@ static void exercise_type(struct cabi_ctx *cx, struct wc_valtype vt, const uint8
 	cval_release(&v);
 }
 
-static void exercise_abi(const struct wasm_component *c, const uint8_t *data, size_t size)
+static void exercise_abi(const struct wasm_component *c, const uint8_t *data, size_t size,
+			 uint8_t encoding)
 {
 	struct rmemory mem;
 	struct cabi_ctx cx;
@@ -83,6 +86,7 @@ static void exercise_abi(const struct wasm_component *c, const uint8_t *data, si
 		mem.base[k] = size ? data[k % size] : 0;
 	memset(&cx, 0, sizeof(cx));
 	cx.mem = &mem;
+	cx.encoding = encoding;
 	for (t = 0; t < c->nspace[WC_TYPE] && t < 64; t++) {
 		const struct wc_type *ft = c->space[WC_TYPE][t].type;
 		struct wc_valtype vt = {0, ft};
@@ -126,7 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			wasm_component_print_world(m->component, f);
 			fclose(f);
 		}
-		exercise_abi(m->component, data, size);
+		exercise_abi(m->component, data, size, WC_UTF8);
+		exercise_abi(m->component, data, size, WC_UTF16);
+		exercise_abi(m->component, data, size, WC_LATIN1_UTF16);
 	}
 	wasm_module_free(m);
 	free(buf);

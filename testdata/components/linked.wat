@@ -1,0 +1,100 @@
+;; Two components linked by an outer one: $B's imports are satisfied by
+;; $A's exports, so every value crosses the canonical ABI from B's core
+;; module (strings in utf16) out to the host side and into A's (UTF-8),
+;; and back.  `wasmpack run --invoke` calls B's exports, re-exported.
+(component
+  (component $A
+    (core module $m
+      (memory (export "mem") 1)
+      (global $next (mut i32) (i32.const 4096))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
+                               (i32.sub (i32.const 0) (local.get 2))))
+        (global.set $next (i32.add (local.get $p) (local.get 3)))
+        (local.get $p))
+      ;; the string with its first byte replaced by '*'
+      (func (export "star") (param i32 i32) (result i32)
+        (if (local.get 1) (then (i32.store8 (local.get 0) (i32.const 42))))
+        (i32.store (i32.const 16) (local.get 0))
+        (i32.store (i32.const 20) (local.get 1))
+        (i32.const 16))
+      ;; the number of UTF-8 bytes it received
+      (func (export "bytes") (param i32 i32) (result i32) (local.get 1))
+      ;; list<u32> summed
+      (func (export "sum") (param i32 i32) (result i32)
+        (local $s i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.eqz (local.get 1)))
+            (local.set $s (i32.add (local.get $s) (i32.load (local.get 0))))
+            (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+            (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+            (br $l)))
+        (local.get $s)))
+    (core instance $i (instantiate $m))
+    (alias core export $i "mem" (core memory $mem))
+    (alias core export $i "realloc" (core func $realloc))
+    (func (export "star") (param "s" string) (result string)
+      (canon lift (core func $i "star") (memory $mem) (realloc $realloc)))
+    (func (export "bytes") (param "s" string) (result u32)
+      (canon lift (core func $i "bytes") (memory $mem) (realloc $realloc)))
+    (func (export "sum") (param "l" (list u32)) (result u32)
+      (canon lift (core func $i "sum") (memory $mem) (realloc $realloc)))
+  )
+  (component $B
+    (import "star" (func $star (param "s" string) (result string)))
+    (import "bytes" (func $bytes (param "s" string) (result u32)))
+    (import "sum" (func $sum (param "l" (list u32)) (result u32)))
+    (core module $libc
+      (memory (export "mem") 1)
+      (global $next (mut i32) (i32.const 4096))
+      (func (export "realloc") (param $op i32) (param $os i32) (param $al i32) (param $sz i32) (result i32)
+        (local $p i32)
+        (if (i32.and (i32.ne (local.get $op) (i32.const 0)) (i32.le_u (local.get $sz) (local.get $os)))
+          (then (return (local.get $op))))
+        (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get $al) (i32.const 1)))
+                               (i32.sub (i32.const 0) (local.get $al))))
+        (global.set $next (i32.add (local.get $p) (local.get $sz)))
+        (if (local.get $op) (then (memory.copy (local.get $p) (local.get $op) (local.get $os))))
+        (local.get $p)))
+    (core instance $libc (instantiate $libc))
+    (alias core export $libc "mem" (core memory $mem))
+    (alias core export $libc "realloc" (core func $realloc))
+    (core func $star-lo (canon lower (func $star) (memory $mem) (realloc $realloc) string-encoding=utf16))
+    (core func $bytes-lo (canon lower (func $bytes) (memory $mem) string-encoding=utf16))
+    (core func $sum-lo (canon lower (func $sum) (memory $mem)))
+    (core module $main
+      (import "env" "mem" (memory 1))
+      (import "a" "star" (func $star (param i32 i32 i32)))
+      (import "a" "bytes" (func $bytes (param i32 i32) (result i32)))
+      (import "a" "sum" (func $sum (param i32 i32) (result i32)))
+      ;; B's string (utf16) through A's star, the utf16 answer handed back
+      (func (export "via-star") (param i32 i32) (result i32)
+        (call $star (local.get 0) (local.get 1) (i32.const 32))
+        (i32.const 32))
+      ;; how many code units B got, and how many UTF-8 bytes A got: units*1000+bytes
+      (func (export "via-bytes") (param i32 i32) (result i32)
+        (i32.add (i32.mul (local.get 1) (i32.const 1000)) (call $bytes (local.get 0) (local.get 1))))
+      (func (export "via-sum") (param i32 i32) (result i32)
+        (call $sum (local.get 0) (local.get 1))))
+    (core instance $main (instantiate $main
+      (with "env" (instance (export "mem" (memory $mem))))
+      (with "a" (instance (export "star" (func $star-lo)) (export "bytes" (func $bytes-lo))
+                          (export "sum" (func $sum-lo))))))
+    (func (export "via-star") (param "s" string) (result string)
+      (canon lift (core func $main "via-star") (memory $mem) (realloc $realloc) string-encoding=utf16))
+    (func (export "via-bytes") (param "s" string) (result u32)
+      (canon lift (core func $main "via-bytes") (memory $mem) (realloc $realloc) string-encoding=utf16))
+    (func (export "via-sum") (param "l" (list u32)) (result u32)
+      (canon lift (core func $main "via-sum") (memory $mem) (realloc $realloc)))
+  )
+  (instance $a (instantiate $A))
+  (instance $b (instantiate $B
+    (with "star" (func $a "star"))
+    (with "bytes" (func $a "bytes"))
+    (with "sum" (func $a "sum"))))
+  (export "via-star" (func $b "via-star"))
+  (export "via-bytes" (func $b "via-bytes"))
+  (export "via-sum" (func $b "via-sum"))
+)
