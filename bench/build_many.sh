@@ -9,6 +9,8 @@
 #     small project.  Needs docker-registry (make deps); the registry runs
 #     on a free loopback port and is stopped at exit.
 # Samples whose toolchain is absent are left out (and listed).
+#   EXTRA="DIR..."   real-sized projects for part 2 only: fetched checkouts
+#                    (never committed), e.g. EXTRA=../realworld/lua
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 wp=${WASMPACK:-$root/build/wasmpack}
@@ -82,12 +84,21 @@ docker-registry serve "$work/reg.yml" >"$work/reg.log" 2>&1 &
 reg_pid=$!
 for i in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.05; done
 repo="127.0.0.1:$port/bench/cache"
+for d in ${EXTRA:-}; do
+	n=extra-$(basename "$d")
+	cp -r "$d" "$work/mono/$n" && have+=("$n")
+done
 printf '2. %-15s %14s %18s %8s  %s\n' project "cold ms" "cold+registry ms" ratio verdict
 for p in "${have[@]}"; do
 	# fill the registry from a runner of its own, then two cold runners
 	WASMPACK_CACHE_DIR="$work/fill-$p" "$wp" build "$p" -o "oci:$work/fill-out/$p" --cache-repo "$repo" >/dev/null 2>&1
-	cold=$(WASMPACK_CACHE_DIR="$work/cold-$p" ms "$wp" build "$p" -o "oci:$work/cold-out/$p")
-	warm=$(WASMPACK_CACHE_DIR="$work/warm-$p" ms "$wp" build "$p" -o "oci:$work/warm-out/$p" --cache-repo "$repo")
+	# A cold runner has no cargo target/ in the checkout and no Go build
+	# cache either: without this the "cold" build reuses the earlier
+	# builds' incremental state and the ratio measures nothing.
+	rm -rf "$p/target"
+	cold=$(GOCACHE="$work/gocache-cold-$p" WASMPACK_CACHE_DIR="$work/cold-$p" ms "$wp" build "$p" -o "oci:$work/cold-out/$p")
+	rm -rf "$p/target"
+	warm=$(GOCACHE="$work/gocache-warm-$p" WASMPACK_CACHE_DIR="$work/warm-$p" ms "$wp" build "$p" -o "oci:$work/warm-out/$p" --cache-repo "$repo")
 	verdict=$(awk -v a="$warm" -v b="$cold" 'BEGIN {print (a / b <= 0.1 ? "ok" : "over 0.1") (a < 1000 ? ", < 1 s" : ", >= 1 s")}')
 	printf '   %-15s %14s %18s %7.3fx  %s\n' "$p" "$cold" "$warm" "$(awk -v a="$warm" -v b="$cold" 'BEGIN {print a / b}')" "$verdict"
 done
