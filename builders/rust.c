@@ -2,8 +2,10 @@
  * rust.c - the `rust` builder: Cargo.toml -> cargo build --target
  * wasm32-wasip1 (or wasm32-wasi on toolchains that predate the rename).
  *
- * The target is the one rustc lists (`--print target-list`) AND has a
- * standard library installed for (sysroot/lib/rustlib/<target>).  A
+ * The target is the one rustc has a standard library installed for
+ * (sysroot/lib/rustlib/<target>/lib: a std built for a target means rustc
+ * knows its name, so `--print target-list`, half a second of a cold
+ * runner's key computation, is not asked).  A
  * rustup toolchain without the target is common: then another installed
  * toolchain that has it (Debian's /usr/bin/rustc + /usr/bin/cargo) is
  * used, with a note saying how to add the target to the first one.
@@ -79,20 +81,6 @@ static void rustup_material(struct bctx *c, struct wp_buf *m)
 	wp_error_clear();
 }
 
-/* 1 if `word` is one of the lines of `text`. */
-static int has_line(const char *text, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = text;
-
-	while ((p = strstr(p, word))) {
-		if ((p == text || p[-1] == '\n') && (p[n] == '\0' || p[n] == '\n' || p[n] == '\r'))
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
 struct rustc_facts {
 	char *version; /* "1.63.0" */
 	char *target;  /* NULL when no wasm32 std is installed */
@@ -102,9 +90,8 @@ static int probe_rustc(struct bctx *c, const char *rustc, struct wp_buf *m, stru
 {
 	char *v_argv[] = { (char *)rustc, "-V", NULL };
 	char *s_argv[] = { (char *)rustc, "--print", "sysroot", NULL };
-	char *t_argv[] = { (char *)rustc, "--print", "target-list", NULL };
 	static const char *targets[] = { "wasm32-wasip1", "wasm32-wasi" };
-	char *ver = NULL, *sysroot = NULL, *list = NULL, real[PATH_MAX];
+	char *ver = NULL, *sysroot = NULL, real[PATH_MAX];
 	size_t i;
 	int err;
 
@@ -113,21 +100,19 @@ static int probe_rustc(struct bctx *c, const char *rustc, struct wp_buf *m, stru
 	if (realpath(rustc, real) && strstr(real, "rustup"))
 		rustup_material(c, m);
 	if ((err = tc_probe(wp_buf_cstr(m), c->dir, v_argv, &ver)) < 0 ||
-	    (err = tc_probe(wp_buf_cstr(m), c->dir, s_argv, &sysroot)) < 0 ||
-	    (err = tc_probe(wp_buf_cstr(m), c->dir, t_argv, &list)) < 0)
+	    (err = tc_probe(wp_buf_cstr(m), c->dir, s_argv, &sysroot)) < 0)
 		goto done;
 	/* "rustc 1.63.0 (...)" */
 	f->version = strndup(ver + (strncmp(ver, "rustc ", 6) ? 0 : 6), strcspn(ver + 6, " \n"));
 	for (i = 0; i < 2 && !f->target; i++) {
 		char lib[PATH_MAX];
 		snprintf(lib, sizeof(lib), "%s/lib/rustlib/%s/lib", sysroot, targets[i]);
-		if (has_line(list, targets[i]) && wp_fs_is_dir(lib))
+		if (wp_fs_is_dir(lib))
 			f->target = strdup(targets[i]);
 	}
 done:
 	free(ver);
 	free(sysroot);
-	free(list);
 	return err;
 }
 
