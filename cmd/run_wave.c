@@ -217,7 +217,8 @@ static int seq(struct wave *w, char close, const struct wc_type *t, struct cval 
 		return bad(w, "wrong number of fields");
 	if (cval_list(out, n) < 0)
 		return bad(w, "out of memory");
-	memcpy(out->elems, tmp, n * sizeof(*tmp));
+	if (n)
+		memcpy(out->elems, tmp, n * sizeof(*tmp));
 	return 0;
 }
 

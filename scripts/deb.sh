@@ -34,7 +34,9 @@ tar -C "$root" --exclude=./.git --exclude=./build --exclude=./.deps --exclude=./
 export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-parallel=$(nproc)}"
 log="$out_dir/deb-build.log"
 mkdir -p "$out_dir"
-if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
+# The package is built as a release, whatever the calling make was given
+# (`make test SANITIZE=1` reaches here with SANITIZE in MAKEFLAGS)
+if ! (cd "$src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
 	tail -n 40 "$log" >&2
 	die "dpkg-buildpackage failed (the lines above end its log, $log)"
 fi
