@@ -46,7 +46,7 @@ packages=(
 	# benchmarks
 	buildah
 	# make deb and its test (dpkg-buildpackage, debhelper, lintian)
-	dpkg-dev debhelper lintian
+	build-essential dpkg-dev debhelper lintian
 	# the completion tests (zsh's own parser and compinit)
 	zsh
 )
@@ -54,7 +54,7 @@ case "$mode" in
 all) ;;
 deb)
 	packages=(make gcc libc6-dev pkg-config libarchive-dev libssl-dev libjansson-dev libcurl4-openssl-dev libgit2-dev
-		zlib1g-dev libcmocka-dev wabt dpkg-dev debhelper lintian)
+		zlib1g-dev libcmocka-dev wabt build-essential dpkg-dev debhelper lintian)
 	;;
 *)
 	echo "usage: scripts/deps.sh [deb]" >&2
