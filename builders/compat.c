@@ -73,49 +73,57 @@ static int is_source(const char *path)
 	return !strncmp(path, "src/", 4) ? 1 : !strncmp(path, "sjlj/", 5) ? 2 : 0;
 }
 
-/* Compile every src/X.c of DIR into DIR/X.o and archive them. */
-static int compile(struct bctx *c, const char *dir, const char *inc)
+/* One compiler run for every source of KIND (clang compiles several
+ * inputs in one process: a run a file cost ~0.1 s of start-up each), each
+ * X.c to X.o in DIR; the objects join AR. */
+static int compile_kind(struct bctx *c, const char *dir, const char *inc, int kind, struct wp_strv *ar)
 {
 	const struct toolchain *t = &c->tc;
 	const struct compat_file *f;
+	struct wp_strv cc = { NULL, 0 };
+	struct wp_buf flags = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	struct wp_buf out = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	size_t fixed;
+	int err;
+
+	if ((err = cwasi_includes(c, inc, 0, &flags)) < 0 || (err = wp_strv_add(&cc, t->cc)) < 0 ||
+	    (err = wp_strv_addf(&cc, "--target=%s", t->target)) < 0 ||
+	    (t->sysroot && (err = wp_strv_addf(&cc, "--sysroot=%s", t->sysroot)) < 0) ||
+	    (err = wp_strv_add_words(&cc, wp_buf_cstr(&flags))) < 0 || (err = wp_strv_add(&cc, "-O2")) < 0 ||
+	    (kind == 2 && (err = wp_strv_add_words(&cc, "-mllvm -wasm-enable-sjlj")) < 0) ||
+	    (err = wp_strv_add(&cc, "-c")) < 0)
+		goto done;
+	fixed = cc.n;
+	for (f = compat_files; f->path && err == 0; f++) {
+		const char *base = strchr(f->path, '/');
+		if (is_source(f->path) != kind)
+			continue;
+		if ((err = wp_strv_add(&cc, f->path)) == 0)
+			err = wp_strv_addf(ar, "%.*s.o", (int)strlen(base + 1) - 2, base + 1);
+	}
+	if (err == 0 && cc.n > fixed)
+		err = spawn_capture(dir, NULL, cc.v, &out);
+done:
+	wp_strv_release(&cc);
+	wp_buf_release(&flags);
+	wp_buf_release(&out);
+	return err;
+}
+
+/* Compile every src/X.c and sjlj/X.c of DIR into DIR/X.o and archive
+ * them. */
+static int compile(struct bctx *c, const char *dir, const char *inc)
+{
 	struct wp_strv ar = { NULL, 0 };
 	struct wp_buf out = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	int err;
 
-	if ((err = wp_strv_add(&ar, t->ar)) < 0 || (err = wp_strv_add(&ar, "rcs")) < 0 ||
-	    (err = wp_strv_add(&ar, COMPAT_LIB)) < 0)
-		goto done;
-	for (f = compat_files; f->path && err == 0; f++) {
-		struct wp_strv cc = { NULL, 0 };
-		struct wp_buf flags = WP_BUF_INIT(WP_BUF_UNLIMITED);
-		const char *base;
-		int kind = is_source(f->path);
-		if (!kind)
-			continue;
-		base = strchr(f->path, '/') + 1;
-		if ((err = cwasi_includes(c, inc, 0, &flags)) == 0 && (err = wp_strv_add(&cc, t->cc)) == 0 &&
-		    (err = wp_strv_addf(&cc, "--target=%s", t->target)) == 0 &&
-		    (!t->sysroot || (err = wp_strv_addf(&cc, "--sysroot=%s", t->sysroot)) == 0) &&
-		    (err = wp_strv_add_words(&cc, wp_buf_cstr(&flags))) == 0 &&
-		    (err = wp_strv_add(&cc, "-O2")) == 0 &&
-		    (kind != 2 || (err = wp_strv_add_words(&cc, "-mllvm -wasm-enable-sjlj")) == 0) &&
-		    (err = wp_strv_add(&cc, "-c")) == 0 &&
-		    (err = wp_strv_add(&cc, f->path)) == 0 && (err = wp_strv_add(&cc, "-o")) == 0 &&
-		    (err = wp_strv_addf(&cc, "%.*s.o", (int)strlen(base) - 2, base)) == 0 &&
-		    (err = wp_strv_add(&ar, cc.v[cc.n - 1])) == 0) {
-			wp_buf_reset(&out);
-			err = spawn_capture(dir, NULL, cc.v, &out);
-		}
-		wp_strv_release(&cc);
-		wp_buf_release(&flags);
-	}
-	if (err == 0) {
-		wp_buf_reset(&out);
+	if ((err = wp_strv_add(&ar, c->tc.ar)) == 0 && (err = wp_strv_add(&ar, "rcs")) == 0 &&
+	    (err = wp_strv_add(&ar, COMPAT_LIB)) == 0 && (err = compile_kind(c, dir, inc, 1, &ar)) == 0 &&
+	    (err = compile_kind(c, dir, inc, 2, &ar)) == 0)
 		err = spawn_capture(dir, NULL, ar.v, &out);
-	}
 	if (err < 0)
 		err = wp_error_wrap(err, "building wasmpack's compat library (--strict-wasi builds without it)");
-done:
 	wp_strv_release(&ar);
 	wp_buf_release(&out);
 	return err;
