@@ -326,9 +326,9 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 	d->dir = strdup(c.dir);
 	if (d->selected >= 0 && o->quick < 2) {
 		c.ops = order[d->selected];
-		/* facts need the toolchain of some builders (cargo metadata) */
-		if (c.ops->toolchain(&c, &c.tc) < 0)
-			wp_error_clear(); /* facts from files still work */
+		/* a builder whose facts need its toolchain (cargo metadata)
+		 * probes it itself: `build ./...` discovers names with no
+		 * compiler started for the others */
 		if (c.ops->facts(&c) == 0) {
 			d->name = builder_sanitize_name(c.o->config && c.o->config->name ? c.o->config->name
 					      : c.name ? c.name : c.dirname);

@@ -221,6 +221,8 @@ static int rust_facts(struct bctx *c)
 	size_t i, k;
 	int err;
 
+	if (!c->tc.tool2 && (err = rust_toolchain(c, &c->tc)) < 0)
+		return err;
 	if (!c->tc.tool2)
 		return wp_error_set(WP_ENOTFOUND, "cargo is not available");
 	snprintf(manifest, sizeof(manifest), "%s/Cargo.toml", c->dir);
