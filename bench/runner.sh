@@ -9,13 +9,17 @@
 # module, and internal code size / code section size.
 #   BENCH_SKIP_INTERP=1  skip wasm-interp (slow)
 #   BENCH_REPS=N         best of N runs for native, engine and node (3)
+#   WASM3=PATH IWASM=PATH  peers built outside the repository from fetched
+#                        sources (wasm3's CLI; WAMR's iwasm built with the
+#                        fast interpreter): columns peer/engine and their
+#                        geomeans (above 1: the engine is faster)
 # Engine times include load+instantiate; node's time is of the call alone.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${WASMPACK_BUILD:-$root/build}
 tool=$build/tools/wasm_run
-[ -x "$tool" ] || make -C "$root" --no-print-directory tools >/dev/null
+make -C "$root" --no-print-directory tools >/dev/null # never a stale driver
 for t in gcc clang-16 node wat2wasm; do
 	command -v $t >/dev/null || { echo "bench: $t not found" >&2; exit 2; }
 done
@@ -54,8 +58,38 @@ JS
 
 printf '%-8s %9s %9s %7s %9s %7s' program native engine eng/nat node node/nat
 [ $have_interp = 1 ] && printf ' %9s %8s' interp interp/eng
+[ -n "${WASM3:-}" ] && printf ' %9s %8s' wasm3 w3/eng
+[ -n "${IWASM:-}" ] && printf ' %9s %8s' iwasm wamr/eng
 printf ' %6s\n' code-x
 log_nat=0 log_node=0 log_interp=0 n=0 fail=0
+# peer NAME CMD...: best of $reps runs of a peer engine calling `run`, its
+# printed result (wasm3 "Result: N", iwasm "0xHEX:i64") checked against
+# native's; prints the time and the ratio to the engine and adds it to the
+# peer's geomean, or prints n/a when the peer cannot run the module (a
+# feature it lacks: wasm3 has no exception handling)
+declare -A peer_log peer_n
+peer() {
+	local name=$1 val
+	shift
+	if ! "$@" >/dev/null 2>&1; then
+		printf ' %9s %8s' n/a n/a
+		return
+	fi
+	best_of "$@"
+	case $name in
+	wasm3) OUT=$(cat "$tmp/stderr.best") # wasm3 prints its result on stderr
+	       val=$(printf '%s\n' "$OUT" | sed -n 's/^Result: \(-*[0-9]*\).*/\1/p') ;;
+	iwasm) val=$(printf '%s\n' "$OUT" | sed -n 's/^0x\([0-9a-f]*\):i64$/\1/p')
+	       [ -n "$val" ] && val=$(python3 -c "v=int('$val',16); print(v-(1<<64) if v>=1<<63 else v)") ;;
+	esac
+	if [ "$val" != "$want" ]; then
+		echo "$p: $name printed '$OUT', native $want" >&2
+		fail=1
+	fi
+	printf ' %9s %8s' "$(secs $BEST)" "$(ratio $BEST $eng)"
+	peer_log[$name]=$(awk -v s="${peer_log[$name]:-0}" -v a="$BEST" -v b="$eng" 'BEGIN { print s + log(a / b) }')
+	peer_n[$name]=$((${peer_n[$name]:-0} + 1))
+}
 for src in "$root"/bench/programs/*.c; do
 	p=$(basename "$src" .c)
 	gcc -O2 -o "$tmp/$p" "$src"
@@ -107,11 +141,16 @@ for src in "$root"/bench/programs/*.c; do
 		printf ' %9s %8s' "$(secs $it)" "$(ratio $it $eng)"
 		log_interp=$(awk -v s="$log_interp" -v a="$it" -v b="$eng" 'BEGIN { print s + log(a / b) }')
 	fi
+	[ -n "${WASM3:-}" ] && peer wasm3 "$WASM3" --func run "$tmp/$p.wasm"
+	[ -n "${IWASM:-}" ] && peer iwasm "$IWASM" -f run "$tmp/$p.wasm"
 	printf ' %6s\n' "$code"
 	n=$((n + 1))
 done
 echo "geomean engine/native: $(awk -v s="$log_nat" -v n=$n 'BEGIN { printf "%.2f", exp(s / n) }')x"
 echo "geomean engine/node:   $(awk -v s="$log_node" -v n=$n 'BEGIN { printf "%.2f", exp(s / n) }')x"
+for name in wasm3 iwasm; do
+	[ -n "${peer_n[$name]:-}" ] && echo "geomean $name/engine: $(awk -v s="${peer_log[$name]}" -v n="${peer_n[$name]}" 'BEGIN { printf "%.2f", exp(s / n) }')x over ${peer_n[$name]} programs (above 1: the engine is faster)"
+done
 [ $have_interp = 1 ] && echo "geomean wasm-interp/engine: $(awk -v s="$log_interp" -v n=$n 'BEGIN { printf "%.2f", exp(s / n) }')x (engine is that many times faster)"
 
 # startup: 1 MB modules instantiated and an empty export called (best of 5):
