@@ -6,6 +6,10 @@
 //     transparency log, no timestamps: keyed signing offline).
 //   node attest-verify.mjs cyclonedx BOM.json
 //     @cyclonedx/cyclonedx-library's strict JSON validator, CycloneDX 1.6.
+//   node attest-verify.mjs spdx-schema SCHEMA.json DOC.json
+//     ajv (draft-07, with ajv-formats) validates an SPDX document against
+//     the SPDX 2.3 JSON schema (schemas/spdx-schema.json of the spdx-spec
+//     repository's support/2.3 branch; no npm or Debian package ships it).
 //   node attest-verify.mjs oci-attach HOST/REPO TAG FILE MEDIATYPE
 //     @sigstore/oci: the image's digest by TAG (getImageDigest), then FILE
 //     attached to it as an artifact of MEDIATYPE (attachArtifactToImage),
@@ -46,6 +50,19 @@ async function cyclonedx(path) {
 	console.log('valid');
 }
 
+async function spdxSchema(schemaPath, docPath) {
+	const Ajv = require('ajv').default;
+	const addFormats = require('ajv-formats').default;
+	const ajv = new Ajv({ allErrors: true, strict: false });
+	addFormats(ajv);
+	const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+	if (!validate(JSON.parse(readFileSync(docPath, 'utf8')))) {
+		console.log(ajv.errorsText(validate.errors));
+		process.exit(1);
+	}
+	console.log('valid');
+}
+
 async function ociAttach(imageName, tag, path, mediaType) {
 	const { attachArtifactToImage, getImageDigest } = require('@sigstore/oci');
 	const credentials = { username: process.env.OCI_USERNAME || '', password: process.env.OCI_PASSWORD || '' };
@@ -59,6 +76,7 @@ try {
 	if (mode === 'bundle') await bundle(...args);
 	else if (mode === 'oci-attach') await ociAttach(...args);
 	else if (mode === 'cyclonedx') await cyclonedx(...args);
+	else if (mode === 'spdx-schema') await spdxSchema(...args);
 	else throw new Error(`unknown mode ${mode}`);
 } catch (e) {
 	console.log(`${e.code || e.name}: ${e.message}${e.cause ? ` (${e.cause.message || e.cause})` : ""}`);
