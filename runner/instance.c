@@ -253,7 +253,7 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 
 /* ---- constant expressions ---- */
 
-static void eval_const(struct runner_instance *inst, const struct wasm_const_expr *e, slot_t *out)
+static void eval_one(struct runner_instance *inst, const struct wasm_const_expr *e, slot_t *out)
 {
 	memset(out, 0, 2 * sizeof(slot_t));
 	switch (e->op) {
@@ -266,6 +266,44 @@ static void eval_const(struct runner_instance *inst, const struct wasm_const_exp
 	case 0xd2: out->ref = rinst_func(inst, e->u.index); break;
 	case 0x23: memcpy(out, inst->globals[e->u.index]->v, 16); break;
 	}
+}
+
+/* A validated constant expression's value.  An extended one only moves
+ * i32 and i64 values (wrapping arithmetic, i32 results zero-extended as
+ * i32.const's). */
+static int eval_const(struct runner_instance *inst, const struct wasm_const_expr *e, slot_t *out)
+{
+	uint64_t *stack;
+	uint32_t i, depth = 0;
+
+	if (e->op != WASM_OP_EXTENDED) {
+		eval_one(inst, e, out);
+		return 0;
+	}
+	if (!(stack = malloc(e->nmore * sizeof(*stack))))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < e->nmore; i++) {
+		const struct wasm_const_expr *x = &e->more[i];
+		uint64_t a, b;
+		if (!wasm_const_arith(x->op)) {
+			slot_t v[2];
+			eval_one(inst, x, v);
+			stack[depth++] = v[0].u64;
+			continue;
+		}
+		b = stack[--depth];
+		a = stack[depth - 1];
+		switch (x->op) {
+		case 0x6a: case 0x7c: a += b; break;
+		case 0x6b: case 0x7d: a -= b; break;
+		default: a *= b; break;
+		}
+		stack[depth - 1] = x->op <= 0x6c ? (uint32_t)a : a;
+	}
+	memset(out, 0, 2 * sizeof(slot_t));
+	out->u64 = stack[0];
+	free(stack);
+	return 0;
 }
 
 /* ---- instantiation ---- */
@@ -327,8 +365,20 @@ static int define_own(struct runner_instance *inst)
 		struct rglobal *g = &inst->own_globals[i];
 		g->type = m->globals[i].type.valtype;
 		g->mut = m->globals[i].type.mutable_;
-		eval_const(inst, &m->globals[i].init, g->v);
+		if ((err = eval_const(inst, &m->globals[i].init, g->v)) < 0)
+			return err;
 		inst->globals[m->nglobal_imports + i] = g;
+	}
+	for (i = 0; m->table_inits && i < m->ntables; i++) {
+		struct rtable *t = &inst->own_tables[i];
+		slot_t v[2];
+		uint32_t k;
+		if (m->table_inits[i].op == WASM_OP_NONE)
+			continue;
+		if ((err = eval_const(inst, &m->table_inits[i], v)) < 0)
+			return err;
+		for (k = 0; k < t->size; k++)
+			t->elems[k] = v[0].ref;
 	}
 	for (i = 0; i < m->nelems; i++) {
 		const struct wasm_elem *e = &m->elems[i];
@@ -339,7 +389,8 @@ static int define_own(struct runner_instance *inst)
 		inst->elem_len[i] = e->count;
 		for (k = 0; k < e->count; k++) {
 			slot_t v[2];
-			eval_const(inst, &e->items[k], v);
+			if ((err = eval_const(inst, &e->items[k], v)) < 0)
+				return err;
 			inst->elem_items[i][k] = v[0].ref;
 		}
 	}
@@ -350,6 +401,7 @@ static int segments(struct runner_instance *inst, struct runner_trap *trap)
 {
 	const struct wasm_module *m = inst->mod->wasm;
 	uint32_t i;
+	int err;
 
 	for (i = 0; i < m->nelems; i++) {
 		const struct wasm_elem *e = &m->elems[i];
@@ -360,7 +412,8 @@ static int segments(struct runner_instance *inst, struct runner_trap *trap)
 				inst->elem_dropped[i] = 1;
 			continue;
 		}
-		eval_const(inst, &e->offset, off);
+		if ((err = eval_const(inst, &e->offset, off)) < 0)
+			return err;
 		t = inst->tables[e->table];
 		if ((uint64_t)off[0].u32 + e->count > t->size)
 			goto table_oob;
@@ -373,7 +426,8 @@ static int segments(struct runner_instance *inst, struct runner_trap *trap)
 		slot_t off[2];
 		if (d->mode != WASM_SEGMENT_ACTIVE)
 			continue;
-		eval_const(inst, &d->offset, off);
+		if ((err = eval_const(inst, &d->offset, off)) < 0)
+			return err;
 		if (!inst->mem || (uint64_t)off[0].u32 + d->len > inst->mem->size)
 			goto memory_oob;
 		if (d->len)

@@ -188,9 +188,16 @@ int wasm_module_decode(const uint8_t *data, size_t len, enum wasm_decode_mode mo
 	return 0;
 }
 
+static void const_release(struct wasm_const_expr *e)
+{
+	free(e->more);
+	e->more = NULL;
+	e->nmore = 0;
+}
+
 void wasm_module_free(struct wasm_module *m)
 {
-	uint32_t i;
+	uint32_t i, k;
 
 	if (!m)
 		return;
@@ -205,17 +212,28 @@ void wasm_module_free(struct wasm_module *m)
 	}
 	free(m->imports);
 	free(m->funcs);
+	for (i = 0; m->table_inits && i < m->ntables; i++)
+		const_release(&m->table_inits[i]);
+	free(m->table_inits);
 	free(m->tables);
 	free(m->memories);
 	free(m->tags);
+	for (i = 0; m->globals && i < m->nglobals; i++)
+		const_release(&m->globals[i].init);
 	free(m->globals);
 	for (i = 0; i < m->nexports; i++)
 		free(m->exports[i].name);
 	free(m->exports);
-	for (i = 0; i < m->nelems; i++)
+	for (i = 0; m->elems && i < m->nelems; i++) {
+		const_release(&m->elems[i].offset);
+		for (k = 0; m->elems[i].items && k < m->elems[i].count; k++)
+			const_release(&m->elems[i].items[k]);
 		free(m->elems[i].items);
+	}
 	free(m->elems);
 	free(m->codes);
+	for (i = 0; m->datas && i < m->ndatas; i++)
+		const_release(&m->datas[i].offset);
 	free(m->datas);
 	for (i = 0; i < m->nsections; i++)
 		free(m->sections[i].name);

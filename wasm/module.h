@@ -95,12 +95,17 @@ struct wasm_globaltype {
 	uint8_t mutable_;
 };
 
-/* A constant expression: exactly one constant instruction before `end`
- * (WebAssembly 2.0).  `op` is the opcode (0x41 i32.const, 0x42 i64.const,
+/* A constant expression.  The usual one is a single constant instruction
+ * before `end`: `op` is its opcode (0x41 i32.const, 0x42 i64.const,
  * 0x43 f32.const, 0x44 f64.const, 0xd0 ref.null, 0xd2 ref.func,
- * 0x23 global.get, WASM_OP_V128_CONST for v128.const); WASM_OP_NONE when the
- * expression is empty or not a single constant (FACTS mode only). */
+ * 0x23 global.get, WASM_OP_V128_CONST for v128.const).  An extended
+ * constant expression (WebAssembly 3.0: i32/i64 add, sub and mul) has
+ * op WASM_OP_EXTENDED and its instructions, each a single-instruction
+ * expression (the arithmetic ones with that opcode), in `more`.
+ * WASM_OP_NONE when the expression is empty or not a single constant
+ * (FACTS mode only). */
 #define WASM_OP_V128_CONST 0xfd0c
+#define WASM_OP_EXTENDED 0xfff0
 #define WASM_OP_NONE 0
 struct wasm_const_expr {
 	uint16_t op;
@@ -114,7 +119,15 @@ struct wasm_const_expr {
 		uint32_t index; /* ref.func / global.get */
 	} u;
 	uint32_t offset; /* byte offset of the expression, for errors */
+	uint32_t nmore;
+	struct wasm_const_expr *more; /* WASM_OP_EXTENDED: nmore instructions */
 };
+
+/* 1 when OP is an arithmetic instruction of extended constant expressions */
+static inline int wasm_const_arith(uint16_t op)
+{
+	return (op >= 0x6a && op <= 0x6c) || (op >= 0x7c && op <= 0x7e);
+}
 
 struct wasm_import {
 	char *module; /* NUL-terminated copies; *_len counts embedded NULs */
@@ -202,6 +215,9 @@ struct wasm_module {
 	uint32_t *funcs; /* type index of each defined function */
 	uint32_t nfuncs;
 	struct wasm_tabletype *tables; /* defined tables */
+	struct wasm_const_expr *table_inits; /* each defined table's initial
+					      * element (WebAssembly 3.0), op
+					      * WASM_OP_NONE: null */
 	uint32_t ntables;
 	struct wasm_limits *memories; /* defined memories */
 	uint32_t nmemories;

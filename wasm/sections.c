@@ -132,29 +132,33 @@ static int read_globaltype(struct wasm_decoder *d, struct wasm_globaltype *g)
 }
 
 /*
- * A constant expression.  WebAssembly 2.0 allows exactly one of
- * t.const, ref.null, ref.func, global.get, followed by `end`.  In FACTS
- * mode longer expressions of the extended-const proposal are skipped
+ * A constant expression: one of t.const, ref.null, ref.func, global.get,
+ * or (extended constant expressions, WebAssembly 3.0) a sequence of those
+ * and i32/i64 add, sub, mul, followed by `end`.  The validator checks the
+ * sequence's types.  In FACTS mode a sequence is skipped
  * (op = WASM_OP_NONE).
  */
 static int read_const_expr(struct wasm_decoder *d, struct wasm_const_expr *e)
 {
 	struct wasm_reader *r = &d->r;
+	struct wasm_const_expr *v = NULL, first;
+	uint32_t n = 0, cap = 0, start = (uint32_t)wasm_reader_offset(r);
+	int arith = 0, err = 0;
 	uint8_t op;
-	int n = 0, err;
 
 	memset(e, 0, sizeof(*e));
-	e->offset = (uint32_t)wasm_reader_offset(r);
+	memset(&first, 0, sizeof(first));
 	for (;;) {
 		const uint8_t *at = r->p;
 		struct wasm_const_expr cur;
 
 		memset(&cur, 0, sizeof(cur));
 		if ((err = wasm_read_u8(r, &op)) < 0)
-			return err;
+			goto fail;
 		if (op == 0x0b) /* end */
 			break;
 		cur.op = op;
+		cur.offset = (uint32_t)(at - r->base);
 		switch (op) {
 		case 0x41:
 			err = wasm_read_s32(r, &cur.u.i32);
@@ -179,43 +183,67 @@ static int read_const_expr(struct wasm_decoder *d, struct wasm_const_expr *e)
 			uint32_t sub;
 			const uint8_t *bytes;
 			if ((err = wasm_read_u32(r, &sub)) < 0)
-				return err;
+				goto fail;
 			if (sub != 12) {
 				r->p = at;
-				return wasm_reader_fail(r, "constant expression required");
+				err = wasm_reader_fail(r, "constant expression required");
+				goto fail;
 			}
 			if ((err = wasm_read_bytes(r, 16, &bytes)) < 0)
-				return err;
+				goto fail;
 			memcpy(cur.u.v128, bytes, 16);
 			cur.op = WASM_OP_V128_CONST;
 			break;
 		}
 		case 0x6a: case 0x6b: case 0x6c: /* i32.add/sub/mul */
 		case 0x7c: case 0x7d: case 0x7e: /* i64.add/sub/mul */
-			if (d->mode == WASM_DECODE_FACTS) {
-				n = 2; /* extended-const: not a single constant */
-				continue;
-			}
-			/* fallthrough */
+			arith = 1;
+			break;
 		default:
 			r->p = at;
-			return wasm_reader_fail(r, "constant expression required (opcode 0x%02x)", op);
+			err = wasm_reader_fail(r, "constant expression required (opcode 0x%02x)", op);
+			goto fail;
 		}
 		if (err < 0)
-			return err;
-		if (n++ == 0)
-			*e = cur, e->offset = (uint32_t)(at - r->base);
-	}
-	if (n != 1) {
-		if (d->mode == WASM_DECODE_FACTS) {
-			e->op = WASM_OP_NONE;
-			return 0;
+			goto fail;
+		if (n == 0)
+			first = cur;
+		if (d->mode != WASM_DECODE_FACTS) {
+			if (n == cap) {
+				struct wasm_const_expr *nv;
+				cap = cap ? 2 * cap : 4;
+				if (!(nv = realloc(v, cap * sizeof(*v)))) {
+					err = wp_error_set(WP_ENOMEM, "out of memory");
+					goto fail;
+				}
+				v = nv;
+			}
+			v[n] = cur;
 		}
-		return wp_error_set(WP_EINVALID,
-				    "type mismatch: constant expression must be one instruction at offset %u",
-				    e->offset);
+		n++;
 	}
+	if (n == 1 && !arith) {
+		*e = first;
+		free(v);
+		return 0;
+	}
+	if (d->mode == WASM_DECODE_FACTS) {
+		e->op = WASM_OP_NONE;
+		e->offset = start;
+		return 0;
+	}
+	if (n == 0) {
+		err = wp_error_set(WP_EINVALID, "type mismatch: empty constant expression at offset %u", start);
+		goto fail;
+	}
+	e->op = WASM_OP_EXTENDED;
+	e->offset = v[0].offset;
+	e->more = v;
+	e->nmore = n;
 	return 0;
+fail:
+	free(v);
+	return err;
 }
 
 static int dup_name(struct wasm_decoder *d, char **out, uint32_t *out_len)
@@ -395,10 +423,20 @@ static int read_table_section(struct wasm_decoder *d)
 	if ((err = wasm_read_count(&d->r, 2, &n)) < 0)
 		return err;
 	ALLOC_OR_FAIL(m->tables, n);
+	ALLOC_OR_FAIL(m->table_inits, n);
 	for (i = 0; i < n; i++) {
+		/* 0x40 0x00: a table with an initialiser expression (3.0) */
+		int init = d->r.p < d->r.end && *d->r.p == 0x40;
+		uint8_t zero;
+		if (init && ((err = wasm_read_u8(&d->r, &zero)) < 0 || (err = wasm_read_u8(&d->r, &zero)) < 0))
+			return err;
+		if (init && zero != 0)
+			return wasm_reader_fail(&d->r, "malformed table type");
 		if ((err = read_tabletype(d, &m->tables[i])) < 0)
 			return err;
 		m->ntables = i + 1;
+		if (init && (err = read_const_expr(d, &m->table_inits[i])) < 0)
+			return err;
 	}
 	return 0;
 }

@@ -88,22 +88,21 @@ struct wasm_tabletype wasm_vtable_type(const struct wasm_module *m, uint32_t idx
 
 /* ---- constant expressions ---- */
 
-int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_expr *e,
-			uint8_t type, uint32_t nglobals_visible)
+/* The type of one constant instruction (not an arithmetic one). */
+static int const_type(const struct wasm_module *m, const struct wasm_const_expr *e, uint32_t nglobals_visible,
+		      uint8_t *t)
 {
-	uint8_t t;
-
 	switch (e->op) {
-	case 0x41: t = WASM_I32; break;
-	case 0x42: t = WASM_I64; break;
-	case 0x43: t = WASM_F32; break;
-	case 0x44: t = WASM_F64; break;
-	case WASM_OP_V128_CONST: t = WASM_V128; break;
-	case 0xd0: t = e->reftype; break;
+	case 0x41: *t = WASM_I32; break;
+	case 0x42: *t = WASM_I64; break;
+	case 0x43: *t = WASM_F32; break;
+	case 0x44: *t = WASM_F64; break;
+	case WASM_OP_V128_CONST: *t = WASM_V128; break;
+	case 0xd0: *t = e->reftype; break;
 	case 0xd2:
 		if (e->u.index >= wasm_vtotal_funcs(m))
 			return wasm_vfail_at(e->offset, "unknown function");
-		t = WASM_FUNCREF;
+		*t = WASM_FUNCREF;
 		break;
 	case 0x23: {
 		struct wasm_globaltype g;
@@ -112,12 +111,58 @@ int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_exp
 		g = wasm_vglobal_type(m, e->u.index);
 		if (g.mutable_)
 			return wasm_vfail_at(e->offset, "constant expression required");
-		t = g.valtype;
+		*t = g.valtype;
 		break;
 	}
 	default:
 		return wasm_vfail_at(e->offset, "constant expression required");
 	}
+	return 0;
+}
+
+/* An extended constant expression: the instructions as a stack machine
+ * whose arithmetic pops two values of its type and pushes one, leaving
+ * exactly one value. */
+static int extended_type(const struct wasm_module *m, const struct wasm_const_expr *e, uint32_t nglobals_visible,
+			 uint8_t *t)
+{
+	uint8_t *stack = malloc(e->nmore);
+	uint32_t i, depth = 0;
+	int err = 0;
+
+	if (!stack)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < e->nmore && err == 0; i++) {
+		const struct wasm_const_expr *x = &e->more[i];
+		if (wasm_const_arith(x->op)) {
+			uint8_t want = x->op <= 0x6c ? WASM_I32 : WASM_I64;
+			if (depth < 2 || stack[depth - 1] != want || stack[depth - 2] != want)
+				err = wasm_vfail_at(x->offset, "type mismatch");
+			depth--;
+		} else {
+			err = const_type(m, x, nglobals_visible, &stack[depth++]);
+		}
+	}
+	if (err == 0 && depth != 1)
+		err = wasm_vfail_at(e->offset, "type mismatch");
+	if (err == 0)
+		*t = stack[0];
+	free(stack);
+	return err;
+}
+
+int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_expr *e,
+			uint8_t type, uint32_t nglobals_visible)
+{
+	uint8_t t;
+	int err;
+
+	if (e->op == WASM_OP_EXTENDED)
+		err = extended_type(m, e, nglobals_visible, &t);
+	else
+		err = const_type(m, e, nglobals_visible, &t);
+	if (err < 0)
+		return err;
 	if (t != type)
 		return wasm_vfail_at(e->offset, "type mismatch");
 	return 0;
@@ -167,10 +212,16 @@ static int check_definitions(const struct wasm_module *m)
 		if (m->funcs[i] >= m->ntypes)
 			return wp_error_set(WP_EINVALID, "unknown type %u (function %u)", m->funcs[i],
 					    m->nfunc_imports + i);
-	for (i = 0; i < m->ntables; i++)
+	for (i = 0; i < m->ntables; i++) {
 		if ((err = check_limits(&m->tables[i].limits, UINT32_MAX,
 					"table size must be at most 2^32-1")) < 0)
 			return err;
+		/* an initialiser sees the imported globals (tables precede
+		 * the global section) */
+		if (m->table_inits && m->table_inits[i].op != WASM_OP_NONE &&
+		    (err = wasm_validate_const(m, &m->table_inits[i], m->tables[i].reftype, m->nglobal_imports)) < 0)
+			return err;
+	}
 	if (m->nmemories + m->nmemory_imports > 1)
 		return wp_error_set(WP_EINVALID, "multiple memories");
 	for (i = 0; i < m->nmemories; i++)
@@ -182,7 +233,7 @@ static int check_definitions(const struct wasm_module *m)
 			return err;
 	for (i = 0; i < m->nglobals; i++)
 		if ((err = wasm_validate_const(m, &m->globals[i].init, m->globals[i].type.valtype,
-					       m->nglobal_imports)) < 0)
+					       m->nglobal_imports + i)) < 0)
 			return err;
 	return 0;
 }
@@ -228,11 +279,11 @@ static int check_segments(const struct wasm_module *m)
 						    e->table, i);
 			if (wasm_vtable_type(m, e->table).reftype != e->reftype)
 				return wasm_vfail_at(e->offset.offset, "type mismatch");
-			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, m->nglobal_imports)) < 0)
+			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, wasm_vtotal_globals(m))) < 0)
 				return err;
 		}
 		for (k = 0; k < e->count; k++)
-			if ((err = wasm_validate_const(m, &e->items[k], e->reftype, m->nglobal_imports)) < 0)
+			if ((err = wasm_validate_const(m, &e->items[k], e->reftype, wasm_vtotal_globals(m))) < 0)
 				return err;
 	}
 	for (i = 0; i < m->ndatas; i++) {
@@ -242,7 +293,7 @@ static int check_segments(const struct wasm_module *m)
 		if (d->memory >= m->nmemories + m->nmemory_imports)
 			return wp_error_set(WP_EINVALID, "unknown memory %u (data segment %u)",
 					    d->memory, i);
-		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, m->nglobal_imports)) < 0)
+		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, wasm_vtotal_globals(m))) < 0)
 			return err;
 	}
 	return 0;
