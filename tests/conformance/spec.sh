@@ -39,6 +39,17 @@ cat >"$tmp/spectest.wat" <<'WAT'
 WAT
 wat2wasm "$tmp/spectest.wat" -o "$tmp/spectest.wasm" || exit 2
 
+# The features to convert with: everything Debian's wabt knows; a newer
+# wabt's --enable-all also turns on post-3.0 proposals whose encodings no
+# 3.0 engine reads (the compact import section writes imports with a 0x7f
+# marker), so then the 3.0 features are named, and wabt's own checker
+# (which lags 3.0's rules, e.g. global.get of defined globals) is off:
+# the engine is the judge.
+features=(--enable-all)
+if wast2json --help 2>&1 | grep -q -- --enable-compact-imports; then
+	features=(--enable-exceptions --enable-function-references --enable-tail-call --enable-memory64
+		  --enable-multi-memory --enable-extended-const --enable-relaxed-simd --no-check)
+fi
 total_p=0 total_f=0 total_s=0 files=0 bad=0 pruned=0
 for w in "$suite"/*.wast; do
 	name=$(basename "$w" .wast)
@@ -46,13 +57,13 @@ for w in "$suite"/*.wast; do
 	d="$tmp/$name"
 	mkdir -p "$d"
 	files=$((files + 1))
-	if ! wast2json --enable-all "$w" -o "$d/$name.json" 2>"$d/convert.err"; then
+	if ! wast2json "${features[@]}" "$w" -o "$d/$name.json" 2>"$d/convert.err"; then
 		if ! wast2json "$w" -o "$d/$name.json" 2>"$d/convert.err"; then
 			# syntax past this wabt (e.g. GC types in an exceptions file):
 			# drop the commands it cannot parse, run the rest, say so
 			if [ -n "${SPEC_PRUNE:-}" ] &&
 			   msg=$(python3 "$root/tests/conformance/wast_prune.py" "$(command -v wast2json)" "$w" "$d/$name.wast") &&
-			   wast2json --enable-all "$d/$name.wast" -o "$d/$name.json" 2>"$d/convert.err"; then
+			   wast2json "${features[@]}" "$d/$name.wast" -o "$d/$name.json" 2>"$d/convert.err"; then
 				echo "$name: $msg (wast2json cannot parse them): not run"
 				n=${msg#dropped }
 				pruned=$((pruned + ${n%% *}))
