@@ -17,6 +17,6 @@ cd "$(dirname "$0")/.."
 		grep -oE '^ADDBR32\(0x[0-9a-f]+, 0x[0-9a-f]+, 0x[0-9a-f]+, 0x[0-9a-f]+' |
 		sed 's/^ADDBR32(//' | tr ',' '\n' | sed 's/ //g; s/.*/LBL(&)/'
 	cat runner/exec_ops.inc runner/exec_simd.inc |
-		grep -oE '^(B32|B64|C64|BR32|BR64|BRF|FF64|BF32|BF64|CF32|CF64|UN|LOAD|STORE|LOADK|STOREK|STOREC|STOREKC|LOAD2|STORE2|STORE2C|TRUNC|V1|V2|VSH|VLOADX|VSPLAT_LOAD|VLOAD_LANE|VSTORE_LANE|VSPLAT|VEXTRACT|VREPLACE|VTEST)\(0x[0-9a-f]+' |
+		grep -oE '^(B32|B64|C64|BR32|BR64|BRF|FF64|BF32|BF64|CF32|CF64|UN|LOAD|STORE|LOADK|STOREK|STOREC|STOREKC|LOAD2|STORE2|STORE2C|TRUNC|V1|V2|V3|VSH|VLOADX|VSPLAT_LOAD|VLOAD_LANE|VSTORE_LANE|VSPLAT|VEXTRACT|VREPLACE|VTEST)\(0x[0-9a-f]+' |
 		sed 's/.*(\(0x[0-9a-f]*\)$/LBL(\1)/'
 } | awk '!seen[$0]++' >runner/exec_labels.h

@@ -483,4 +483,34 @@ const struct wasm_opinfo wasm_ops[WASM_OP_COUNT] = {
 	[FD(0xfd)] = S1("i32x4.trunc_sat_f64x2_u_zero", v, v),
 	[FD(0xfe)] = S1("f64x2.convert_low_i32x4_s", v, v),
 	[FD(0xff)] = S1("f64x2.convert_low_i32x4_u", v, v),
+	/* relaxed SIMD without a 2.0 counterpart, in unassigned slots */
+	[FD(0x9a)] = S3("f32x4.relaxed_madd", v, v, v, v),
+	[FD(0xa2)] = S3("f32x4.relaxed_nmadd", v, v, v, v),
+	[FD(0xa5)] = S3("f64x2.relaxed_madd", v, v, v, v),
+	[FD(0xa6)] = S3("f64x2.relaxed_nmadd", v, v, v, v),
+	[FD(0xaf)] = S2("i16x8.relaxed_dot_i8x16_i7x16_s", v, v, v),
+	[FD(0xb0)] = S3("i32x4.relaxed_dot_i8x16_i7x16_add_s", v, v, v, v),
 };
+
+/* 0xfd 0x100 + i: the index each relaxed instruction runs as */
+static const uint8_t relaxed_as[] = {
+	0x0e,                   /* i8x16.relaxed_swizzle: swizzle */
+	0xf8, 0xf9, 0xfc, 0xfd, /* relaxed_trunc*: trunc_sat* */
+	0x9a, 0xa2, 0xa5, 0xa6, /* relaxed_madd/nmadd (unfused) */
+	0x52, 0x52, 0x52, 0x52, /* relaxed_laneselect: bitselect */
+	0xe8, 0xe9, 0xf4, 0xf5, /* relaxed_min/max: min/max */
+	0x82,                   /* relaxed_q15mulr_s: q15mulr_sat_s */
+	0xaf, 0xb0,             /* relaxed dot products (signed x signed) */
+};
+
+int wasm_simd_index(uint32_t sub, uint16_t *op)
+{
+	if (sub >= 0x100 && sub - 0x100 < sizeof(relaxed_as)) {
+		*op = (uint16_t)(WASM_OP_PREFIX_FD + relaxed_as[sub - 0x100]);
+		return 0;
+	}
+	if (sub > 0xff || sub == 0x9a || sub == 0xa2 || sub == 0xa5 || sub == 0xa6 || sub == 0xaf || sub == 0xb0)
+		return -1;
+	*op = (uint16_t)(WASM_OP_PREFIX_FD + sub);
+	return 0;
+}

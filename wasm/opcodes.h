@@ -21,6 +21,17 @@
 #define WASM_OP_PREFIX_FD 0x200
 #define WASM_OP_COUNT 0x300
 
+/*
+ * Relaxed SIMD (0xfd 0x100..0x113, WebAssembly 3.0) has no room of its own
+ * in 0x200..0x2ff: each relaxed instruction decodes to the index of the
+ * instruction whose result this engine gives for it (its deterministic
+ * choice: swizzle, trunc_sat, bitselect, min/max, q15mulr_sat), or, for
+ * the six with no 2.0 counterpart (madd/nmadd, the two dot products), to
+ * one of the sub-opcodes 2.0 leaves unassigned, which are then refused in
+ * their own encoding.  *op gets the index; -1 when SUB is no instruction.
+ */
+int wasm_simd_index(uint32_t sub, uint16_t *op);
+
 enum wasm_imm {
 	WASM_IMM_NONE = 0,
 	WASM_IMM_BLOCK,      /* block type */

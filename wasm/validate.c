@@ -700,9 +700,11 @@ static int read_prefixed(struct vfunc *s, uint8_t b, uint16_t *op)
 
 	if ((err = wasm_read_u32(&s->r, &sub)) < 0)
 		return err;
-	if (sub > (b == 0xfc ? 0x11u : 0xffu))
+	if (b == 0xfd)
+		return wasm_simd_index(sub, op) < 0 ? wasm_vfail_at(s->at, "illegal opcode") : 0;
+	if (sub > 0x11u)
 		return wasm_vfail_at(s->at, "illegal opcode");
-	*op = (uint16_t)((b == 0xfc ? WASM_OP_PREFIX_FC : WASM_OP_PREFIX_FD) + sub);
+	*op = (uint16_t)(WASM_OP_PREFIX_FC + sub);
 	return 0;
 }
 
