@@ -13,6 +13,7 @@
 # With SPEC_PRUNE=1, a file wast2json cannot convert as a whole loses the
 # commands it cannot parse (tests/conformance/wast_prune.py) and the rest
 # runs; the dropped commands are counted apart, never as passed.
+# The GC files of the 3.0 suite are skipped by name and listed.
 # Not part of `make test`: the suite is not in the repository.
 set -uo pipefail
 
@@ -50,10 +51,17 @@ if wast2json --help 2>&1 | grep -q -- --enable-compact-imports; then
 	features=(--enable-exceptions --enable-function-references --enable-tail-call --enable-memory64
 		  --enable-multi-memory --enable-extended-const --enable-relaxed-simd --no-check)
 fi
+# Garbage collection (structs, arrays, i31, casts) is not implemented:
+# the 3.0 files about it are skipped by name and listed, never counted.
+gc_files=" array array_copy array_fill array_init_data array_init_elem array_new_data array_new_elem
+ br_on_cast br_on_cast_fail extern i31 ref_cast ref_eq ref_test struct type-canon type-equivalence
+ type-rec type-subtyping "
+gc_skipped=()
 total_p=0 total_f=0 total_s=0 files=0 bad=0 pruned=0
 for w in "$suite"/*.wast; do
 	name=$(basename "$w" .wast)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
+	case "$gc_files" in *[[:space:]]"$name"[[:space:]]*) gc_skipped+=("$name"); continue ;; esac
 	d="$tmp/$name"
 	mkdir -p "$d"
 	files=$((files + 1))
@@ -95,6 +103,7 @@ $name: driver died (status $rc)"
 	fi
 	rm -rf "$d"
 done
+[ ${#gc_skipped[@]} -gt 0 ] && echo "GC files skipped (garbage collection is not implemented): ${gc_skipped[*]}"
 echo "files: $files ($bad not converted); text modules skipped: $total_s${SPEC_PRUNE:+; commands dropped: $pruned}"
 echo "total: $total_p passed, $((total_f + bad)) failed"
 [ $((total_f + bad)) -eq 0 ]
