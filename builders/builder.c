@@ -326,9 +326,12 @@ int builder_detect(const struct builder_opts *o, struct builder_detection *d)
 	d->dir = strdup(c.dir);
 	if (d->selected >= 0 && o->quick < 2) {
 		c.ops = order[d->selected];
-		/* a builder whose facts need its toolchain (cargo metadata)
-		 * probes it itself: `build ./...` discovers names with no
-		 * compiler started for the others */
+		/* the facts and the target list may need the toolchain (cargo
+		 * metadata, a configure run); `build ./...` discovery (quick)
+		 * starts none: a builder whose facts need it (Rust) probes it
+		 * itself */
+		if (!o->quick && c.ops->toolchain(&c, &c.tc) < 0)
+			wp_error_clear(); /* facts from files still work */
 		if (c.ops->facts(&c) == 0) {
 			d->name = builder_sanitize_name(c.o->config && c.o->config->name ? c.o->config->name
 					      : c.name ? c.name : c.dirname);
