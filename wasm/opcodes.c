@@ -15,6 +15,7 @@
 #define S1(n, a, r)       { n, WASM_IMM_NONE, 0, 1, { a, 0, 0 }, r, 0 }
 #define S2(n, a, b, r)    { n, WASM_IMM_NONE, 0, 2, { a, b, 0 }, r, 0 }
 #define S3(n, a, b, c, r) { n, WASM_IMM_NONE, 0, 3, { a, b, c }, r, 0 }
+#define R3(n)             { n, WASM_IMM_NONE, WASM_OPF_RELAXED, 3, { v, v, v }, v, 0 }
 /* special ops: name, immediate */
 #define X(n, imm)         { n, imm, WASM_OPF_SPECIAL, 0, { 0, 0, 0 }, 0, 0 }
 /* loads and stores: name, access bytes, address + value types */
@@ -484,12 +485,12 @@ const struct wasm_opinfo wasm_ops[WASM_OP_COUNT] = {
 	[FD(0xfe)] = S1("f64x2.convert_low_i32x4_s", v, v),
 	[FD(0xff)] = S1("f64x2.convert_low_i32x4_u", v, v),
 	/* relaxed SIMD without a 2.0 counterpart, in unassigned slots */
-	[FD(0x9a)] = S3("f32x4.relaxed_madd", v, v, v, v),
-	[FD(0xa2)] = S3("f32x4.relaxed_nmadd", v, v, v, v),
-	[FD(0xa5)] = S3("f64x2.relaxed_madd", v, v, v, v),
-	[FD(0xa6)] = S3("f64x2.relaxed_nmadd", v, v, v, v),
-	[FD(0xaf)] = S2("i16x8.relaxed_dot_i8x16_i7x16_s", v, v, v),
-	[FD(0xb0)] = S3("i32x4.relaxed_dot_i8x16_i7x16_add_s", v, v, v, v),
+	[FD(0x9a)] = R3("f32x4.relaxed_madd"),
+	[FD(0xa2)] = R3("f32x4.relaxed_nmadd"),
+	[FD(0xa5)] = R3("f64x2.relaxed_madd"),
+	[FD(0xa6)] = R3("f64x2.relaxed_nmadd"),
+	[FD(0xaf)] = { "i16x8.relaxed_dot_i8x16_i7x16_s", WASM_IMM_NONE, WASM_OPF_RELAXED, 2, { v, v, 0 }, v, 0 },
+	[FD(0xb0)] = R3("i32x4.relaxed_dot_i8x16_i7x16_add_s"),
 };
 
 /* 0xfd 0x100 + i: the index each relaxed instruction runs as */
@@ -509,7 +510,7 @@ int wasm_simd_index(uint32_t sub, uint16_t *op)
 		*op = (uint16_t)(WASM_OP_PREFIX_FD + relaxed_as[sub - 0x100]);
 		return 0;
 	}
-	if (sub > 0xff || sub == 0x9a || sub == 0xa2 || sub == 0xa5 || sub == 0xa6 || sub == 0xaf || sub == 0xb0)
+	if (sub > 0xff || (wasm_ops[WASM_OP_PREFIX_FD + sub].flags & WASM_OPF_RELAXED))
 		return -1;
 	*op = (uint16_t)(WASM_OP_PREFIX_FD + sub);
 	return 0;

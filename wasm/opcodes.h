@@ -66,6 +66,9 @@ enum wasm_imm {
 
 #define WASM_OPF_SPECIAL 0x01 /* type rule is not "pop these, push that" */
 #define WASM_OPF_MEMORY  0x02 /* needs memory 0 */
+#define WASM_OPF_RELAXED 0x04 /* relaxed SIMD kept in a slot 2.0 leaves
+			       * unassigned: no instruction in that slot's
+			       * own encoding (wasm_simd_index) */
 
 struct wasm_opinfo {
 	const char *name;  /* NULL: not an instruction */

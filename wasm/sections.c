@@ -427,8 +427,8 @@ static int read_table_section(struct wasm_decoder *d)
 	for (i = 0; i < n; i++) {
 		/* 0x40 0x00: a table with an initialiser expression (3.0) */
 		int init = d->r.p < d->r.end && *d->r.p == 0x40;
-		uint8_t zero;
-		if (init && ((err = wasm_read_u8(&d->r, &zero)) < 0 || (err = wasm_read_u8(&d->r, &zero)) < 0))
+		uint8_t prefix, zero;
+		if (init && ((err = wasm_read_u8(&d->r, &prefix)) < 0 || (err = wasm_read_u8(&d->r, &zero)) < 0))
 			return err;
 		if (init && zero != 0)
 			return wasm_reader_fail(&d->r, "malformed table type");
