@@ -5,11 +5,14 @@
  * code and the host (cabi.h), and the WASI 0.2 host that implements what a
  * wasi:cli/command component imports (wasi2.h).
  *
- * Supported: one component level (no nested component instantiation),
- * imports of host instances and functions, lift/lower with UTF-8 strings,
- * resources (host resources, and resource.new/rep/drop of the component's
- * own).  What is not supported is refused with an error naming it before
- * anything runs.
+ * Supported: nested components (an import satisfied by another
+ * component's export), imports of host instances and functions,
+ * lift/lower in every string encoding, resources of the host and of the
+ * components with the canonical ABI's handle rules (component_res.c: own
+ * handles move, borrows are lent for a call and must be dropped before it
+ * returns, an instance calling out cannot be re-entered).  What is not
+ * supported (async, streams, futures, threads, start functions) is
+ * refused with an error naming it before anything runs.
  */
 #ifndef RUNNER_COMPONENT_H
 #define RUNNER_COMPONENT_H

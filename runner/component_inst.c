@@ -13,89 +13,14 @@
 #include <string.h>
 
 #include "../common/error.h"
-#include "component.h"
-#include "linker.h"
+#include "component_impl.h"
 
-enum { CF_HOST = 1, CF_LIFTED = 2 };
-enum { CI_HOST = 1, CI_BAG = 2, CI_CHILD = 3 };
-
-struct cfunc {
-	uint8_t kind;
-	char iface[128];              /* CF_HOST: the interface, version removed */
-	const char *name;
-	const struct wc_type *type;
-	struct runner_func *core;     /* CF_LIFTED */
-	struct runner_func *post_return;
-	struct cabi_ctx opts;
-};
-
-struct cinst {
-	uint8_t kind;
-	char iface[128];              /* CI_HOST */
-	const struct wc_instance *bag; /* CI_BAG: inline exports */
-	struct runner_cinstance *child; /* CI_CHILD: a nested component's instance */
-};
-
-struct bag_entry {
-	const char *name;
-	struct rextern x;
-};
-
-struct core_inst {
-	runner_instance *inst;        /* NULL for a bag */
-	struct bag_entry *bag;
-	uint32_t nbag;
-};
-
-/* What a core function made by canon lower / resource.* carries. */
-struct lower_env {
-	struct runner_cinstance *ci;
-	struct cfunc f;               /* the component function lowered */
-	wasi2_fn fn;                  /* its host implementation, or NULL */
-	struct cfunc callee;          /* a lifted function of another component (kind CF_LIFTED) */
-	uint8_t op;                   /* enum wc_canon_op */
-	const struct wc_type *resource;
-	struct lower_env *next;
-};
-
-struct own_handle {
-	const struct wc_type *type;
-	uint32_t rep;
-	uint8_t live;
-};
-
-struct runner_cinstance {
-	const struct wasm_component *c;
-	wasi2_host *h;
-	struct runner_config cfg;
-	struct core_inst *cinsts;
-	uint32_t ncinsts;
-	struct rextern *core[WC_CORE_TAG + 1];
-	uint32_t ncore[WC_CORE_TAG + 1];
-	struct cfunc *funcs;
-	uint32_t nfuncs;
-	struct cinst *insts;
-	uint32_t ninsts;
-	runner_module **modules;
-	runner_linker *holder;        /* owns the host functions made here */
-	struct lower_env *envs;
-	struct own_handle *own;
-	uint32_t nown;
-	uint32_t nlowered;
-	/* a nested component's instance: its imports come from these
-	 * arguments of the parent's instantiation */
-	struct runner_cinstance *parent;
-	const struct wc_instance *args;
-	struct runner_cinstance **children;
-	uint32_t nchildren;
-};
 
 static int instantiate(const struct wasm_component *c, wasi2_host *h, const struct runner_config *cfg,
 		       struct runner_cinstance *parent, const struct wc_instance *args,
 		       struct runner_cinstance **out, struct runner_trap *trap);
 
-/* The runtime index of export `e` of component c in the space of its sort. */
-static uint32_t export_index(const struct wasm_component *c, int sort, uint32_t e)
+uint32_t cexport_index(const struct wasm_component *c, int sort, uint32_t e)
 {
 	uint32_t k;
 
@@ -126,7 +51,7 @@ static int inst_export(struct runner_cinstance *ci, const struct cinst *in, cons
 		for (k = 0; k < cc->nexports; k++)
 			if (!strcmp(cc->exports[k].name, name) && cc->exports[k].sort == sort) {
 				*owner = in->child;
-				*idx = export_index(cc, sort, k);
+				*idx = cexport_index(cc, sort, k);
 				return *idx == UINT32_MAX ? WP_ENOTFOUND : 0;
 			}
 	}
@@ -161,19 +86,30 @@ static uint32_t param_offsets_load(struct cabi_ctx *cx, const struct wc_type *ft
 	return 0;
 }
 
-static int call_lifted(struct cfunc *f, const struct cval *args, struct cval *result,
-		       struct runner_trap *trap);
+static int call_lifted(struct cfunc *f, struct cval *args, struct cval *result,
+		       struct runner_cinstance *caller, struct call_scope *sc, struct runner_trap *trap);
 
 /* A lowered import that another component's lifted export satisfies:
- * the arguments, already lifted out of the caller, are lowered into the
- * callee through its own options (string encoding, memory, realloc). */
-static int call_component(struct lower_env *e, runner_caller *caller, const struct cval *params,
+ * the arguments, already lifted out of the caller, have their handles
+ * moved or lent into the callee's table, and are lowered into the callee
+ * through its own options (string encoding, memory, realloc). */
+static int call_component(struct lower_env *e, runner_caller *caller, struct cval *params,
 			  struct cval *result)
 {
+	const struct wc_type *ft = e->f.type;
+	struct call_scope sc;
 	struct runner_trap tr;
+	char msg[200];
+	uint32_t k;
 
 	memset(&tr, 0, sizeof(tr));
-	if (call_lifted(&e->callee, params, result, &tr) == 0)
+	memset(&sc, 0, sizeof(sc));
+	for (k = 0; k < ft->nfields; k++)
+		if (cres_transfer(e->ci, e->callee.ci, ft->fields[k].vt, &params[k], &sc, msg, sizeof(msg)) < 0) {
+			cres_exit(&sc, tr.message, sizeof(tr.message));
+			return runner_caller_trap(caller, "%s", msg);
+		}
+	if (call_lifted(&e->callee, params, result, e->ci, &sc, &tr) == 0)
 		return 0;
 	return runner_caller_trap(caller, "%s", tr.message[0] ? tr.message : "the called component trapped");
 }
@@ -192,6 +128,8 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 	if (!e->fn && e->callee.kind != CF_LIFTED)
 		return runner_caller_trap(caller, "%s#%s is not implemented by wasmpack's WASI 0.2 host",
 					  e->f.iface, e->f.name);
+	if (e->ci->no_leave)
+		return runner_caller_trap(caller, "cannot leave component instance: an import called while values are lowered into it");
 	if (ft->nfields && !(params = calloc(ft->nfields, sizeof(*params))))
 		return runner_caller_trap(caller, "out of memory");
 	cx.message[0] = '\0';
@@ -202,8 +140,13 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 	} else if (param_offsets_load(&cx, ft, (uint32_t)args[0].of.i32, params)) {
 		rc = -1;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		uint8_t was = e->ci->no_enter;
+		e->ci->no_enter = 1; /* calling out: nothing may call back in */
 		rc = e->fn ? e->fn(e->ci->h, caller, params, &result) : call_component(e, caller, params, &result);
+		e->ci->no_enter = was;
+	}
+	e->ci->no_leave = 1;
 	if (rc == 0 && ft->has_a) {
 		i = 0;
 		if (nr <= CABI_MAX_FLAT_RESULTS) {
@@ -214,6 +157,7 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 			rc = -1;
 		}
 	}
+	e->ci->no_leave = 0;
 	if (rc == -1)
 		rc = runner_caller_trap(caller, "%s", cx.message[0] ? cx.message : "canonical ABI error");
 	for (k = 0; k < ft->nfields; k++)
@@ -226,41 +170,14 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 static int resource_call(runner_caller *caller, void *env, const runner_val *args, runner_val *results)
 {
 	struct lower_env *e = env;
-	struct runner_cinstance *ci = e->ci;
 	uint32_t h = (uint32_t)args[0].of.i32;
-	struct own_handle *o = h && h <= ci->nown ? &ci->own[h - 1] : NULL;
 
-	if (e->op == WC_CANON_RESOURCE_NEW) {
-		struct own_handle *n = realloc(ci->own, (ci->nown + 1) * sizeof(*n));
-		if (!n)
-			return runner_caller_trap(caller, "out of memory");
-		ci->own = n;
-		n[ci->nown].type = e->resource;
-		n[ci->nown].rep = h;
-		n[ci->nown].live = 1;
-		results[0] = runner_val_i32((int32_t)++ci->nown);
-		return 0;
-	}
-	if (e->op == WC_CANON_RESOURCE_DROP && e->resource && e->resource->kind == WC_T_ABSTRACT) {
-		if (wasi2_drop(ci->h, h) < 0)
+	if (e->op == WC_CANON_RESOURCE_DROP && !cres_of(e->ci, e->resource)) { /* the host's */
+		if (wasi2_drop(e->ci->h, h) < 0)
 			return runner_caller_trap(caller, "resource.drop: unknown handle %u", h);
 		return 0;
 	}
-	if (!o || !o->live || o->type != e->resource)
-		return runner_caller_trap(caller, "unknown handle index %u", h);
-	if (e->op == WC_CANON_RESOURCE_REP) {
-		results[0] = runner_val_i32((int32_t)o->rep);
-		return 0;
-	}
-	o->live = 0;
-	if (e->resource->dtor >= 0) {
-		runner_val a = runner_val_i32((int32_t)o->rep);
-		struct runner_trap tr;
-		struct rextern *d = &ci->core[WC_CORE_FUNC][e->resource->dtor];
-		if (d->func && runner_func_call(d->func, &a, 1, NULL, 0, &tr) != 0)
-			return runner_caller_trap(caller, "%s", tr.message);
-	}
-	return 0;
+	return cres_builtin(e->ci, caller, e->op, e->resource, h, results);
 }
 
 static void sig_letters(const uint8_t *t, uint32_t n, char *out)
@@ -329,6 +246,7 @@ static int canon(struct runner_cinstance *ci, const struct wc_canon *cn)
 		f->kind = CF_LIFTED;
 		f->type = cn->type;
 		f->core = ci->core[WC_CORE_FUNC][cn->func].func;
+		f->ci = ci;
 		set_opts(ci, cn, &f->opts, &f->post_return);
 		return 0;
 	}
@@ -341,6 +259,9 @@ static int canon(struct runner_cinstance *ci, const struct wc_canon *cn)
 			e->callee = e->f;
 		else if (e->f.kind != CF_HOST)
 			return wp_error_set(WP_EINVALID, "component: lowering this kind of function is not supported");
+		/* the caller's view of the type: its own resource types */
+		if (ci->c->space[WC_FUNC][cn->func].type)
+			e->f.type = ci->c->space[WC_FUNC][cn->func].type;
 		set_opts(ci, cn, &e->f.opts, NULL);
 		e->fn = e->f.kind == CF_HOST ? wasi2_lookup(e->f.iface, e->f.name) : NULL;
 		np = cabi_flatten_params(e->f.type, flat);
@@ -643,25 +564,39 @@ void runner_cinstance_free(runner_cinstance *ci)
 	free(ci->funcs);
 	free(ci->insts);
 	free(ci->modules);
-	free(ci->own);
+	cres_free(ci);
 	free(ci);
 }
 
 /* ---- calling exports ------------------------------------------------ */
 
 /* Call a lifted function: parameters lowered (flat, or through realloc
- * into memory past 16 flat values), the result lifted into *result. */
-static int call_lifted(struct cfunc *f, const struct cval *args, struct cval *result,
-		       struct runner_trap *trap)
+ * into memory past 16 flat values), the result lifted into *result and
+ * its handles moved to the caller's table (NULL: the host).  The call
+ * ends (post-return, then scope sc's lends given back and its borrows
+ * checked) before this returns. */
+static int call_lifted(struct cfunc *f, struct cval *args, struct cval *result,
+		       struct runner_cinstance *caller, struct call_scope *sc, struct runner_trap *trap)
 {
 	const struct wc_type *ft = f->type;
 	uint8_t flat[CABI_MAX_FLAT];
 	uint32_t np = cabi_flatten_params(ft, flat), nr = cabi_flatten_results(ft, flat), i = 0, k, ptr;
 	runner_val vals[CABI_MAX_FLAT_PARAMS], res[1];
 	struct cabi_ctx cx = f->opts;
+	struct call_scope own_scope;
+	char left[80];
 	int err = 0;
 
 	memset(result, 0, sizeof(*result));
+	memset(&own_scope, 0, sizeof(own_scope));
+	if (!sc)
+		sc = &own_scope;
+	cx.message[0] = '\0';
+	if (f->ci->no_enter) {
+		err = cabi_fail(&cx, "cannot enter component instance recursively");
+		goto out;
+	}
+	f->ci->no_leave = 1; /* realloc may run: it must not call out */
 	if (np <= CABI_MAX_FLAT_PARAMS) {
 		for (k = 0; k < ft->nfields && err == 0; k++)
 			err = cabi_lower_flat(&cx, ft->fields[k].vt, &args[k], vals, np, &i);
@@ -683,12 +618,25 @@ static int call_lifted(struct cfunc *f, const struct cval *args, struct cval *re
 		vals[0] = runner_val_i32((int32_t)ptr);
 		np = 1;
 	}
-	if (err == 0 && (err = runner_func_call(f->core, vals, np, res, nr ? 1 : 0, trap)) != 0)
+	f->ci->no_leave = 0;
+	if (err == 0 && (err = runner_func_call(f->core, vals, np, res, nr ? 1 : 0, trap)) != 0) {
+		cres_exit(sc, left, sizeof(left));
 		return err;
+	}
 	i = 0;
 	if (err == 0 && ft->has_a)
 		err = nr <= CABI_MAX_FLAT_RESULTS ? cabi_lift_flat(&cx, ft->a, res, 1, &i, result)
 						  : cabi_load(&cx, ft->a, (uint32_t)res[0].of.i32, result);
+	if (err == 0 && ft->has_a)
+		err = cres_transfer(f->ci, caller, ft->a, result, sc, cx.message, sizeof(cx.message));
+	if (err == 0 && f->post_return &&
+	    (err = runner_func_call(f->post_return, res, nr ? 1 : 0, NULL, 0, trap)) != 0) {
+		cres_exit(sc, left, sizeof(left));
+		return err;
+	}
+out:
+	if (cres_exit(sc, left, sizeof(left)) < 0 && err == 0)
+		err = cabi_fail(&cx, left);
 	if (err < 0) {
 		if (trap) {
 			trap->kind = RUNNER_TRAP_HOST;
@@ -696,8 +644,6 @@ static int call_lifted(struct cfunc *f, const struct cval *args, struct cval *re
 		}
 		return RUNNER_ETRAP;
 	}
-	if (f->post_return)
-		return runner_func_call(f->post_return, res, nr ? 1 : 0, NULL, 0, trap);
 	return 0;
 }
 
@@ -705,7 +651,7 @@ static int call_lifted0(struct cfunc *f, struct cval *result, struct runner_trap
 {
 	if (f->type->nfields)
 		return wp_error_set(WP_EINVALID, "component: run takes parameters");
-	return call_lifted(f, NULL, result, trap);
+	return call_lifted(f, NULL, result, NULL, NULL, trap);
 }
 
 const struct wc_type *runner_component_export_type(runner_cinstance *ci, const char *name)
@@ -715,7 +661,7 @@ const struct wc_type *runner_component_export_type(runner_cinstance *ci, const c
 
 	for (i = 0; i < c->nexports; i++)
 		if (c->exports[i].sort == WC_FUNC && !strcmp(c->exports[i].name, name)) {
-			idx = export_index(c, WC_FUNC, i);
+			idx = cexport_index(c, WC_FUNC, i);
 			if (idx != UINT32_MAX && ci->funcs[idx].kind == CF_LIFTED)
 				return ci->funcs[idx].type;
 		}
@@ -732,9 +678,9 @@ int runner_component_invoke(runner_cinstance *ci, const char *name, const struct
 		memset(trap, 0, sizeof(*trap));
 	for (i = 0; i < c->nexports; i++)
 		if (c->exports[i].sort == WC_FUNC && !strcmp(c->exports[i].name, name)) {
-			idx = export_index(c, WC_FUNC, i);
+			idx = cexport_index(c, WC_FUNC, i);
 			if (idx != UINT32_MAX && ci->funcs[idx].kind == CF_LIFTED)
-				return call_lifted(&ci->funcs[idx], args, result, trap);
+				return call_lifted(&ci->funcs[idx], (struct cval *)args, result, NULL, NULL, trap);
 		}
 	return wp_error_set(WP_ENOTFOUND, "the component exports no function \"%s\"", name);
 }
@@ -751,7 +697,7 @@ int runner_component_run(runner_cinstance *ci, int *ok, struct runner_trap *trap
 			break;
 	if (i == c->nexports)
 		return wp_error_set(WP_ENOTFOUND, "not a command component: no wasi:cli/run@0.2 export");
-	idx = export_index(c, WC_INSTANCE, i);
+	idx = cexport_index(c, WC_INSTANCE, i);
 	{
 		struct runner_cinstance *owner;
 		struct cfunc *f = NULL;
