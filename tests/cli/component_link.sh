@@ -27,3 +27,13 @@ CALLS
 run "$WASMPACK" run --invoke 'via-star("\u{e9}x")' linked.wasm
 check_eq "B calls A: A's invalid UTF-8 answer traps" \
 	"134 Error: canonical ABI: string is not valid UTF-8" "$T_RC $(head -n1 <<<"$T_ERR")"
+
+# An import served by the host in utf16 (testdata/components/host_utf16.wat):
+# the WASI 0.2 host lowers get-environment's strings as UTF-16 through
+# the guest's realloc; the guest returns the last value and its length
+# in code units ("hé😀" is 4: h, é, and a surrogate pair)
+jco parse "$TESTDATA/components/host_utf16.wat" -o host16.wasm >/dev/null
+run "$WASMPACK" run --env A=x --env "K=hé😀" --invoke 'last()' host16.wasm
+check_eq "the host lowers strings as utf16" '0 ("hé😀", 4)' "$T_RC $T_OUT"
+run "$WASMPACK" run --env "K=" --invoke 'last()' host16.wasm
+check_eq "the host lowers an empty string as utf16" '0 ("", 0)' "$T_RC $T_OUT"
