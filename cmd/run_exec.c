@@ -312,19 +312,19 @@ static int run_component(const struct run_args *a, struct run_target *t)
 	struct wasm_module *m = NULL;
 	wasi2_host *h = NULL;
 	runner_cinstance *ci = NULL;
-	int status = EXIT_FAIL, err, ok = 0;
-	size_t i;
+	int *socks = NULL, status = EXIT_FAIL, err, ok = 0;
+	size_t i, nsocks = 0;
 
 	memset(&tr, 0, sizeof(tr));
-	if (a->nlisten) {
-		wp_error_set(WP_EUSAGE, "%s is a component: --tcplisten is not supported for components yet",
-			     t->origin);
-		return cmd_report();
-	}
 	if ((err = wasm_module_decode(t->wasm.data, t->wasm.len, WASM_DECODE_FACTS, &m)) < 0) {
 		wp_error_wrap(err, "%s", t->origin);
 		return cmd_report();
 	}
+	if (a->nlisten && !(socks = calloc(a->nlisten, sizeof(int))))
+		goto fail;
+	for (i = 0; i < a->nlisten; i++, nsocks++)
+		if (open_listener(a->listen[i], &socks[i]) < 0)
+			goto fail;
 	if (build_argv(a, t, &argv) < 0 || build_env(a, t, &env) < 0)
 		goto fail;
 	memset(&wc, 0, sizeof(wc));
@@ -337,8 +337,11 @@ static int run_component(const struct run_args *a, struct run_target *t)
 	for (i = 0; i < 3; i++)
 		wc.stdio[i] = a->stdio_closed[i] ? -1 : (int)i;
 	wc.interrupt = &run_interrupt;
+	wc.listeners = socks;
+	wc.nlisteners = nsocks;
 	if (wasi2_host_new(&wc, &h) < 0)
 		goto fail;
+	nsocks = 0; /* the host owns them from here on */
 	memset(&rc, 0, sizeof(rc));
 	rc.max_memory_bytes = a->max_memory;
 	rc.fuel = a->fuel;
@@ -370,6 +373,9 @@ fail:
 done:
 	runner_cinstance_free(ci);
 	wasi2_host_free(h);
+	while (nsocks > 0)
+		close(socks[--nsocks]);
+	free(socks);
 	wasm_module_free(m);
 	wp_strv_release(&argv);
 	wp_strv_release(&env);

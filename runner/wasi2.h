@@ -4,10 +4,11 @@
  * terminals (none: stdio is reported as not a terminal), wall and
  * monotonic clocks, random, the filesystem beneath the preopened
  * directories (wasi2_fs.c: paths resolved by the preview1 host's
- * wasi_path.c, never above a preopen).  Sockets are not granted
- * (functions the host does not implement trap when called, naming
- * themselves).  Handles of host resources live in one table;
- * dropping one frees it.
+ * wasi_path.c, never above a preopen), TCP sockets limited to the
+ * listening addresses granted with --tcplisten (wasi2_sock.c: binding one
+ * of them, listening and accepting; every other use of the network is
+ * access-denied).  Handles of host resources live in one table; dropping
+ * one frees it.
  */
 #ifndef RUNNER_WASI2_H
 #define RUNNER_WASI2_H
@@ -28,6 +29,8 @@ struct wasi2_config {
 	const char *const *env; /* "NAME=VALUE" */
 	size_t nenv;
 	int stdio[3];           /* host fds behind stdin/stdout/stderr, -1: closed */
+	const int *listeners;   /* --tcplisten: listening sockets, taken over by the host */
+	size_t nlisteners;
 	volatile sig_atomic_t *interrupt;
 };
 

@@ -104,11 +104,8 @@ static int new_desc(wasi2_host *w, runner_caller *c, int fd, uint8_t type, uint8
 {
 	uint32_t h;
 
-	if (wasi2_new_handle(w, H_DESC, fd, &h) < 0) {
-		close(fd);
+	if (wasi2_new_owned(w, H_DESC, fd, &h) < 0)
 		return OOM(c);
-	}
-	w->h[h - 1].owned = 1;
 	w->h[h - 1].type = type;
 	w->h[h - 1].dflags = flags;
 	*v = cval_u(h);

@@ -5,13 +5,16 @@
  *
  * Same sandbox as the preview1 host: the guest sees the arguments and the
  * environment it is given, stdio, and the directories preopened for it
- * (wasi2_fs.c); no sockets are granted yet (their functions trap, naming
- * themselves, if called).  The handle table is wasi2_table.c's.
+ * (wasi2_fs.c), and the TCP listeners granted with --tcplisten
+ * (wasi2_sock.c).  The handle table is wasi2_table.c's.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -173,7 +176,9 @@ static int flush(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	return 0;
 }
 
-static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+/* read and blocking-read: a socket's read returns what has arrived (an
+ * empty list when nothing has); files and stdio block in either. */
+static int read_stream(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r, int wait)
 {
 	struct handle *s = wasi2_get(w, a[0].u, H_IN);
 	size_t want = a[1].u > (1 << 20) ? (1 << 20) : (size_t)a[1].u;
@@ -187,7 +192,14 @@ static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	if (!(buf = malloc(want + 1)))
 		return OOM(c);
 	for (;;) {
-		n = !want ? 0 : s->off >= 0 ? pread(s->fd, buf, want, (off_t)s->pos) : read(s->fd, buf, want);
+		if (!want)
+			n = 0;
+		else if (s->sock)
+			n = recv(s->fd, buf, want, wait ? 0 : MSG_DONTWAIT);
+		else
+			n = s->off >= 0 ? pread(s->fd, buf, want, (off_t)s->pos) : read(s->fd, buf, want);
+		if (n < 0 && s->sock && !wait && (errno == EAGAIN || errno == EWOULDBLOCK))
+			n = want = 0; /* nothing yet: ok(empty) */
 		if (n < 0 && errno == EINTR) {
 			if (w->cfg.interrupt && *w->cfg.interrupt) {
 				free(buf);
@@ -211,6 +223,16 @@ static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct c
 	return 0;
 }
 
+static int read_(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	return read_stream(w, c, a, r, 0);
+}
+
+static int blocking_read(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	return read_stream(w, c, a, r, 1);
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -230,10 +252,48 @@ static int pollable_at(wasi2_host *w, runner_caller *c, uint64_t deadline, struc
 	return 0;
 }
 
-/* Streams' pollables are always ready (stdio blocks in the call itself). */
-static int new_pollable(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+/* Sleep until `deadline` (monotonic ns); a timeout interrupt traps. */
+static int sleep_until(wasi2_host *w, runner_caller *c, uint64_t deadline)
 {
-	(void)a;
+	uint64_t now;
+
+	while ((now = mono_ns()) < deadline) {
+		uint64_t d = deadline - now;
+		struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
+		if (nanosleep(&ts, NULL) < 0 && w->cfg.interrupt && *w->cfg.interrupt)
+			return runner_caller_trap(c, "interrupted");
+	}
+	return 0;
+}
+
+int wasi2_fd_pollable(wasi2_host *w, runner_caller *c, int fd, short events, struct cval *r)
+{
+	uint32_t h;
+
+	if (wasi2_new_handle(w, H_POLL, fd, &h) < 0)
+		return OOM(c);
+	w->h[h - 1].events = events;
+	*r = cval_u(h);
+	return 0;
+}
+
+/* A file or stdio stream's pollable is always ready (the call itself
+ * blocks); a socket's is ready when the socket is. */
+static int in_pollable(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	struct handle *s = wasi2_get(w, a[0].u, H_IN);
+
+	if (s && s->sock)
+		return wasi2_fd_pollable(w, c, s->fd, POLLIN, r);
+	return pollable_at(w, c, 0, r);
+}
+
+static int out_pollable(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
+{
+	struct handle *s = wasi2_get(w, a[0].u, H_OUT);
+
+	if (s && s->sock)
+		return wasi2_fd_pollable(w, c, s->fd, POLLOUT, r);
 	return pollable_at(w, c, 0, r);
 }
 
@@ -249,67 +309,121 @@ static int subscribe_instant(wasi2_host *w, runner_caller *c, const struct cval 
 	return pollable_at(w, c, a[0].u ? a[0].u : 1, r);
 }
 
-/* Sleep until `deadline` (monotonic ns); a timeout interrupt traps. */
-static int sleep_until(wasi2_host *w, runner_caller *c, uint64_t deadline)
+/* Which of the n pollables are ready (ready[i] set); with `wait`, first
+ * wait until one is: poll(2) on the sockets' descriptors, bounded by the
+ * earliest timer.  A timeout interrupt traps. */
+static int wait_ready(wasi2_host *w, runner_caller *c, struct handle **ps, uint32_t n, int wait,
+		      uint8_t *ready)
 {
-	uint64_t now;
+	struct pollfd *fds = calloc(n, sizeof(*fds));
+	uint32_t i, nfd, any;
+	uint64_t now, first;
+	int timeout, rc;
 
-	while ((now = mono_ns()) < deadline) {
-		uint64_t d = deadline - now;
-		struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
-		if (nanosleep(&ts, NULL) < 0 && w->cfg.interrupt && *w->cfg.interrupt)
-			return runner_caller_trap(c, "interrupted");
+	if (!fds)
+		return OOM(c);
+	for (;;) {
+		now = mono_ns();
+		first = UINT64_MAX;
+		for (i = nfd = any = 0; i < n; i++) {
+			ready[i] = 0;
+			if (ps[i]->events) {
+				fds[nfd].fd = ps[i]->fd;
+				fds[nfd].events = ps[i]->events;
+				fds[nfd++].revents = 0;
+			} else if ((ready[i] = ps[i]->deadline <= now)) {
+				any = 1;
+			} else if (ps[i]->deadline < first) {
+				first = ps[i]->deadline;
+			}
+		}
+		timeout = !wait || any ? 0 : first == UINT64_MAX ? -1
+			: (first - now) / 1000000u >= INT_MAX ? INT_MAX : (int)((first - now + 999999u) / 1000000u);
+		if (nfd) {
+			rc = poll(fds, nfd, timeout);
+			if (rc < 0 && errno == EINTR && w->cfg.interrupt && *w->cfg.interrupt)
+				rc = runner_caller_trap(c, "interrupted");
+			else
+				rc = 0;
+		} else {
+			rc = timeout > 0 ? sleep_until(w, c, first) : 0;
+		}
+		if (rc) {
+			free(fds);
+			return rc;
+		}
+		now = mono_ns();
+		for (i = nfd = 0; i < n; i++) {
+			if (ps[i]->events)
+				ready[i] = fds[nfd++].revents != 0;
+			else
+				ready[i] = ps[i]->deadline <= now;
+			any |= ready[i];
+		}
+		if (any || !wait) {
+			free(fds);
+			return 0;
+		}
 	}
-	return 0;
 }
 
 /* poll(list<borrow<pollable>>) -> list<u32>: the indices ready, waiting
- * for the earliest deadline when none is. */
+ * until one is. */
 static int poll_(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
-	uint64_t first = UINT64_MAX, now;
+	struct handle **ps;
+	uint8_t *ready;
 	uint32_t i, n = 0;
-	struct handle *p;
 	int rc;
 
 	if (a[0].n == 0)
 		return runner_caller_trap(c, "poll: an empty list of pollables");
-	for (i = 0; i < a[0].n; i++) {
-		if (!(p = wasi2_get(w, a[0].elems[i].u, H_POLL)))
-			return runner_caller_trap(c, "poll: unknown pollable %u", (unsigned)a[0].elems[i].u);
-		if (p->deadline < first)
-			first = p->deadline;
-	}
-	if ((rc = sleep_until(w, c, first)) != 0)
-		return rc;
-	now = mono_ns();
-	if (cval_list(r, a[0].n) < 0)
+	ps = calloc(a[0].n, sizeof(*ps));
+	ready = calloc(a[0].n, 1);
+	if (!ps || !ready || cval_list(r, a[0].n) < 0) {
+		free(ps);
+		free(ready);
 		return OOM(c);
+	}
 	for (i = 0; i < a[0].n; i++)
-		if (wasi2_get(w, a[0].elems[i].u, H_POLL)->deadline <= now)
-			r->elems[n++] = cval_u(i);
+		if (!(ps[i] = wasi2_get(w, a[0].elems[i].u, H_POLL))) {
+			free(ps);
+			free(ready);
+			return runner_caller_trap(c, "poll: unknown pollable %u", (unsigned)a[0].elems[i].u);
+		}
+	if ((rc = wait_ready(w, c, ps, a[0].n, 1, ready)) == 0)
+		for (i = 0; i < a[0].n; i++)
+			if (ready[i])
+				r->elems[n++] = cval_u(i);
 	r->n = n;
-	return 0;
+	free(ps);
+	free(ready);
+	return rc;
 }
 
 static int ready(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
 	struct handle *p = wasi2_get(w, a[0].u, H_POLL);
+	uint8_t yes = 0;
+	int rc;
 
 	if (!p)
 		return runner_caller_trap(c, "unknown pollable %u", (unsigned)a[0].u);
-	*r = cval_u(p->deadline <= mono_ns());
+	if ((rc = wait_ready(w, c, &p, 1, 0, &yes)) != 0)
+		return rc;
+	*r = cval_u(yes);
 	return 0;
 }
 
 static int block(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
 {
 	struct handle *p = wasi2_get(w, a[0].u, H_POLL);
+	uint8_t yes = 0;
 
 	(void)r;
 	if (!p)
 		return runner_caller_trap(c, "unknown pollable %u", (unsigned)a[0].u);
-	return sleep_until(w, c, p->deadline);
+	return wait_ready(w, c, &p, 1, 1, &yes);
 }
 
 static int error_debug(wasi2_host *w, runner_caller *c, const struct cval *a, struct cval *r)
@@ -432,10 +546,10 @@ static const struct {
 	{"wasi:io/streams", "[method]output-stream.blocking-write-and-flush", write_},
 	{"wasi:io/streams", "[method]output-stream.flush", flush},
 	{"wasi:io/streams", "[method]output-stream.blocking-flush", flush},
-	{"wasi:io/streams", "[method]output-stream.subscribe", new_pollable},
+	{"wasi:io/streams", "[method]output-stream.subscribe", out_pollable},
 	{"wasi:io/streams", "[method]input-stream.read", read_},
-	{"wasi:io/streams", "[method]input-stream.blocking-read", read_},
-	{"wasi:io/streams", "[method]input-stream.subscribe", new_pollable},
+	{"wasi:io/streams", "[method]input-stream.blocking-read", blocking_read},
+	{"wasi:io/streams", "[method]input-stream.subscribe", in_pollable},
 	{"wasi:io/poll", "poll", poll_},
 	{"wasi:io/poll", "[method]pollable.ready", ready},
 	{"wasi:io/poll", "[method]pollable.block", block},
@@ -454,9 +568,14 @@ static const struct {
 };
 
 /* The interfaces of the table in order (it is grouped by interface), then
- * the filesystem's (wasi2_fs.c). */
+ * the filesystem's (wasi2_fs.c) and the sockets' (wasi2_sock.c). */
 const char *wasi2_interface(size_t i)
 {
+	static const char *const more[] = {
+		"wasi:filesystem/types", "wasi:filesystem/preopens", "wasi:sockets/network",
+		"wasi:sockets/instance-network", "wasi:sockets/tcp", "wasi:sockets/tcp-create-socket",
+		"wasi:sockets/udp-create-socket", "wasi:sockets/ip-name-lookup",
+	};
 	size_t k, n = 0;
 
 	for (k = 0; k < sizeof(table) / sizeof(table[0]); k++) {
@@ -465,9 +584,7 @@ const char *wasi2_interface(size_t i)
 		if (n++ == i)
 			return table[k].iface;
 	}
-	if (i == n)
-		return "wasi:filesystem/types";
-	return i == n + 1 ? "wasi:filesystem/preopens" : NULL;
+	return i - n < sizeof(more) / sizeof(more[0]) ? more[i - n] : NULL;
 }
 
 wasi2_fn wasi2_lookup(const char *iface, const char *name)
@@ -476,6 +593,8 @@ wasi2_fn wasi2_lookup(const char *iface, const char *name)
 
 	if (!strcmp(iface, "wasi:filesystem/types") || !strcmp(iface, "wasi:filesystem/preopens"))
 		return wasi2_fs_lookup(iface, name);
+	if (!strncmp(iface, "wasi:sockets/", 13))
+		return wasi2_sock_lookup(iface, name);
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].iface, iface) && !strcmp(table[i].name, name))
 			return table[i].fn;

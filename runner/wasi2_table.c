@@ -36,6 +36,16 @@ int wasi2_host_new(const struct wasi2_config *cfg, wasi2_host **out)
 		}
 		w->preopen_fds[i] = fd;
 	}
+	if (cfg->nlisteners) { /* taken over only once nothing else can fail */
+		if (!(w->listen_fds = calloc(cfg->nlisteners, sizeof(int)))) {
+			for (i = 0; i < cfg->ndirs; i++)
+				close(w->preopen_fds[i]);
+			free(w->preopen_fds);
+			free(w);
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		}
+		memcpy(w->listen_fds, cfg->listeners, cfg->nlisteners * sizeof(int));
+	}
 	*out = w;
 	return 0;
 }
@@ -52,6 +62,10 @@ void wasi2_host_free(wasi2_host *w)
 	for (i = 0; i < w->cfg.ndirs; i++)
 		close(w->preopen_fds[i]);
 	free(w->preopen_fds);
+	for (i = 0; i < w->cfg.nlisteners; i++)
+		if (w->listen_fds[i] >= 0)
+			close(w->listen_fds[i]);
+	free(w->listen_fds);
 	free(w->h);
 	free(w);
 }
@@ -77,6 +91,16 @@ int wasi2_new_handle(wasi2_host *w, uint8_t kind, int fd, uint32_t *out)
 	w->h[i].fd = fd;
 	w->h[i].off = -1;
 	*out = i + 1;
+	return 0;
+}
+
+int wasi2_new_owned(wasi2_host *w, uint8_t kind, int fd, uint32_t *out)
+{
+	if (wasi2_new_handle(w, kind, fd, out) < 0) {
+		close(fd);
+		return -1;
+	}
+	w->h[*out - 1].owned = 1;
 	return 0;
 }
 

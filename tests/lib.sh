@@ -122,3 +122,19 @@ wasi_node() {
 		WASI_ENV=$env run node --no-warnings "$WASMPACK_ROOT/tests/wasi-run.mjs" "$mod" "$@"
 	fi
 }
+
+# tcp_ask PORT TEXT: connect to 127.0.0.1:PORT once something listens
+# there (retrying for 5 s), send TEXT, print the answer until EOF.
+tcp_ask() {
+	local i
+	for i in $(seq 1 100); do
+		if exec 5<>"/dev/tcp/127.0.0.1/$1"; then
+			printf '%s' "$2" >&5
+			cat <&5
+			exec 5>&-
+			return 0
+		fi 2>/dev/null
+		sleep 0.05
+	done
+	return 1
+}

@@ -87,8 +87,8 @@ verdict "check oci:LAYOUT: the component inside" 0 "" "oci:$T_TMP/img" wasmpack
 # ---- a Spin HTTP component (hand-written: WASI, a socket, a Spin interface)
 jco parse "$TESTDATA/components/spin_http.wat" -o "$T_TMP/spin_http.wasm" >/dev/null
 verdict "Spin HTTP component on spin: provided, the trigger is exported" 0 "" "$T_TMP/spin_http.wasm" spin
-verdict "Spin HTTP component on wasmpack: no sockets, no Spin host" 1 \
-	"fermyon:spin/variables@2.0.0 wasi:sockets/tcp@0.2.0 " "$T_TMP/spin_http.wasm" wasmpack
+verdict "Spin HTTP component on wasmpack: TCP sockets (wasi2_sock.c) but no Spin host" 1 \
+	"fermyon:spin/variables@2.0.0 " "$T_TMP/spin_http.wasm" wasmpack
 verdict "Spin HTTP component on wasmtime: no Spin host interface" 1 \
 	"fermyon:spin/variables@2.0.0 " "$T_TMP/spin_http.wasm" wasmtime
 

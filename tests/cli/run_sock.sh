@@ -13,16 +13,8 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 pid=$!
 t_on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 
-# connect once the socket is listening, say ping, read the answer until EOF
-answer=$(for i in $(seq 1 100); do
-	if exec 5<>"/dev/tcp/127.0.0.1/$port"; then
-		echo ping >&5
-		cat <&5
-		exec 5>&-
-		break
-	fi 2>/dev/null
-	sleep 0.05
-done)
+# once the socket is listening: say ping, read the answer until EOF
+answer=$(tcp_ask "$port" $'ping\n')
 wait "$pid"
 rc=$?
 check_eq "the guest answered over the accepted connection" "echo: ping" "$answer"

@@ -91,8 +91,9 @@ static void test_p2_host_interfaces(void **state)
 		snprintf(name, sizeof(name), "%s@0.3.0", iface);
 		assert_false(runtime_provides_interface(self, name));
 	}
-	assert_true(i >= 14); /* cli, io, clocks, random, filesystem */
-	assert_false(runtime_provides_interface(self, "wasi:sockets/tcp@0.2.0"));
+	assert_true(i >= 20); /* cli, io, clocks, random, filesystem, sockets */
+	assert_true(runtime_provides_interface(self, "wasi:sockets/tcp@0.2.0"));
+	assert_false(runtime_provides_interface(self, "wasi:sockets/udp@0.2.0")); /* no UDP socket exists */
 	assert_false(runtime_provides_interface(self, "wasi:http/types@0.2.0"));
 	assert_true(runtime_provides_interface(runtime_find("spin"), "fermyon:spin/variables@2.0.0"));
 	assert_false(runtime_provides_interface(runtime_find("node"), "wasi:cli/environment@0.2.0"));
