@@ -173,8 +173,9 @@ static int resource_call(runner_caller *caller, void *env, const runner_val *arg
 	uint32_t h = (uint32_t)args[0].of.i32;
 
 	if (e->op == WC_CANON_RESOURCE_DROP && !cres_of(e->ci, e->resource)) { /* the host's */
-		if (wasi2_drop(e->ci->h, h) < 0)
-			return runner_caller_trap(caller, "resource.drop: unknown handle %u", h);
+		if (wasi2_drop(e->ci->h, e->resource->name, h) < 0)
+			return runner_caller_trap(caller, "resource.drop: %u is not a live %s handle", h,
+						  e->resource->name ? e->resource->name : "host resource");
 		return 0;
 	}
 	return cres_builtin(e->ci, caller, e->op, e->resource, h, results);

@@ -51,7 +51,8 @@ wasi2_fn wasi2_lookup(const char *iface, const char *name);
  * removed), or NULL past the last: what `wasmpack check` lists. */
 const char *wasi2_interface(size_t i);
 /* Drop a host resource handle (canon resource.drop of an imported
- * resource type).  0, or -1 when the handle is not live. */
-int wasi2_drop(wasi2_host *h, uint32_t handle);
+ * resource type named `resource`: "output-stream", "pollable", ...).  0,
+ * or -1 when the handle is not a live one of that resource. */
+int wasi2_drop(wasi2_host *h, const char *resource, uint32_t handle);
 
 #endif

@@ -120,9 +120,31 @@ void wasi2_handle_close(struct handle *h)
 	memset(h, 0, sizeof(*h));
 }
 
-int wasi2_drop(wasi2_host *w, uint32_t h)
+/* The handle kind of each host resource type; the host makes no handles
+ * of the others (terminals, UDP sockets, name lookups). */
+static uint8_t kind_of(const char *resource)
 {
-	if (h == 0 || h > w->n || w->h[h - 1].kind == H_FREE)
+	static const struct {
+		const char *name;
+		uint8_t kind;
+	} kinds[] = {
+		{"input-stream", H_IN}, {"output-stream", H_OUT}, {"pollable", H_POLL},
+		{"error", H_ERROR}, {"descriptor", H_DESC}, {"directory-entry-stream", H_DIRSTREAM},
+		{"network", H_NET}, {"tcp-socket", H_TCP},
+	};
+	size_t i;
+
+	for (i = 0; resource && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].name, resource))
+			return kinds[i].kind;
+	return H_FREE;
+}
+
+int wasi2_drop(wasi2_host *w, const char *resource, uint32_t h)
+{
+	uint8_t kind = kind_of(resource);
+
+	if (kind == H_FREE || !wasi2_get(w, h, kind))
 		return -1;
 	wasi2_handle_close(&w->h[h - 1]);
 	return 0;

@@ -41,6 +41,10 @@ name lookup|127.0.0.1:$port|lookup()|0 err(access-denied)
 no --tcplisten: not even a socket||bound($port)|0 err(access-denied)
 CALLS
 
+run "$WASMPACK" run --tcplisten "127.0.0.1:$port" --invoke "drop-wrong()" tcp.wasm
+check_eq "dropping a pollable's handle as a tcp-socket traps" \
+	"134 Error: resource.drop: 2 is not a live tcp-socket handle" "$T_RC $(head -n1 <<<"$T_ERR")"
+
 # the guest waits in accept for a client that never comes: --timeout ends it
 run "$WASMPACK" run --timeout 1 --tcplisten "127.0.0.1:$port" --invoke "serve($port)" tcp.wasm
 check_eq "--timeout interrupts a component waiting on a socket" \
