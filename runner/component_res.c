@@ -191,6 +191,8 @@ int cres_builtin(struct runner_cinstance *ci, runner_caller *caller, uint8_t op,
 	}
 	if (!rt)
 		return runner_caller_trap(caller, "unknown handle index %u", h);
+	if (op == WC_CANON_RESOURCE_REP && rt->impl != ci)
+		return runner_caller_trap(caller, "resource.rep: the resource type is not defined by this component");
 	if (!(e = get(ci, h, rt)))
 		return runner_caller_trap(caller, "unknown handle index %u", h);
 	if (op == WC_CANON_RESOURCE_REP) {

@@ -46,3 +46,16 @@ variant case with a string (A gets 3 UTF-8 bytes)|via-tag(s("h\u{e9}"), y)|0 (11
 variant case without payload|via-tag(none, x)|0 (20, 0)
 A answers a surrogate: lifting it out of A traps B's call|via-next('\u{d7ff}')|134 Error: canonical ABI: invalid char
 CALLS
+
+# resource.rep is for the component that defined the type: one that
+# imported it is refused when decoded, before anything runs
+cat >rep.wat <<'WAT'
+(component
+  (import "r" (type $r (sub resource)))
+  (core func (canon resource.rep $r)))
+WAT
+jco parse rep.wat -o rep.wasm >/dev/null
+run "$WASMPACK" run --invoke 'f()' rep.wasm
+check_eq "resource.rep of an imported resource type is refused" \
+	"1 wasmpack: rep.wasm: canonical resource.rep: type 0 is not a locally defined resource at offset 21" \
+	"$T_RC $T_ERR"
