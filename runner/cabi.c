@@ -26,6 +26,13 @@ int cabi_kind(struct wc_valtype t, uint8_t *prim)
 	return t.t->kind;
 }
 
+/* The bits a flags value has: one per label (lifting drops the rest, as
+ * CanonicalABI.md's lift_flags reads only the labels' bits). */
+static uint64_t flag_bits(const struct wc_type *t)
+{
+	return t->nfields >= 32 ? 0xffffffffu : (1u << t->nfields) - 1;
+}
+
 /* ---- cases of variant-like types ----------------------------------- */
 
 static uint32_t ncases(const struct wc_type *t)
@@ -425,7 +432,7 @@ int cabi_load(struct cabi_ctx *c, struct wc_valtype t, uint32_t ptr, struct cval
 		}
 		return 0;
 	case WC_T_FLAGS:
-		out->u = rd(p, cabi_size(t));
+		out->u = rd(p, cabi_size(t)) & flag_bits(t.t);
 		return 0;
 	}
 	if (!is_variant(k)) {
@@ -636,8 +643,13 @@ static int lift_rec(struct cabi_ctx *c, struct wc_valtype t, struct flat_iter *i
 				return -1;
 		return 0;
 	}
-	if (!is_variant(k))
-		return next_bits(c, it, WASM_I32, &out->u);
+	if (!is_variant(k)) {
+		if (next_bits(c, it, WASM_I32, &out->u) < 0)
+			return -1;
+		if (k == WC_T_FLAGS)
+			out->u &= flag_bits(t.t);
+		return 0;
+	}
 	/* variant: discriminant, then the payload in the joined slots */
 	cabi_flatten(t, ft, &nf);
 	start = *it->i;

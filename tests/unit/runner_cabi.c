@@ -359,6 +359,18 @@ static void test_hostile_memory(void **state)
 	membuf[100] = 0x80;
 	assert_int_equal(cabi_load(&c, P(WC_BOOL), 100, &v), 0);
 	assert_int_equal(v.u, 1);
+	/* flags: the bits past the last label are dropped, from memory
+	 * (3 labels: a byte) and flat (an i32), as CanonicalABI.md's lift_flags */
+	{
+		struct wc_type *fl = agg(WC_T_FLAGS, 3, NULL);
+		runner_val bits = runner_val_i32((int32_t)0xfffffffd);
+		uint32_t i = 0;
+		membuf[100] = 0xfd;
+		assert_int_equal(cabi_load(&c, T(fl), 100, &v), 0);
+		assert_int_equal(v.u, 5);
+		assert_int_equal(cabi_lift_flat(&c, T(fl), &bits, 1, &i, &v), 0);
+		assert_int_equal(v.u, 5);
+	}
 	/* no memory option at all */
 	c.mem = NULL;
 	assert_int_equal(cabi_load(&c, P(WC_STRING), 100, &v), -1);
