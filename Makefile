@@ -167,7 +167,8 @@ build/fuzz/wasi_fuzz: tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) $(wildcard runner/*.h r
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/wasi_fuzz.c $(FUZZ_SRC) -lcrypto -lm -lpthread
 
 # libFuzzer target over the component decoder, the world printer and the
-# canonical ABI's load/lift of every type a fuzzed component defines.
+# canonical ABI's load/lift of every type a fuzzed component defines, each
+# value lowered again through a real core module's realloc and lifted back.
 # Run: build/fuzz/component_fuzz -max_total_time=600 [CORPUS]
 .PHONY: fuzz-component
 fuzz: fuzz-component
