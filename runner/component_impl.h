@@ -54,13 +54,15 @@ struct lower_env {
 };
 
 /* A resource type at run time: each instantiation of a definition makes
- * a new one (resource types are generative).  Host resources have none:
- * their handles are the WASI 0.2 host's own table indices. */
+ * a new one (resource types are generative).  A host resource type (one
+ * of the WASI 0.2 host's: output-stream, pollable, ...) has no defining
+ * instance; its representation is the host's own handle number. */
 struct rres {
 	const struct wc_type *def;     /* its definition (WC_T_RESOURCE) */
-	struct runner_cinstance *impl; /* the instance that defined it */
+	struct runner_cinstance *impl; /* the instance that defined it; NULL: the host's */
 	struct runner_func *dtor;      /* NULL when it has none */
-	struct rres *next;             /* impl's list */
+	const char *host;              /* a host resource type's name */
+	struct rres *next;             /* impl's list (the outermost instance's for the host's) */
 };
 
 /* One entry of an instance's handle table (CanonicalABI.md's handle
@@ -121,8 +123,8 @@ struct runner_cinstance {
 uint32_t cexport_index(const struct wasm_component *c, int sort, uint32_t e);
 
 /* The run-time resource type behind `t` (an own/borrow's resource, or a
- * resource.* built-in's type) as instance ci sees it; NULL for a host
- * resource. */
+ * resource.* built-in's type) as instance ci sees it; NULL only when out
+ * of memory. */
 struct rres *cres_of(struct runner_cinstance *ci, const struct wc_type *t);
 /* A new handle for rep in ci's table: 0 or -1 (table full). */
 int cres_add(struct runner_cinstance *ci, struct rres *rt, uint32_t rep, int own,
@@ -131,9 +133,9 @@ int cres_add(struct runner_cinstance *ci, struct rres *rt, uint32_t rep, int own
 int cres_builtin(struct runner_cinstance *ci, runner_caller *caller, uint8_t op,
 		 const struct wc_type *t, uint32_t h, runner_val *result);
 /* Move the handles inside v (a value of type t as src sees it) out of
- * src's table into dst's (NULL: the host, which gets the representation)
- * for the call `sc`: own handles move, borrows are lent.  0, or -1 with
- * msg set. */
+ * src's table into dst's for the call `sc`: own handles move, borrows are
+ * lent.  Either side may be the host (NULL), which holds
+ * representations, not handles.  0, or -1 with msg set. */
 int cres_transfer(struct runner_cinstance *src, struct runner_cinstance *dst, struct wc_valtype t,
 		  struct cval *v, struct call_scope *sc, char *msg, size_t size);
 /* The end of call `sc`: the lent handles given back; -1 with msg set

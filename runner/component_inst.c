@@ -114,6 +114,30 @@ static int call_component(struct lower_env *e, runner_caller *caller, struct cva
 	return runner_caller_trap(caller, "%s", tr.message[0] ? tr.message : "the called component trapped");
 }
 
+/* A lowered import the WASI 0.2 host implements: handles in the
+ * arguments become the host's representations (own handles leave the
+ * caller's table, borrows are lent for the call), own handles in the
+ * result enter the caller's table. */
+static int call_host(struct lower_env *e, runner_caller *caller, struct cval *params, struct cval *result)
+{
+	const struct wc_type *ft = e->f.type;
+	struct call_scope sc;
+	char msg[200];
+	uint32_t k;
+	int rc = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	for (k = 0; k < ft->nfields && rc == 0; k++)
+		if (cres_transfer(e->ci, NULL, ft->fields[k].vt, &params[k], &sc, msg, sizeof(msg)) < 0)
+			rc = runner_caller_trap(caller, "%s", msg);
+	if (rc == 0)
+		rc = e->fn(e->ci->h, caller, params, result);
+	if (rc == 0 && ft->has_a && cres_transfer(NULL, e->ci, ft->a, result, &sc, msg, sizeof(msg)) < 0)
+		rc = runner_caller_trap(caller, "%s", msg);
+	cres_exit(&sc, msg, sizeof(msg));
+	return rc;
+}
+
 static int lowered_call(runner_caller *caller, void *env, const runner_val *args, runner_val *results)
 {
 	struct lower_env *e = env;
@@ -143,7 +167,7 @@ static int lowered_call(runner_caller *caller, void *env, const runner_val *args
 	if (rc == 0) {
 		uint8_t was = e->ci->no_enter;
 		e->ci->no_enter = 1; /* calling out: nothing may call back in */
-		rc = e->fn ? e->fn(e->ci->h, caller, params, &result) : call_component(e, caller, params, &result);
+		rc = e->fn ? call_host(e, caller, params, &result) : call_component(e, caller, params, &result);
 		e->ci->no_enter = was;
 	}
 	e->ci->no_leave = 1;
@@ -172,12 +196,6 @@ static int resource_call(runner_caller *caller, void *env, const runner_val *arg
 	struct lower_env *e = env;
 	uint32_t h = (uint32_t)args[0].of.i32;
 
-	if (e->op == WC_CANON_RESOURCE_DROP && !cres_of(e->ci, e->resource)) { /* the host's */
-		if (wasi2_drop(e->ci->h, e->resource->name, h) < 0)
-			return runner_caller_trap(caller, "resource.drop: %u is not a live %s handle", h,
-						  e->resource->name ? e->resource->name : "host resource");
-		return 0;
-	}
 	return cres_builtin(e->ci, caller, e->op, e->resource, h, results);
 }
 

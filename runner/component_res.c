@@ -14,8 +14,10 @@
  * returns) and becomes, in the callee, either the representation itself
  * (the callee defined the type) or a borrow handle that the callee must
  * drop before it returns.  Host resources (WASI's streams, pollables,
- * descriptors) keep the WASI 0.2 host's own handle numbers, which that
- * host checks for kind and liveness.
+ * descriptors) follow the same rules: the host hands out and takes its own
+ * handle numbers as representations, and each instance sees only the
+ * handles in its own table, so one component cannot reach another's
+ * streams by guessing numbers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #define MAX_HANDLES (1u << 28) /* CanonicalABI.md's MAX_LENGTH */
 
 static struct rres *resolve(struct runner_cinstance *ci, const struct wc_type *t, int depth);
+static struct rres *host_type(struct runner_cinstance *ci, const char *name);
 
 /* The type behind index k of ci's type space. */
 static struct rres *type_at(struct runner_cinstance *ci, uint32_t k, int depth)
@@ -47,7 +50,7 @@ static struct rres *type_at(struct runner_cinstance *ci, uint32_t k, int depth)
 		for (j = 0; ci->args && j < ci->args->nargs; j++)
 			if (ci->args->args[j].sort == WC_TYPE && !strcmp(ci->args->args[j].name, name))
 				return type_at(ci->parent, ci->args->args[j].idx, depth + 1);
-		return NULL;
+		return ci->args ? NULL : host_type(ci, name); /* a type the host provides */
 	}
 	case WC_FROM_ALIAS: {
 		const struct wc_alias *a = &c->aliases[d->item];
@@ -71,7 +74,7 @@ static struct rres *type_at(struct runner_cinstance *ci, uint32_t k, int depth)
 				if (cc->exports[j].sort == WC_TYPE && !strcmp(cc->exports[j].name, a->name))
 					return type_at(in->child, cexport_index(cc, WC_TYPE, j), depth + 1);
 		}
-		return NULL; /* a host instance's type */
+		return in->kind == CI_HOST ? host_type(ci, a->name) : NULL;
 	}
 	}
 	return NULL;
@@ -87,6 +90,25 @@ static struct rres *define(struct runner_cinstance *ci, const struct wc_type *t)
 	r->impl = ci;
 	if (t->dtor >= 0 && (uint64_t)t->dtor < ci->ncore[WC_CORE_FUNC])
 		r->dtor = ci->core[WC_CORE_FUNC][t->dtor].func;
+	r->next = ci->rdefs;
+	ci->rdefs = r;
+	return r;
+}
+
+/* The host's resource type named `name`, kept by the outermost instance
+ * (one per name: the host's resource names are distinct). */
+static struct rres *host_type(struct runner_cinstance *ci, const char *name)
+{
+	struct rres *r;
+
+	while (ci->parent)
+		ci = ci->parent;
+	for (r = ci->rdefs; r; r = r->next)
+		if (!r->impl && !strcmp(r->host, name))
+			return r;
+	if (!(r = calloc(1, sizeof(*r))))
+		return NULL;
+	r->host = name;
 	r->next = ci->rdefs;
 	ci->rdefs = r;
 	return r;
@@ -116,6 +138,8 @@ static struct rres *resolve(struct runner_cinstance *ci, const struct wc_type *t
 		r = t->kind == WC_T_RESOURCE ? define(ci, t) : NULL;
 	else if (any != UINT32_MAX)
 		r = type_at(ci, any, depth + 1);
+	if (!r && t->kind == WC_T_ABSTRACT) /* not wired to a component's: the host's */
+		r = host_type(ci, t->name ? t->name : "");
 	if ((n = realloc(ci->rmap, (ci->nrmap + 1) * sizeof(*ci->rmap)))) {
 		ci->rmap = n;
 		ci->rmap[ci->nrmap].t = t;
@@ -174,12 +198,33 @@ static void release(struct runner_cinstance *ci, uint32_t h)
 	}
 }
 
+static const char *type_name(const struct rres *rt)
+{
+	return rt->host ? rt->host : rt->def && rt->def->name ? rt->def->name : "resource";
+}
+
+/* Why handle h is not one of type rt in ci's table (msg, returned). */
+static const char *why_not(struct runner_cinstance *ci, uint32_t h, const struct rres *rt, char *msg,
+			   size_t size)
+{
+	const struct rhandle *e = h && h <= ci->nhandles ? &ci->handles[h - 1] : NULL;
+
+	if (e && e->live && strcmp(type_name(e->rt), "resource"))
+		snprintf(msg, size, "handle %u is a %s, not a %s", h, type_name(e->rt), type_name(rt));
+	else if (e && e->live)
+		snprintf(msg, size, "handle %u is of another resource type, not a %s", h, type_name(rt));
+	else
+		snprintf(msg, size, "unknown handle index %u", h);
+	return msg;
+}
+
 int cres_builtin(struct runner_cinstance *ci, runner_caller *caller, uint8_t op,
 		 const struct wc_type *t, uint32_t h, runner_val *result)
 {
 	struct rres *rt = cres_of(ci, t);
 	struct rhandle *e;
 	uint32_t rep;
+	char msg[160];
 
 	if (op == WC_CANON_RESOURCE_NEW) {
 		if (!rt || rt->impl != ci)
@@ -190,11 +235,11 @@ int cres_builtin(struct runner_cinstance *ci, runner_caller *caller, uint8_t op,
 		return 0;
 	}
 	if (!rt)
-		return runner_caller_trap(caller, "unknown handle index %u", h);
+		return runner_caller_trap(caller, "out of memory");
 	if (op == WC_CANON_RESOURCE_REP && rt->impl != ci)
 		return runner_caller_trap(caller, "resource.rep: the resource type is not defined by this component");
 	if (!(e = get(ci, h, rt)))
-		return runner_caller_trap(caller, "unknown handle index %u", h);
+		return runner_caller_trap(caller, "%s", why_not(ci, h, rt, msg, sizeof(msg)));
 	if (op == WC_CANON_RESOURCE_REP) {
 		*result = runner_val_i32((int32_t)e->rep);
 		return 0;
@@ -209,6 +254,8 @@ int cres_builtin(struct runner_cinstance *ci, runner_caller *caller, uint8_t op,
 		return runner_caller_trap(caller, "resource.drop: handle %u is lent to a call that has not returned", h);
 	rep = e->rep;
 	release(ci, h);
+	if (!rt->impl && wasi2_drop(ci->h, rt->host, rep) < 0)
+		return runner_caller_trap(caller, "resource.drop: %u is not a live %s", rep, rt->host);
 	if (rt->dtor) {
 		runner_val a = runner_val_i32((int32_t)rep);
 		struct runner_trap tr;
@@ -244,14 +291,22 @@ static int lend(struct call_scope *sc, struct runner_cinstance *ci, uint32_t h)
 static int handle(struct runner_cinstance *src, struct runner_cinstance *dst, const struct wc_type *t,
 		  struct cval *v, struct call_scope *sc, char *msg, size_t size)
 {
-	struct rres *rt = cres_of(src, t->resource);
+	struct rres *rt = cres_of(src ? src : dst, t->resource);
 	struct rhandle *e;
 	uint32_t h = (uint32_t)v->u, nh;
 
 	if (!rt)
-		return 0; /* a host resource: the host's number, unchanged */
-	if (!(e = get(src, h, rt)))
-		return xfail(msg, size, "unknown handle index %u", h);
+		return xfail(msg, size, "out of memory (handle %u)", h);
+	if (!src) { /* from the host: its representation, always owned */
+		if (dst && cres_add(dst, rt, h, 1, NULL, &nh) < 0)
+			return xfail(msg, size, "the handle table is full (%u)", h);
+		v->u = dst ? nh : h;
+		return 0;
+	}
+	if (!(e = get(src, h, rt))) {
+		why_not(src, h, rt, msg, size);
+		return -1;
+	}
 	if (t->kind == WC_T_OWN) {
 		if (!e->own)
 			return xfail(msg, size, "handle %u is borrowed and cannot be passed as own", h);

@@ -24,7 +24,7 @@ a dropped handle's index is reused and the destructor runs once|reuse()|0 111
 a handle moved away is gone from B's table|use-after-move()|134 Error: unknown handle index 1
 dropping a handle twice|double-drop()|134 Error: unknown handle index 1
 C returns still holding a borrow|leak()|134 Error: borrow handles still remain at the end of the call
-B's own resource passed where A's is expected|wrong-type()|134 Error: unknown handle index 1
+B's own resource passed where A's is expected|wrong-type()|134 Error: handle 1 is of another resource type, not a counter
 re-entering the outer component through C's callback|reenter()|134 Error: cannot enter component instance recursively
 the same callback without re-entry|ping-direct()|0 1
 CALLS
@@ -59,3 +59,12 @@ run "$WASMPACK" run --invoke 'f()' rep.wasm
 check_eq "resource.rep of an imported resource type is refused" \
 	"1 wasmpack: rep.wasm: canonical resource.rep: type 0 is not a locally defined resource at offset 21" \
 	"$T_RC $T_ERR"
+
+# host handles are per instance too (testdata/components/isolate.wat):
+# two instances of one component get the same host interfaces; A writes
+# "hi" to the stdout it got, then B writes to handle 1, which it never
+# got: B's table has nothing there, whatever number the host gave A
+jco parse "$TESTDATA/components/isolate.wat" -o isolate.wasm >/dev/null
+run "$WASMPACK" run --invoke 'a-then-b()' isolate.wasm
+check_eq "a component cannot use another's host handle by its number" \
+	"134 hi Error: unknown handle index 1" "$T_RC $T_OUT $(head -n1 <<<"$T_ERR")"

@@ -43,7 +43,7 @@ CALLS
 
 run "$WASMPACK" run --tcplisten "127.0.0.1:$port" --invoke "drop-wrong()" tcp.wasm
 check_eq "dropping a pollable's handle as a tcp-socket traps" \
-	"134 Error: resource.drop: 2 is not a live tcp-socket handle" "$T_RC $(head -n1 <<<"$T_ERR")"
+	"134 Error: handle 2 is a pollable, not a tcp-socket" "$T_RC $(head -n1 <<<"$T_ERR")"
 
 # the guest waits in accept for a client that never comes: --timeout ends it
 run "$WASMPACK" run --timeout 1 --tcplisten "127.0.0.1:$port" --invoke "serve($port)" tcp.wasm
