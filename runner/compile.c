@@ -345,7 +345,7 @@ static int do_call(struct comp *c, uint32_t nparams, const struct wasm_functype 
 }
 
 /* Emit `op` with a destination (if `push`) and `npop` operands, then extra words. */
-static int emit_generic(struct comp *c, uint32_t op, uint32_t npop, uint8_t push,
+int rc_emit_generic(struct comp *c, uint32_t op, uint32_t npop, uint8_t push,
 			const uint32_t *extra, uint32_t nextra, int extra_first)
 {
 	uint32_t srcs[5], i, first = c->nvs - npop, dst;
@@ -432,7 +432,7 @@ static int do_special(struct comp *c, const struct wasm_instr *in)
 		rc_pop_entries(c, 1);
 		return 0;
 	case 0x1b: case 0x1c:
-		return emit_generic(c, in->type == WASM_V128 ? IOP_SELECT128 : IOP_SELECT, 3,
+		return rc_emit_generic(c, in->type == WASM_V128 ? IOP_SELECT128 : IOP_SELECT, 3,
 				    in->type ? in->type : WASM_I32, NULL, 0, 0);
 	case 0x20:
 		return rc_push_entry(c, V_LOCAL, in->type, c->local_slot[in->a], 0);
@@ -440,51 +440,51 @@ static int do_special(struct comp *c, const struct wasm_instr *in)
 		return do_local_set(c, in);
 	case 0x23:
 		x[0] = in->a;
-		return emit_generic(c, in->type == WASM_V128 ? IOP_GLOBAL_GET128 : IOP_GLOBAL_GET, 0,
+		return rc_emit_generic(c, in->type == WASM_V128 ? IOP_GLOBAL_GET128 : IOP_GLOBAL_GET, 0,
 				    in->type, x, 1, 0);
 	case 0x24:
 		x[0] = in->a;
-		return emit_generic(c, in->type == WASM_V128 ? IOP_GLOBAL_SET128 : IOP_GLOBAL_SET, 1,
+		return rc_emit_generic(c, in->type == WASM_V128 ? IOP_GLOBAL_SET128 : IOP_GLOBAL_SET, 1,
 				    0, x, 1, 1);
 	case 0x25:
 		x[0] = in->a;
-		return emit_generic(c, IOP_TABLE_GET, 1, in->type, x, 1, 1);
+		return rc_emit_generic(c, IOP_TABLE_GET, 1, in->type, x, 1, 1);
 	case 0x26:
 		x[0] = in->a;
-		return emit_generic(c, IOP_TABLE_SET, 2, 0, x, 1, 1);
+		return rc_emit_generic(c, IOP_TABLE_SET, 2, 0, x, 1, 1);
 	case 0xd0:
 		return rc_push_entry(c, V_CONST, in->type, 0, 0);
 	case 0xd1:
-		return emit_generic(c, IOP_REF_IS_NULL, 1, WASM_I32, NULL, 0, 0);
+		return rc_emit_generic(c, IOP_REF_IS_NULL, 1, WASM_I32, NULL, 0, 0);
 	case 0xd2:
 		x[0] = in->a;
-		return emit_generic(c, IOP_REF_FUNC, 0, WASM_FUNCREF, x, 1, 0);
+		return rc_emit_generic(c, IOP_REF_FUNC, 0, WASM_FUNCREF, x, 1, 0);
 	case WASM_OP_PREFIX_FC + 0x08:
 		x[0] = in->a;
-		return emit_generic(c, IOP_MEMORY_INIT, 3, 0, x, 1, 1);
+		return rc_emit_generic(c, IOP_MEMORY_INIT, 3, 0, x, 1, 1);
 	case WASM_OP_PREFIX_FC + 0x09:
 		x[0] = in->a;
-		return emit_generic(c, IOP_DATA_DROP, 0, 0, x, 1, 1);
+		return rc_emit_generic(c, IOP_DATA_DROP, 0, 0, x, 1, 1);
 	case WASM_OP_PREFIX_FC + 0x0c:
 		x[0] = in->b;
 		x[1] = in->a;
-		return emit_generic(c, IOP_TABLE_INIT, 3, 0, x, 2, 1);
+		return rc_emit_generic(c, IOP_TABLE_INIT, 3, 0, x, 2, 1);
 	case WASM_OP_PREFIX_FC + 0x0d:
 		x[0] = in->a;
-		return emit_generic(c, IOP_ELEM_DROP, 0, 0, x, 1, 1);
+		return rc_emit_generic(c, IOP_ELEM_DROP, 0, 0, x, 1, 1);
 	case WASM_OP_PREFIX_FC + 0x0e:
 		x[0] = in->a;
 		x[1] = in->b;
-		return emit_generic(c, IOP_TABLE_COPY, 3, 0, x, 2, 1);
+		return rc_emit_generic(c, IOP_TABLE_COPY, 3, 0, x, 2, 1);
 	case WASM_OP_PREFIX_FC + 0x0f:
 		x[0] = in->a;
-		return emit_generic(c, IOP_TABLE_GROW, 2, WASM_I32, x, 1, 1);
+		return rc_emit_generic(c, IOP_TABLE_GROW, 2, WASM_I32, x, 1, 1);
 	case WASM_OP_PREFIX_FC + 0x10:
 		x[0] = in->a;
-		return emit_generic(c, IOP_TABLE_SIZE, 0, WASM_I32, x, 1, 1);
+		return rc_emit_generic(c, IOP_TABLE_SIZE, 0, WASM_I32, x, 1, 1);
 	case WASM_OP_PREFIX_FC + 0x11:
 		x[0] = in->a;
-		return emit_generic(c, IOP_TABLE_FILL, 3, 0, x, 1, 1);
+		return rc_emit_generic(c, IOP_TABLE_FILL, 3, 0, x, 1, 1);
 	}
 	return wp_error_set(WP_EINVALID, "unsupported instruction at offset %u", in->offset);
 }
@@ -536,6 +536,15 @@ static int on_instr(void *ctx, const struct wasm_instr *in)
 		return 0;
 	}
 	}
+	if ((o->flags & WASM_OPF_MEMORY) && rc_mem_other(c, in))
+		return rc_do_memory(c, in, o);
+	if ((o->flags & WASM_OPF_SPECIAL) && (c->m->ntables || c->m->ntable_imports) && rc_table_other(c, in))
+		return rc_do_table(c, in, o);
+	return rc_emit_instr(c, in, o);
+}
+
+int rc_emit_instr(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o)
+{
 	if ((o->flags & WASM_OPF_SPECIAL) || in->op == WASM_OP_PREFIX_FC + 0x08)
 		return do_special(c, in);
 	return emit_simple(c, in, o);

@@ -149,6 +149,20 @@ int rc_end_part(struct comp *c, struct cframe *f);
 int rc_do_else(struct comp *c);
 int rc_do_end(struct comp *c);
 
+/* compile.c: one instruction as for memory 0 (what rc_do_memory wraps);
+ * `op` with a destination (if `push`) and `npop` operands, then extra words */
+int rc_emit_instr(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o);
+int rc_emit_generic(struct comp *c, uint32_t op, uint32_t npop, uint8_t push,
+		    const uint32_t *extra, uint32_t nextra, int extra_first);
+
+/* compile_mem.c: memory instructions on a memory other than memory 0 or
+ * on a 64-bit memory (rc_mem_other says which). */
+int rc_mem_other(const struct comp *c, const struct wasm_instr *in);
+int rc_do_memory(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o);
+/* ... and table instructions on a 64-bit table (table64) */
+int rc_table_other(const struct comp *c, const struct wasm_instr *in);
+int rc_do_table(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o);
+
 /* compile_eh.c: try, catch, catch_all, delegate, try_table, throw,
  * throw_ref, rethrow; rc_eh_end closes a try's scope at its `end`;
  * rc_eh_finish hands the handler tables to the compiled code (their

@@ -21,12 +21,19 @@
 
 /* ---- memories and tables ---- */
 
+#define MAX_PAGES_IMPL 65536ull
+
 static int memory_init(struct rmemory *m, const struct wasm_limits *l, const struct runner_config *cfg)
 {
-	uint64_t max = l->has_max ? l->max : 65536, limit = max;
+	uint64_t max = l->has_max ? l->max : l->is64 ? (uint64_t)1 << 48 : 65536, limit = max;
 	void *p;
 
 	memset(m, 0, sizeof(*m));
+	m->is64 = l->is64;
+	/* a 64-bit memory grows to 4 GiB here (an implementation limit: a
+	 * memory.grow past it returns -1, as the spec allows) */
+	if (limit > MAX_PAGES_IMPL)
+		limit = MAX_PAGES_IMPL;
 	if (cfg->max_memory_bytes && cfg->max_memory_bytes / PAGE < limit)
 		limit = cfg->max_memory_bytes / PAGE;
 	if (l->min > limit)
@@ -62,7 +69,7 @@ int rinst_memory_grow(struct rmemory *m, uint32_t delta, uint32_t *old)
 	*old = (uint32_t)pages;
 	if (delta == 0)
 		return 0;
-	if (want > m->module_max_pages)
+	if (want > m->module_max_pages || want > MAX_PAGES_IMPL)
 		return 1;
 	if (want > m->max_pages)
 		return 2;
@@ -99,8 +106,13 @@ int rinst_table_grow(struct rtable *t, uint32_t delta, void *init, uint32_t *old
 static int table_init(struct rtable *t, const struct wasm_tabletype *tt, const struct runner_config *cfg)
 {
 	t->type = tt->reftype;
+	t->is64 = tt->limits.is64;
+	/* a table64 grows to 2^32-1 elements here (an implementation limit) */
+	if (tt->limits.min > UINT32_MAX - 1)
+		return wp_error_set(WP_ENOMEM, "table limit exceeded: the module needs %llu elements",
+				    (unsigned long long)tt->limits.min);
 	t->size = (uint32_t)tt->limits.min;
-	t->max = tt->limits.has_max ? (uint32_t)tt->limits.max : UINT32_MAX;
+	t->max = tt->limits.has_max && tt->limits.max < UINT32_MAX ? (uint32_t)tt->limits.max : UINT32_MAX;
 	t->module_max = t->max;
 	if (cfg->max_table_elements && cfg->max_table_elements < t->max)
 		t->max = cfg->max_table_elements;
@@ -149,7 +161,7 @@ int rinst_export(struct runner_instance *inst, const char *name, struct rextern 
 		switch (e->kind) {
 		case WASM_EXTERN_FUNC: out->func = rinst_func(inst, e->index); break;
 		case WASM_EXTERN_TABLE: out->table = inst->tables[e->index]; break;
-		case WASM_EXTERN_MEMORY: out->memory = inst->mem; break;
+		case WASM_EXTERN_MEMORY: out->memory = inst->mems[e->index]; break;
 		case WASM_EXTERN_GLOBAL: out->global = inst->globals[e->index]; break;
 		case WASM_EXTERN_TAG: out->tag = inst->tags[e->index]; break;
 		}
@@ -199,7 +211,7 @@ static int limits_match(uint64_t cur, uint64_t has_max, uint64_t max, const stru
 }
 
 static int link_one(struct runner_instance *inst, runner_linker *l, const struct wasm_import *im,
-		    uint32_t *nf, uint32_t *nt, uint32_t *ng, uint32_t *ntag)
+		    uint32_t *nf, uint32_t *nt, uint32_t *ng, uint32_t *ntag, uint32_t *nm)
 {
 	const struct runner_module *rm = inst->mod;
 	struct rextern x;
@@ -219,6 +231,7 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 			break;
 		case WASM_EXTERN_TABLE:
 			ok = x.table->type == im->desc.table.reftype &&
+			     x.table->is64 == im->desc.table.limits.is64 &&
 			     limits_match(x.table->size, x.table->max != UINT32_MAX || 1,
 					  x.table->max, &im->desc.table.limits);
 			if (ok && im->desc.table.limits.has_max && x.table->max == UINT32_MAX &&
@@ -227,12 +240,13 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 			inst->tables[(*nt)++] = x.table;
 			break;
 		case WASM_EXTERN_MEMORY:
-			ok = limits_match(x.memory->size / PAGE, 1, x.memory->module_max_pages,
+			ok = x.memory->is64 == im->desc.memory.is64 &&
+			     limits_match(x.memory->size / PAGE, 1, x.memory->module_max_pages,
 					  &im->desc.memory);
 			if (ok && im->desc.memory.has_max && x.memory->module_max_pages == 65536 &&
 			    im->desc.memory.max < 65536)
 				ok = 0;
-			inst->mem = x.memory;
+			inst->mems[(*nm)++] = x.memory;
 			break;
 		case WASM_EXTERN_GLOBAL:
 			ok = x.global->type == im->desc.global.valtype &&
@@ -326,9 +340,13 @@ static int alloc_all(struct runner_instance *inst)
 	inst->elem_len = calloc(m->nelems + 1, sizeof(*inst->elem_len));
 	inst->elem_dropped = calloc(m->nelems + 1, 1);
 	inst->data_dropped = calloc(m->ndatas + 1, 1);
+	inst->nmems = m->nmemory_imports + m->nmemories;
+	inst->mems = calloc(inst->nmems + 1, sizeof(*inst->mems));
+	inst->own_mems = calloc(m->nmemories + 1, sizeof(*inst->own_mems));
 	if (!inst->funcs || !inst->own_funcs || !inst->tables || !inst->own_tables ||
 	    !inst->globals || !inst->own_globals || !inst->elem_items || !inst->elem_len ||
-	    !inst->elem_dropped || !inst->data_dropped || !inst->tags || !inst->own_tags)
+	    !inst->elem_dropped || !inst->data_dropped || !inst->tags || !inst->own_tags ||
+	    !inst->mems || !inst->own_mems)
 		return wp_error_set(WP_ENOMEM, "out of memory");
 	return 0;
 }
@@ -346,12 +364,12 @@ static int define_own(struct runner_instance *inst)
 			return err;
 		inst->tables[m->ntable_imports + i] = &inst->own_tables[i];
 	}
-	if (m->nmemories) {
-		inst->has_own_mem = 1;
-		if ((err = memory_init(&inst->own_mem, &m->memories[0], &inst->cfg)) < 0)
+	for (i = 0; i < m->nmemories; i++) {
+		if ((err = memory_init(&inst->own_mems[i], &m->memories[i], &inst->cfg)) < 0)
 			return err;
-		inst->mem = &inst->own_mem;
+		inst->mems[m->nmemory_imports + i] = &inst->own_mems[i];
 	}
+	inst->mem = inst->mems[0];
 	for (i = 0; i < m->ntags; i++) {
 		struct rtag *t = &inst->own_tags[i];
 		uint32_t k;
@@ -407,6 +425,7 @@ static int segments(struct runner_instance *inst, struct runner_trap *trap)
 		const struct wasm_elem *e = &m->elems[i];
 		slot_t off[2];
 		struct rtable *t;
+		uint64_t at;
 		if (e->mode != WASM_SEGMENT_ACTIVE) {
 			if (e->mode == WASM_SEGMENT_DECLARATIVE)
 				inst->elem_dropped[i] = 1;
@@ -415,23 +434,28 @@ static int segments(struct runner_instance *inst, struct runner_trap *trap)
 		if ((err = eval_const(inst, &e->offset, off)) < 0)
 			return err;
 		t = inst->tables[e->table];
-		if ((uint64_t)off[0].u32 + e->count > t->size)
+		at = t->is64 ? off[0].u64 : off[0].u32;
+		if (at > t->size || e->count > t->size - at)
 			goto table_oob;
 		if (e->count)
-			memcpy(&t->elems[off[0].u32], inst->elem_items[i], sizeof(void *) * e->count);
+			memcpy(&t->elems[at], inst->elem_items[i], sizeof(void *) * e->count);
 		inst->elem_dropped[i] = 1;
 	}
 	for (i = 0; i < m->ndatas; i++) {
 		const struct wasm_data *d = &m->datas[i];
+		struct rmemory *mem;
 		slot_t off[2];
+		uint64_t at;
 		if (d->mode != WASM_SEGMENT_ACTIVE)
 			continue;
 		if ((err = eval_const(inst, &d->offset, off)) < 0)
 			return err;
-		if (!inst->mem || (uint64_t)off[0].u32 + d->len > inst->mem->size)
+		mem = inst->mems[d->memory];
+		at = mem->is64 ? off[0].u64 : off[0].u32;
+		if (at > mem->size || d->len > mem->size - at)
 			goto memory_oob;
 		if (d->len)
-			memcpy(inst->mem->base + off[0].u32, d->bytes, d->len);
+			memcpy(mem->base + at, d->bytes, d->len);
 		inst->data_dropped[i] = 1;
 	}
 	return 0;
@@ -485,7 +509,7 @@ int runner_instantiate(runner_linker *l, runner_module *rm, const struct runner_
 {
 	const struct wasm_module *m = rm->wasm;
 	struct runner_instance *inst;
-	uint32_t i, nf = 0, nt = 0, ng = 0, ntag = 0;
+	uint32_t i, nf = 0, nt = 0, ng = 0, ntag = 0, nm = 0;
 	int err;
 
 	*out = NULL;
@@ -502,7 +526,7 @@ int runner_instantiate(runner_linker *l, runner_module *rm, const struct runner_
 	if ((err = alloc_all(inst)) < 0)
 		goto fail;
 	for (i = 0; i < m->nimports; i++)
-		if ((err = link_one(inst, l, &m->imports[i], &nf, &nt, &ng, &ntag)) < 0)
+		if ((err = link_one(inst, l, &m->imports[i], &nf, &nt, &ng, &ntag, &nm)) < 0)
 			goto fail;
 	if ((err = define_own(inst)) < 0)
 		goto fail;
@@ -537,8 +561,8 @@ void runner_instance_free(runner_instance *inst)
 	if (inst->elem_items)
 		for (i = 0; i < m->nelems; i++)
 			free(inst->elem_items[i]);
-	if (inst->has_own_mem)
-		memory_release(&inst->own_mem);
+	for (i = 0; inst->own_mems && i < inst->mod->wasm->nmemories; i++)
+		memory_release(&inst->own_mems[i]);
 	if (inst->exec) {
 		munmap(inst->exec->slots,
 		       (size_t)(inst->exec->slots_end - inst->exec->slots) * sizeof(slot_t));
@@ -558,6 +582,8 @@ void runner_instance_free(runner_instance *inst)
 	free(inst->elem_len);
 	free(inst->elem_dropped);
 	free(inst->data_dropped);
+	free(inst->mems);
+	free(inst->own_mems);
 	free(inst);
 }
 

@@ -110,6 +110,21 @@ enum {
 	IOP_RETURN1,        /* [op|src]: move one slot to fp[0] and return */
 	IOP_THROW,          /* [op|base] tag: payload in slots from base */
 	IOP_THROW_REF,      /* [op|src]: throw_ref, legacy rethrow */
+	/* multi-memory and memory64: an access to memory k is the memory 0
+	 * instruction between IOP_MEMSEL k and IOP_MEMSEL 0 (the loop's
+	 * memory registers point at k meanwhile); a 64-bit address is
+	 * narrowed first by IOP_ADDR64 (which traps when the access cannot
+	 * be in bounds: memories here are at most 4 GiB) */
+	IOP_MEMSEL,         /* [op|k] */
+	IOP_ADDR64,         /* [op|dst] src lo hi: dst = src + offset, < 2^32 */
+	IOP_MEMSIZE64,      /* [op|dst] */
+	IOP_MEMGROW64,      /* [op|dst] delta */
+	IOP_MEMCOPYX,       /* [op|d] s n dstmem srcmem: between two memories */
+	/* table64: an i64 index or size saturates to 2^32-1, which no table
+	 * here reaches (so the table instruction's own check traps); an i32
+	 * result (table.size, table.grow's old size or -1) widens to i64 */
+	IOP_IDX64,          /* [op|dst] src */
+	IOP_WIDEN32,        /* [op|x]: x = (u64)x, with -1 kept -1 */
 	/* fused compare + branch: base + (wasm compare op - first compare) */
 	IOP_BR_CMP32 = 0x330, /* [op|a] b off, ops 0x46..0x4f */
 	IOP_BR_CMP32I = 0x340, /* [op|a] imm off */
@@ -219,10 +234,12 @@ struct rtable {
 	uint32_t max;  /* effective maximum */
 	uint32_t module_max; /* the module's own (UINT32_MAX when none) */
 	uint8_t type;
+	uint8_t is64;  /* i64 indices (table64) */
 };
 
 struct rmemory {
 	uint8_t *base;
+	uint8_t is64;       /* 64-bit addresses (memory64) */
 	uint64_t size;      /* bytes */
 	uint64_t max_pages; /* effective maximum (module max and config limit) */
 	uint64_t module_max_pages;
@@ -280,8 +297,9 @@ struct runner_instance {
 	struct rtable *own_tables;
 	uint32_t ntables;
 	struct rmemory *mem;     /* memory 0 or NULL */
-	struct rmemory own_mem;
-	int has_own_mem;
+	struct rmemory **mems;   /* every memory: imports, then own (multi-memory) */
+	struct rmemory *own_mems;
+	uint32_t nmems;
 	struct rglobal **globals;
 	struct rglobal *own_globals;
 	struct rtag **tags;      /* imports, then own */

@@ -78,9 +78,11 @@ static int read_limits(struct wasm_decoder *d, struct wasm_limits *l, int memory
 	memset(l, 0, sizeof(*l));
 	if ((err = wasm_read_u8(&d->r, &flags)) < 0)
 		return err;
-	/* 2.0: 0x00 min, 0x01 min max.  Later: 0x02/0x03 shared (threads),
-	 * 0x04..0x07 64-bit (memory64). */
-	if (flags > 1 && (d->mode != WASM_DECODE_FACTS || !memory || flags > 7)) {
+	/* 2.0: 0x00 min, 0x01 min max; 3.0: 0x04/0x05 the same with 64-bit
+	 * addresses (memory64, table64).  0x02/0x03/0x06/0x07 shared (threads): only
+	 * tolerated in FACTS mode. */
+	if (flags > 1 && (flags > 7 || (!memory && (flags & 2)) ||
+			  ((flags & 2) && d->mode != WASM_DECODE_FACTS))) {
 		d->r.p--;
 		return wasm_reader_fail(&d->r, "integer too large (limits flags 0x%02x)", flags);
 	}

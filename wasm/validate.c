@@ -172,29 +172,45 @@ static int read_blocktype(struct vfunc *s, struct wasm_instr *in)
 	return 0;
 }
 
-static inline int read_memarg(struct vfunc *s, struct wasm_instr *in, const struct wasm_opinfo *o)
+/* memarg: alignment flags (bit 6: a memory index follows, multi-memory),
+ * then the offset, a u64 that a 32-bit memory bounds to 2^32-1. */
+static int read_memarg(struct vfunc *s, struct wasm_instr *in, const struct wasm_opinfo *o)
 {
-	uint32_t align, off;
+	uint32_t align, mem = 0;
+	uint64_t off;
 	int err;
 
-	if ((err = wasm_read_u32(&s->r, &align)) < 0 || (err = wasm_read_u32(&s->r, &off)) < 0)
+	if ((err = wasm_read_u32(&s->r, &align)) < 0)
 		return err;
+	if (align >= 128)
+		return wasm_vfail_at(s->at, "malformed memop flags");
+	if (align & 64) {
+		align &= 63;
+		if ((err = wasm_read_u32(&s->r, &mem)) < 0)
+			return err;
+	}
+	if ((err = wasm_read_u64(&s->r, &off)) < 0)
+		return err;
+	if (mem >= s->v->nmems)
+		return wasm_vfail_at(s->at, mem ? "unknown memory" : "unknown memory 0");
 	if (UNLIKELY(align > wasm_op_max_align(o)))
 		return wasm_vfail_at(s->at, "alignment must not be larger than natural");
+	if (!s->v->mem64[mem] && off > UINT32_MAX)
+		return wasm_vfail_at(s->at, "offset out of range");
 	in->align = align;
 	in->memoffset = off;
+	in->mem = mem;
 	return 0;
 }
 
-static int read_zero(struct vfunc *s)
+static int read_memidx(struct vfunc *s, uint32_t *mem)
 {
-	uint8_t z;
 	int err;
 
-	if ((err = wasm_read_u8(&s->r, &z)) < 0)
+	if ((err = wasm_read_u32(&s->r, mem)) < 0)
 		return err;
-	if (z != 0)
-		return wasm_vfail_at(s->at, "zero byte expected");
+	if (*mem >= s->v->nmems)
+		return wasm_vfail_at(s->at, *mem ? "unknown memory" : "unknown memory 0");
 	return 0;
 }
 
@@ -288,15 +304,15 @@ static int read_immediates(struct vfunc *s, struct wasm_instr *in, const struct 
 	case WASM_IMM_LANE:
 		return read_lane(s, in, o->width);
 	case WASM_IMM_MEMIDX:
-		return read_zero(s);
+		return read_memidx(s, &in->mem);
 	case WASM_IMM_MEMINIT:
 		if ((err = wasm_read_u32(&s->r, &in->a)) < 0)
 			return err;
-		return read_zero(s);
+		return read_memidx(s, &in->mem);
 	case WASM_IMM_MEMCOPY:
-		if ((err = read_zero(s)) < 0)
+		if ((err = read_memidx(s, &in->mem)) < 0)
 			return err;
-		return read_zero(s);
+		return read_memidx(s, &in->mem2);
 	case WASM_IMM_I32:
 		return wasm_read_s32(&s->r, &in->imm.i32);
 	case WASM_IMM_I64:
@@ -451,6 +467,12 @@ static int need_table(struct vfunc *s, uint32_t idx, uint8_t *reftype)
 	return 0;
 }
 
+/* The index type of table idx (a valid index): i64 for table64. */
+static uint8_t table_at(struct vfunc *s, uint32_t idx)
+{
+	return s->v->table64[idx] ? WASM_I64 : WASM_I32;
+}
+
 static int need_elem(struct vfunc *s, uint32_t idx)
 {
 	return idx < s->m->nelems ? 0 : wasm_vfail_at(s->at, "unknown elem segment");
@@ -463,23 +485,23 @@ static int need_data(struct vfunc *s, uint32_t idx)
 	return idx < s->m->datacount ? 0 : wasm_vfail_at(s->at, "unknown data segment");
 }
 
-static int pop3_i32(struct vfunc *s)
+static int pop3(struct vfunc *s, uint8_t d, uint8_t src, uint8_t n)
 {
 	int err;
 
-	if ((err = pop(s, WASM_I32, NULL)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0)
+	if ((err = pop(s, n, NULL)) < 0 || (err = pop(s, src, NULL)) < 0)
 		return err;
-	return pop(s, WASM_I32, NULL);
+	return pop(s, d, NULL);
 }
 
 static int check_table_op(struct vfunc *s, struct wasm_instr *in)
 {
-	uint8_t tt = 0, t2 = 0;
+	uint8_t tt = 0, t2 = 0, at, at2;
 	int err;
 
 	switch (in->op) {
 	case 0x25: /* table.get */
-		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0)
+		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, table_at(s, in->a), NULL)) < 0)
 			return err;
 		in->type = tt;
 		return push(s, tt);
@@ -487,13 +509,13 @@ static int check_table_op(struct vfunc *s, struct wasm_instr *in)
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, tt, NULL)) < 0)
 			return err;
 		in->type = tt;
-		return pop(s, WASM_I32, NULL);
+		return pop(s, table_at(s, in->a), NULL);
 	case WASM_OP_PREFIX_FC + 0x0c: /* table.init elem table */
 		if ((err = need_elem(s, in->a)) < 0 || (err = need_table(s, in->b, &tt)) < 0)
 			return err;
 		if (s->m->elems[in->a].reftype != tt)
 			return wasm_vfail_at(s->at, "type mismatch");
-		return pop3_i32(s);
+		return pop3(s, table_at(s, in->b), WASM_I32, WASM_I32);
 	case WASM_OP_PREFIX_FC + 0x0d: /* elem.drop */
 		return need_elem(s, in->a);
 	case WASM_OP_PREFIX_FC + 0x0e: /* table.copy dst src */
@@ -501,23 +523,25 @@ static int check_table_op(struct vfunc *s, struct wasm_instr *in)
 			return err;
 		if (tt != t2)
 			return wasm_vfail_at(s->at, "type mismatch");
-		return pop3_i32(s);
+		at = table_at(s, in->a);
+		at2 = table_at(s, in->b);
+		return pop3(s, at, at2, at == WASM_I64 && at2 == WASM_I64 ? WASM_I64 : WASM_I32);
 	case WASM_OP_PREFIX_FC + 0x0f: /* table.grow */
-		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0 ||
+		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, table_at(s, in->a), NULL)) < 0 ||
 		    (err = pop(s, tt, NULL)) < 0)
 			return err;
 		in->type = tt;
-		return push(s, WASM_I32);
+		return push(s, table_at(s, in->a));
 	case WASM_OP_PREFIX_FC + 0x10: /* table.size */
 		if ((err = need_table(s, in->a, &tt)) < 0)
 			return err;
-		return push(s, WASM_I32);
+		return push(s, table_at(s, in->a));
 	case WASM_OP_PREFIX_FC + 0x11: /* table.fill */
-		if ((err = need_table(s, in->a, &tt)) < 0 || (err = pop(s, WASM_I32, NULL)) < 0 ||
-		    (err = pop(s, tt, NULL)) < 0)
+		if ((err = need_table(s, in->a, &tt)) < 0 ||
+		    (err = pop(s, table_at(s, in->a), NULL)) < 0 || (err = pop(s, tt, NULL)) < 0)
 			return err;
 		in->type = tt;
-		return pop(s, WASM_I32, NULL);
+		return pop(s, table_at(s, in->a), NULL);
 	}
 	return wasm_vfail_at(s->at, "illegal opcode");
 }
@@ -613,7 +637,7 @@ static int check_special(struct vfunc *s, struct wasm_instr *in)
 			return wasm_vfail_at(s->at, "type mismatch");
 		if (in->a >= s->m->ntypes)
 			return wasm_vfail_at(s->at, "unknown type");
-		if ((err = pop(s, WASM_I32, NULL)) < 0)
+		if ((err = pop(s, table_at(s, in->b), NULL)) < 0)
 			return err;
 		return in->op == 0x13 ? check_tail_call(s, &s->m->types[in->a]) : check_call(s, &s->m->types[in->a]);
 	case 0x12:
@@ -693,6 +717,42 @@ static int check_memory_op(struct vfunc *s, const struct wasm_instr *in)
 	return 0;
 }
 
+/* A memory instruction on a 64-bit memory (memory64): its addresses and
+ * sizes are i64 (memory.copy between a 64-bit and a 32-bit memory counts
+ * in i32), the table's operand types otherwise. */
+static int check_memory64(struct vfunc *s, const struct wasm_instr *in, const struct wasm_opinfo *o)
+{
+	const uint8_t *m64 = s->v->mem64;
+	uint8_t at = m64[in->mem] ? WASM_I64 : WASM_I32, pop[3], push = o->push;
+	uint32_t n = o->npop;
+
+	memcpy(pop, o->pop, sizeof(pop));
+	switch (in->op) {
+	case 0x3f: /* memory.size */
+		push = at;
+		break;
+	case 0x40: /* memory.grow */
+		pop[0] = push = at;
+		break;
+	case WASM_OP_PREFIX_FC + 0x0a: /* memory.copy d s n */
+		pop[0] = at;
+		pop[1] = m64[in->mem2] ? WASM_I64 : WASM_I32;
+		pop[2] = m64[in->mem] && m64[in->mem2] ? WASM_I64 : WASM_I32;
+		break;
+	case WASM_OP_PREFIX_FC + 0x0b: /* memory.fill d val n */
+		pop[0] = pop[2] = at;
+		break;
+	default: /* memory.init d s n, loads and stores: the address */
+		pop[0] = at;
+	}
+	if (n) {
+		int err = pop_vals(s, pop, n, NULL);
+		if (err < 0)
+			return err;
+	}
+	return push ? push_vals(s, &push, 1) : 0;
+}
+
 static int read_prefixed(struct vfunc *s, uint8_t b, uint16_t *op)
 {
 	uint32_t sub;
@@ -724,8 +784,12 @@ static int check_generic(struct vfunc *s, uint8_t b, struct wasm_instr *in)
 		return err;
 	if (o->flags & WASM_OPF_SPECIAL)
 		return check_special(s, in);
-	if ((o->flags & WASM_OPF_MEMORY) && (err = check_memory_op(s, in)) < 0)
-		return err;
+	if (o->flags & WASM_OPF_MEMORY) {
+		if ((err = check_memory_op(s, in)) < 0)
+			return err;
+		if (s->v->mem64[in->mem] || (in->op == WASM_OP_PREFIX_FC + 0x0a && s->v->mem64[in->mem2]))
+			return check_memory64(s, in, o);
+	}
 	return check_simple(s, o);
 }
 

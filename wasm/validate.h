@@ -42,6 +42,8 @@ struct wasm_instr {
 	                         data/elem (a) + table (b), table.copy dst (a) src (b) */
 	uint32_t align;       /* memarg (log2) */
 	uint64_t memoffset;   /* memarg */
+	uint32_t mem, mem2;   /* memory index of a memory instruction (multi-
+	                         memory); memory.copy: dst (mem) src (mem2) */
 	uint8_t lane;
 	union {
 		int32_t i32;

@@ -22,9 +22,13 @@ struct wasm_validator {
 	const struct wasm_functype **import_types; /* of each imported function */
 	uint8_t *global_types, *global_mut;
 	uint8_t *table_types;              /* reference type of each table */
+	uint8_t *table64;                  /* each table: i64 indices (table64) */
 	const struct wasm_functype **tag_types; /* of each tag (imports first) */
 	uint32_t nfuncs, nglobals, ntables, ntags;
 	int has_memory;
+	int mem0_64;                       /* memory 0 has 64-bit addresses */
+	uint8_t *mem64;                    /* each memory: 64-bit addresses (memory64) */
+	uint32_t nmems;
 	struct vfunc *scratch;             /* wasm_validator_func()'s stacks */
 };
 
@@ -93,6 +97,7 @@ uint32_t wasm_vtotal_tables(const struct wasm_module *m);
 uint32_t wasm_vtotal_funcs(const struct wasm_module *m);
 struct wasm_globaltype wasm_vglobal_type(const struct wasm_module *m, uint32_t idx);
 struct wasm_tabletype wasm_vtable_type(const struct wasm_module *m, uint32_t idx);
+struct wasm_limits wasm_vmemory_type(const struct wasm_module *m, uint32_t idx);
 /* Everything but function bodies. */
 int wasm_vmodule_rules(const struct wasm_module *m);
 /* Mark in refs[] the functions ref.func may name (C.refs). */

@@ -86,6 +86,13 @@ struct wasm_tabletype wasm_vtable_type(const struct wasm_module *m, uint32_t idx
 	return m->tables[idx - m->ntable_imports];
 }
 
+struct wasm_limits wasm_vmemory_type(const struct wasm_module *m, uint32_t idx)
+{
+	if (idx < m->nmemory_imports)
+		return nth_import(m, WASM_EXTERN_MEMORY, idx)->desc.memory;
+	return m->memories[idx - m->nmemory_imports];
+}
+
 /* ---- constant expressions ---- */
 
 /* The type of one constant instruction (not an arithmetic one). */
@@ -179,6 +186,22 @@ static int check_limits(const struct wasm_limits *l, uint64_t bound, const char 
 	return 0;
 }
 
+/* A memory of 32-bit addresses has at most 2^16 pages (4 GiB), of
+ * 64-bit addresses (memory64) at most 2^48. */
+static int check_memtype(const struct wasm_limits *l)
+{
+	if (l->is64)
+		return check_limits(l, (uint64_t)1 << 48, "memory size must be at most 2^48 pages");
+	return check_limits(l, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
+}
+
+static int check_tabletype(const struct wasm_tabletype *t)
+{
+	if (t->limits.is64)
+		return check_limits(&t->limits, UINT64_MAX, "table size must be at most 2^64-1");
+	return check_limits(&t->limits, UINT32_MAX, "table size must be at most 2^32-1");
+}
+
 static int check_imports(const struct wasm_module *m)
 {
 	uint32_t i;
@@ -191,13 +214,9 @@ static int check_imports(const struct wasm_module *m)
 					    im->desc.func_type, im->module, im->name);
 		if (im->kind == WASM_EXTERN_TAG && (err = check_tag_type(m, im->desc.tag_type)) < 0)
 			return err;
-		if (im->kind == WASM_EXTERN_MEMORY &&
-		    (err = check_limits(&im->desc.memory, MAX_PAGES,
-					"memory size must be at most 65536 pages (4GiB)")) < 0)
+		if (im->kind == WASM_EXTERN_MEMORY && (err = check_memtype(&im->desc.memory)) < 0)
 			return err;
-		if (im->kind == WASM_EXTERN_TABLE &&
-		    (err = check_limits(&im->desc.table.limits, UINT32_MAX,
-					"table size must be at most 2^32-1")) < 0)
+		if (im->kind == WASM_EXTERN_TABLE && (err = check_tabletype(&im->desc.table)) < 0)
 			return err;
 	}
 	return 0;
@@ -213,8 +232,7 @@ static int check_definitions(const struct wasm_module *m)
 			return wp_error_set(WP_EINVALID, "unknown type %u (function %u)", m->funcs[i],
 					    m->nfunc_imports + i);
 	for (i = 0; i < m->ntables; i++) {
-		if ((err = check_limits(&m->tables[i].limits, UINT32_MAX,
-					"table size must be at most 2^32-1")) < 0)
+		if ((err = check_tabletype(&m->tables[i])) < 0)
 			return err;
 		/* an initialiser sees the imported globals (tables precede
 		 * the global section) */
@@ -222,11 +240,8 @@ static int check_definitions(const struct wasm_module *m)
 		    (err = wasm_validate_const(m, &m->table_inits[i], m->tables[i].reftype, m->nglobal_imports)) < 0)
 			return err;
 	}
-	if (m->nmemories + m->nmemory_imports > 1)
-		return wp_error_set(WP_EINVALID, "multiple memories");
 	for (i = 0; i < m->nmemories; i++)
-		if ((err = check_limits(&m->memories[i], MAX_PAGES,
-					"memory size must be at most 65536 pages (4GiB)")) < 0)
+		if ((err = check_memtype(&m->memories[i])) < 0)
 			return err;
 	for (i = 0; i < m->ntags; i++)
 		if ((err = check_tag_type(m, m->tags[i])) < 0)
@@ -279,7 +294,9 @@ static int check_segments(const struct wasm_module *m)
 						    e->table, i);
 			if (wasm_vtable_type(m, e->table).reftype != e->reftype)
 				return wasm_vfail_at(e->offset.offset, "type mismatch");
-			if ((err = wasm_validate_const(m, &e->offset, WASM_I32, wasm_vtotal_globals(m))) < 0)
+			if ((err = wasm_validate_const(m, &e->offset,
+						       wasm_vtable_type(m, e->table).limits.is64 ? WASM_I64 : WASM_I32,
+						       wasm_vtotal_globals(m))) < 0)
 				return err;
 		}
 		for (k = 0; k < e->count; k++)
@@ -293,7 +310,9 @@ static int check_segments(const struct wasm_module *m)
 		if (d->memory >= m->nmemories + m->nmemory_imports)
 			return wp_error_set(WP_EINVALID, "unknown memory %u (data segment %u)",
 					    d->memory, i);
-		if ((err = wasm_validate_const(m, &d->offset, WASM_I32, wasm_vtotal_globals(m))) < 0)
+		if ((err = wasm_validate_const(m, &d->offset,
+					       wasm_vmemory_type(m, d->memory).is64 ? WASM_I64 : WASM_I32,
+					       wasm_vtotal_globals(m))) < 0)
 			return err;
 	}
 	return 0;

@@ -47,7 +47,7 @@ static void vfunc_release(struct vfunc *s)
 int wasm_validator_new(const struct wasm_module *m, struct wasm_validator **out)
 {
 	struct wasm_validator *v;
-	uint32_t i, nf = 0, ng = 0, nt = 0;
+	uint32_t i, nf = 0, ng = 0, nt = 0, nm = 0;
 	int err = WP_ENOMEM;
 
 	*out = NULL;
@@ -58,17 +58,21 @@ int wasm_validator_new(const struct wasm_module *m, struct wasm_validator **out)
 	v->nfuncs = wasm_vtotal_funcs(m);
 	v->nglobals = wasm_vtotal_globals(m);
 	v->ntables = wasm_vtotal_tables(m);
-	v->has_memory = m->nmemories + m->nmemory_imports > 0;
+	v->nmems = m->nmemories + m->nmemory_imports;
+	v->has_memory = v->nmems > 0;
+	v->mem64 = calloc(v->nmems + 1, 1);
 	v->refs = calloc(v->nfuncs + 1, 1);
 	v->import_types = calloc(m->nfunc_imports + 1, sizeof(*v->import_types));
 	v->global_types = malloc(v->nglobals + 1);
 	v->global_mut = malloc(v->nglobals + 1);
 	v->table_types = malloc(v->ntables + 1);
+	v->table64 = calloc(v->ntables + 1, 1);
 	v->ntags = m->ntag_imports + m->ntags;
 	v->tag_types = calloc(v->ntags + 1, sizeof(*v->tag_types));
 	v->scratch = calloc(1, sizeof(*v->scratch));
 	if (!v->refs || !v->import_types || !v->global_types || !v->global_mut ||
-	    !v->table_types || !v->tag_types || !v->scratch)
+	    !v->table_types || !v->tag_types || !v->scratch || !v->mem64 ||
+	    !v->table64)
 		goto fail;
 	for (i = 0; i < v->ntags; i++)
 		v->tag_types[i] = &m->types[wasm_vtag_type_index(m, i)];
@@ -84,16 +88,25 @@ int wasm_validator_new(const struct wasm_module *m, struct wasm_validator **out)
 			v->global_mut[ng++] = im->desc.global.mutable_;
 			break;
 		case WASM_EXTERN_TABLE:
+			v->table64[nt] = im->desc.table.limits.is64;
 			v->table_types[nt++] = im->desc.table.reftype;
+			break;
+		case WASM_EXTERN_MEMORY:
+			v->mem64[nm++] = im->desc.memory.is64;
 			break;
 		}
 	}
+	for (i = 0; i < m->nmemories; i++)
+		v->mem64[nm++] = m->memories[i].is64;
+	v->mem0_64 = v->mem64[0];
 	for (i = 0; i < m->nglobals; i++) {
 		v->global_types[ng] = m->globals[i].type.valtype;
 		v->global_mut[ng++] = m->globals[i].type.mutable_;
 	}
-	for (i = 0; i < m->ntables; i++)
+	for (i = 0; i < m->ntables; i++) {
+		v->table64[nt] = m->tables[i].limits.is64;
 		v->table_types[nt++] = m->tables[i].reftype;
+	}
 	v->scratch->v = v;
 	v->scratch->m = m;
 	*out = v;
@@ -115,6 +128,8 @@ void wasm_validator_free(struct wasm_validator *v)
 	free(v->global_types);
 	free(v->global_mut);
 	free(v->table_types);
+	free(v->mem64);
+	free(v->table64);
 	free(v->tag_types);
 	free(v);
 }

@@ -10,7 +10,6 @@
 (assert_invalid (module (memory 1) (func (drop (i32.load align=8 (i32.const 0))))) "alignment")
 (assert_invalid (module (memory 2 1)) "size minimum must not be greater than maximum")
 (assert_invalid (module (memory 65537)) "memory size must be at most 65536 pages")
-(assert_invalid (module (memory 1) (memory 1)) "multiple memories")
 (assert_invalid (module (func $f (param i32)) (start $f)) "start function")
 (assert_invalid (module (func (drop (ref.func 0)))) "undeclared function reference")
 (assert_invalid (module (memory 1) (func (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 0)))) "unknown data segment")

@@ -24,7 +24,7 @@ runs() {
 }
 for w in "$TESTDATA"/runner/*.wast; do
 	name=$(basename "$w" .wast)
-	if ! wast2json --enable-tail-call --enable-exceptions --enable-extended-const --enable-relaxed-simd --no-check "$w" -o "$T_TMP/$name.json" 2>"$T_TMP/$name.err"; then
+	if ! wast2json --enable-tail-call --enable-exceptions --enable-extended-const --enable-relaxed-simd --enable-multi-memory --enable-memory64 --no-check "$w" -o "$T_TMP/$name.json" 2>"$T_TMP/$name.err"; then
 		not_ok "runner wast $name converts" "$(cat "$T_TMP/$name.err")"
 		continue
 	fi

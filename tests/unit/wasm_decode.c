@@ -246,17 +246,25 @@ static void test_component(void **state)
 
 static void test_facts_mode_tolerates_later_proposals(void **state)
 {
-	/* memory64 limits (flags 0x04) in an imported memory */
+	/* a shared memory (threads: limits flags 0x03) in an imported memory */
+	static const uint8_t shared[] = {
+		HDR, 0x02, 0x09, 0x01, 0x01, 'm', 0x01, 'x', 0x02, 0x03, 0x01, 0x01,
+	};
+	/* memory64 limits (flags 0x04) are WebAssembly 3.0: decoded strictly */
 	static const uint8_t mem64[] = {
 		HDR, 0x02, 0x08, 0x01, 0x01, 'm', 0x01, 'x', 0x02, 0x04, 0x01,
 	};
 	struct wasm_module *m;
 
 	(void)state;
-	m = decode_ok(mem64, sizeof(mem64), WASM_DECODE_FACTS);
-	assert_true(m->imports[0].desc.memory.is64);
+	m = decode_ok(shared, sizeof(shared), WASM_DECODE_FACTS);
+	assert_true(m->imports[0].desc.memory.shared);
 	wasm_module_free(m);
-	expect_refused(mem64, sizeof(mem64), "limits");
+	expect_refused(shared, sizeof(shared), "limits");
+	m = decode_ok(mem64, sizeof(mem64), WASM_DECODE_STRICT);
+	assert_true(m->imports[0].desc.memory.is64);
+	assert_int_equal(m->imports[0].desc.memory.min, 1);
+	wasm_module_free(m);
 }
 
 int main(void)
