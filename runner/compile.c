@@ -458,7 +458,17 @@ static int do_special(struct comp *c, const struct wasm_instr *in)
 		return rc_emit_generic(c, IOP_REF_IS_NULL, 1, WASM_I32, NULL, 0, 0);
 	case 0xd2:
 		x[0] = in->a;
-		return rc_emit_generic(c, IOP_REF_FUNC, 0, WASM_FUNCREF, x, 1, 0);
+		return rc_emit_generic(c, IOP_REF_FUNC, 0, in->type, x, 1, 0);
+	case 0x14: /* call_ref: the reference is the callee */
+		return do_call(c, m->types[in->a].nparams, &m->types[in->a], IOP_CALL_REF, in->a, 0, 1);
+	case 0x15:
+		if ((err = do_call(c, m->types[in->a].nparams, &m->types[in->a], IOP_RETURN_CALL_REF,
+				   in->a, 0, 1)) < 0)
+			return err;
+		f->unreachable = 1;
+		return 0;
+	case 0xd4: case 0xd5: case 0xd6:
+		return rc_do_ref_branch(c, in);
 	case WASM_OP_PREFIX_FC + 0x08:
 		x[0] = in->a;
 		return rc_emit_generic(c, IOP_MEMORY_INIT, 3, 0, x, 1, 1);

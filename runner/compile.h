@@ -162,6 +162,8 @@ int rc_do_memory(struct comp *c, const struct wasm_instr *in, const struct wasm_
 /* ... and table instructions on a 64-bit table (table64) */
 int rc_table_other(const struct comp *c, const struct wasm_instr *in);
 int rc_do_table(struct comp *c, const struct wasm_instr *in, const struct wasm_opinfo *o);
+/* ... and ref.as_non_null, br_on_null, br_on_non_null */
+int rc_do_ref_branch(struct comp *c, const struct wasm_instr *in);
 
 /* compile_eh.c: try, catch, catch_all, delegate, try_table, throw,
  * throw_ref, rethrow; rc_eh_end closes a try's scope at its `end`;

@@ -207,3 +207,49 @@ int rc_do_table(struct comp *c, const struct wasm_instr *in, const struct wasm_o
 	}
 	return 0;
 }
+
+/* ---- typed function references ---- */
+
+/* ref.as_non_null, br_on_null, br_on_non_null.  A branch on the reference
+ * computes its condition into a slot above it, then branches as br_if:
+ * br_on_non_null leaves the reference on the stack as the label's last
+ * value (and drops it after); br_on_null takes it off the stack around the
+ * branch (the label gets the values below it) and puts it back after, in
+ * the slot it never left. */
+int rc_do_ref_branch(struct comp *c, const struct wasm_instr *in)
+{
+	uint32_t top = c->nvs - 1, r;
+	struct ventry e;
+	int err;
+
+	if ((err = rc_operand(c, top, &r)) < 0)
+		return err;
+	if (in->op == 0xd4) {
+		if (rc_ins_begin(c, IOP_REF_AS_NON_NULL, r, 1) < 0)
+			return rc_oom();
+		return 0;
+	}
+	if ((err = rc_push_entry(c, V_SLOT, WASM_I32, 0, 0)) < 0)
+		return err;
+	if (rc_ins_begin(c, in->op == 0xd5 ? IOP_REF_IS_NULL : IOP_REF_NON_NULL, c->vs[top + 1].slot, 2) < 0)
+		return rc_oom();
+	rc_put(c, r);
+	if (in->op == 0xd6) {
+		if ((err = rc_do_br_if(c, in->a)) < 0)
+			return err;
+		rc_pop_entries(c, 1);
+		return 0;
+	}
+	e = c->vs[top];
+	c->vs[top] = c->vs[top + 1];
+	c->nvs--;
+	if (LAZY(e.kind))
+		c->nlocal_refs--;
+	if ((err = rc_do_br_if(c, in->a)) < 0)
+		return err;
+	if ((err = rc_push_entry(c, e.kind, e.type, e.src, e.c)) < 0)
+		return err;
+	c->vs[c->nvs - 1].src2 = e.src2;
+	return c->vs[c->nvs - 1].slot == e.slot ? 0
+		: wp_error_set(WP_EINVALID, "br_on_null: operand stack out of place at offset %u", in->offset);
+}

@@ -215,8 +215,7 @@ int rc_materialize_from(struct comp *c, uint32_t from)
  * references: the pool sets those with a 64-bit write). */
 static int wide(uint8_t t)
 {
-	return t == WASM_I64 || t == WASM_F64 || t == WASM_FUNCREF || t == WASM_EXTERNREF ||
-	       t == WASM_EXNREF;
+	return t == WASM_I64 || t == WASM_F64 || wasm_is_reftype(t);
 }
 
 /* The pool slot holding constant e, or -1 (not in a loop, pool full). */

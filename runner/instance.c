@@ -41,7 +41,9 @@ static int memory_init(struct rmemory *m, const struct wasm_limits *l, const str
 				    (unsigned long long)l->min);
 	m->module_max_pages = max;
 	m->max_pages = limit;
-	m->reserved = limit * PAGE;
+	/* never a NULL base, even for a memory that can hold nothing: a
+	 * zero-length access computes base + 0 */
+	m->reserved = (limit ? limit : 1) * PAGE;
 	if (m->reserved) {
 		p = mmap(NULL, m->reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p == MAP_FAILED)
@@ -103,6 +105,43 @@ int rinst_table_grow(struct rtable *t, uint32_t delta, void *init, uint32_t *old
 	return 0;
 }
 
+/* A value type of module rm as a key comparable across modules: a plain
+ * type is its byte; a typed reference packs its nullability, its heap type
+ * and, for a function type, that type's process-wide id. */
+static uint64_t type_key(const struct runner_module *rm, uint8_t code)
+{
+	struct wasm_reftype r;
+
+	if (code < WASM_REF_FIRST || !wasm_ref_desc(rm->wasm, code, &r))
+		return code;
+	return 0x100u | (uint64_t)r.nullable << 9 | (uint64_t)r.heap << 10 |
+	       (r.heap == WASM_HEAP_TYPE ? (uint64_t)rm->type_ids[r.index] << 32 : 0);
+}
+
+static int key_desc(uint64_t k, struct wasm_reftype *r)
+{
+	if (k < 0x100) {
+		r->nullable = 1;
+		r->heap = (uint8_t)k;
+		r->index = 0;
+		return wasm_is_reftype((uint8_t)k);
+	}
+	r->nullable = (k >> 9) & 1;
+	r->heap = (uint8_t)(k >> 10);
+	r->index = (uint32_t)(k >> 32);
+	return 1;
+}
+
+/* Whether a value of exact type a (a key) may be used as b. */
+static int key_sub(uint64_t a, uint64_t b)
+{
+	struct wasm_reftype x, y;
+
+	if (a == b)
+		return 1;
+	return key_desc(a, &x) && key_desc(b, &y) && wasm_reftype_sub(&x, &y);
+}
+
 static int table_init(struct rtable *t, const struct wasm_tabletype *tt, const struct runner_config *cfg)
 {
 	t->type = tt->reftype;
@@ -138,7 +177,7 @@ struct runner_func *rinst_func_init(struct runner_instance *inst, uint32_t idx)
 
 	f->inst = inst;
 	f->index = idx;
-	f->type = &m->types[m->funcs[i]];
+	f->type = rm->pub_types ? &rm->pub_types[m->funcs[i]] : &m->types[m->funcs[i]];
 	f->type_id = rm->type_ids[m->funcs[i]];
 	f->code = &rm->codes[i];
 	inst->funcs[idx] = f;
@@ -216,6 +255,7 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 	const struct runner_module *rm = inst->mod;
 	struct rextern x;
 	char want[300];
+	uint64_t want_key, got_key;
 	int rc, ok = 0;
 
 	rc = rlinker_resolve(l, im->module, im->name, im->kind, &x);
@@ -230,7 +270,8 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 			inst->funcs[(*nf)++] = x.func;
 			break;
 		case WASM_EXTERN_TABLE:
-			ok = x.table->type == im->desc.table.reftype &&
+			/* table types are invariant */
+			ok = (x.table->tkey ? x.table->tkey : x.table->type) == type_key(rm, im->desc.table.reftype) &&
 			     x.table->is64 == im->desc.table.limits.is64 &&
 			     limits_match(x.table->size, x.table->max != UINT32_MAX || 1,
 					  x.table->max, &im->desc.table.limits);
@@ -249,8 +290,12 @@ static int link_one(struct runner_instance *inst, runner_linker *l, const struct
 			inst->mems[(*nm)++] = x.memory;
 			break;
 		case WASM_EXTERN_GLOBAL:
-			ok = x.global->type == im->desc.global.valtype &&
-			     x.global->mut == im->desc.global.mutable_;
+			/* an immutable global may be of a subtype, a mutable
+			 * one is of exactly the type */
+			want_key = type_key(rm, im->desc.global.valtype);
+			got_key = x.global->tkey ? x.global->tkey : x.global->type;
+			ok = x.global->mut == im->desc.global.mutable_ &&
+			     (x.global->mut ? got_key == want_key : key_sub(got_key, want_key));
 			inst->globals[(*ng)++] = x.global;
 			break;
 		case WASM_EXTERN_TAG:
@@ -362,6 +407,8 @@ static int define_own(struct runner_instance *inst)
 	for (i = 0; i < m->ntables; i++) {
 		if ((err = table_init(&inst->own_tables[i], &m->tables[i], &inst->cfg)) < 0)
 			return err;
+		inst->own_tables[i].type = wasm_ref_top(m, m->tables[i].reftype);
+		inst->own_tables[i].tkey = type_key(rm, m->tables[i].reftype);
 		inst->tables[m->ntable_imports + i] = &inst->own_tables[i];
 	}
 	for (i = 0; i < m->nmemories; i++) {
@@ -381,7 +428,8 @@ static int define_own(struct runner_instance *inst)
 	}
 	for (i = 0; i < m->nglobals; i++) {
 		struct rglobal *g = &inst->own_globals[i];
-		g->type = m->globals[i].type.valtype;
+		g->type = wasm_ref_top(m, m->globals[i].type.valtype);
+		g->tkey = type_key(rm, m->globals[i].type.valtype);
 		g->mut = m->globals[i].type.mutable_;
 		if ((err = eval_const(inst, &m->globals[i].init, g->v)) < 0)
 			return err;

@@ -110,21 +110,6 @@ enum {
 	IOP_RETURN1,        /* [op|src]: move one slot to fp[0] and return */
 	IOP_THROW,          /* [op|base] tag: payload in slots from base */
 	IOP_THROW_REF,      /* [op|src]: throw_ref, legacy rethrow */
-	/* multi-memory and memory64: an access to memory k is the memory 0
-	 * instruction between IOP_MEMSEL k and IOP_MEMSEL 0 (the loop's
-	 * memory registers point at k meanwhile); a 64-bit address is
-	 * narrowed first by IOP_ADDR64 (which traps when the access cannot
-	 * be in bounds: memories here are at most 4 GiB) */
-	IOP_MEMSEL,         /* [op|k] */
-	IOP_ADDR64,         /* [op|dst] src lo hi: dst = src + offset, < 2^32 */
-	IOP_MEMSIZE64,      /* [op|dst] */
-	IOP_MEMGROW64,      /* [op|dst] delta */
-	IOP_MEMCOPYX,       /* [op|d] s n dstmem srcmem: between two memories */
-	/* table64: an i64 index or size saturates to 2^32-1, which no table
-	 * here reaches (so the table instruction's own check traps); an i32
-	 * result (table.size, table.grow's old size or -1) widens to i64 */
-	IOP_IDX64,          /* [op|dst] src */
-	IOP_WIDEN32,        /* [op|x]: x = (u64)x, with -1 kept -1 */
 	/* fused compare + branch: base + (wasm compare op - first compare) */
 	IOP_BR_CMP32 = 0x330, /* [op|a] b off, ops 0x46..0x4f */
 	IOP_BR_CMP32I = 0x340, /* [op|a] imm off */
@@ -149,7 +134,27 @@ enum {
 	 * IOP_FF64_SECOND dst = z B t; + 3 * (P - 0xa0) + (B - 0xa0) */
 	IOP_FF64 = 0x3d0,
 	IOP_FF64_SECOND = 0x10,
-	IOP_LAST = 0x3f0,
+	/* WebAssembly 3.0 */
+	/* multi-memory and memory64: an access to memory k is the memory 0
+	 * instruction between IOP_MEMSEL k and IOP_MEMSEL 0 (the loop's
+	 * memory registers point at k meanwhile); a 64-bit address is
+	 * narrowed first by IOP_ADDR64 (which traps when the access cannot
+	 * be in bounds: memories here are at most 4 GiB) */
+	IOP_MEMSEL = 0x3f0, /* [op|k] */
+	IOP_ADDR64,         /* [op|dst] src lo hi: dst = src + offset, < 2^32 */
+	IOP_MEMSIZE64,      /* [op|dst] */
+	IOP_MEMGROW64,      /* [op|dst] delta */
+	IOP_MEMCOPYX,       /* [op|d] s n dstmem srcmem: between two memories */
+	/* table64: an i64 index or size saturates to 2^32-1, which no table
+	 * here reaches (so the table instruction's own check traps); an i32
+	 * result (table.size, table.grow's old size or -1) widens to i64 */
+	IOP_IDX64,          /* [op|dst] src */
+	IOP_WIDEN32,        /* [op|x]: x = (u64)x, with -1 kept -1 */
+	/* typed function references */
+	IOP_CALL_REF,       /* [op|base] type 0 ref */
+	IOP_RETURN_CALL_REF, /* [op|base] type 0 ref */
+	IOP_REF_AS_NON_NULL, /* [op|x]: traps when x is null */
+	IOP_REF_NON_NULL,   /* [op|dst] a: a != null */
 	IOP_IMM = 0x400,    /* + wasm binary op: [op|dst] a imm (i64: two words);
 	                       + load op: [op|dst] addr k offset (address + constant folded in),
 	                       + store op: [op|addr] value k offset */
@@ -159,6 +164,7 @@ enum {
 	IOP_ADD2_CONST = 0x7c0 - 0x28,  /* + store op: [op|a] b value offset */
 	IOP_COUNT = 0x800,
 };
+_Static_assert(IOP_REF_NON_NULL < IOP_IMM, "the 3.0 block fits below IOP_IMM");
 _Static_assert(IOP_COUNT == 1u << IOP_BITS && IOP_BITS <= RSLOT_SHIFT,
 	       "opcodes fit the low half of the opcode word");
 
@@ -207,6 +213,10 @@ struct runner_module {
 	uint8_t *bytes;              /* our copy of the binary */
 	struct wasm_module *wasm;
 	uint32_t *type_ids;          /* canonical id of each type index */
+	struct wasm_functype *pub_types; /* the types with typed references as
+					  * funcref/externref/exnref (what
+					  * host calls and the API see); NULL:
+					  * the module has none */
 	struct rcode *codes;         /* one per defined function, compiled lazily */
 	pthread_mutex_t lock;        /* held while compiling */
 	struct wasm_validator *validator; /* for compiling one function at a time */
@@ -233,8 +243,9 @@ struct rtable {
 	uint32_t size;
 	uint32_t max;  /* effective maximum */
 	uint32_t module_max; /* the module's own (UINT32_MAX when none) */
-	uint8_t type;
+	uint8_t type;  /* a typed reference: its family's top type */
 	uint8_t is64;  /* i64 indices (table64) */
+	uint64_t tkey; /* the exact element type, comparable across modules (0: type) */
 };
 
 struct rmemory {
@@ -248,8 +259,9 @@ struct rmemory {
 
 struct rglobal {
 	slot_t v[2];
-	uint8_t type;
+	uint8_t type;  /* a typed reference: its family's top type */
 	uint8_t mut;
+	uint64_t tkey; /* the exact type, comparable across modules (0: type) */
 };
 
 /* An exception tag: its identity is its address (a tag imported by

@@ -59,6 +59,85 @@ done:
 	return id;
 }
 
+/* ---- typed references ---- */
+
+/* A reference type beyond funcref, externref and exnref. */
+static int is_typed(uint8_t c)
+{
+	return wasm_is_reftype(c) && c != WASM_FUNCREF && c != WASM_EXTERNREF && c != WASM_EXNREF;
+}
+
+static int has_typed(const struct wasm_functype *t)
+{
+	uint32_t k;
+
+	for (k = 0; k < t->nparams; k++)
+		if (is_typed(t->params[k]))
+			return 1;
+	for (k = 0; k < t->nresults; k++)
+		if (is_typed(t->results[k]))
+			return 1;
+	return 0;
+}
+
+/* A type with typed references is identified by its structure spelled out
+ * (wasm_functype_key): equivalent types of two modules get one id. */
+static uint32_t typed_intern(const struct wasm_module *m, uint32_t i)
+{
+	struct wasm_functype key;
+	static const uint8_t marker = 0xff;
+	uint8_t small[256], *buf = small;
+	size_t n = wasm_functype_key(m, i, small, sizeof(small));
+	uint32_t id;
+
+	if (!has_typed(&m->types[i]))
+		return rtype_intern(&m->types[i]);
+	if (n > sizeof(small)) {
+		if (!(buf = malloc(n)))
+			return UINT32_MAX;
+		wasm_functype_key(m, i, buf, n);
+	}
+	/* no signature of plain types has the result 0xff */
+	key.nparams = (uint32_t)n;
+	key.params = buf;
+	key.nresults = 1;
+	key.results = (uint8_t *)&marker;
+	id = rtype_intern(&key);
+	if (buf != small)
+		free(buf);
+	return id;
+}
+
+/* pub_types: every type with its references as their family's top type. */
+static int typed_types(struct runner_module *rm)
+{
+	const struct wasm_module *m = rm->wasm;
+	uint32_t i, k, any = 0;
+
+	for (i = 0; i < m->ntypes && !any; i++)
+		any = has_typed(&m->types[i]);
+	if (!any)
+		return 0;
+	rm->pub_types = calloc(m->ntypes + 1, sizeof(*rm->pub_types));
+	if (!rm->pub_types)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *t = &m->types[i];
+		struct wasm_functype *p = &rm->pub_types[i];
+		p->nparams = t->nparams;
+		p->nresults = t->nresults;
+		p->params = malloc(t->nparams + 1);
+		p->results = malloc(t->nresults + 1);
+		if (!p->params || !p->results)
+			return wp_error_set(WP_ENOMEM, "out of memory");
+		for (k = 0; k < t->nparams; k++)
+			p->params[k] = wasm_ref_top(m, t->params[k]);
+		for (k = 0; k < t->nresults; k++)
+			p->results[k] = wasm_ref_top(m, t->results[k]);
+	}
+	return 0;
+}
+
 /* ---- the name section (subsection 1: function names); a malformed one
  * is ignored, as engines do ---- */
 
@@ -134,16 +213,27 @@ static int keep_bytes(struct runner_module *rm, const uint8_t *data, size_t len)
 	return 0;
 }
 
-static int has_exnref(const uint8_t *t, uint32_t n)
+/* exnref, or a typed reference to an exception (3.0) */
+static int exnish(const struct wasm_module *m, uint8_t t)
 {
-	return n && memchr(t, WASM_EXNREF, n) != NULL;
+	return wasm_is_reftype(t) && wasm_ref_top(m, t) == WASM_EXNREF;
+}
+
+static int has_exnref(const struct wasm_module *m, const uint8_t *t, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (exnish(m, t[i]))
+			return 1;
+	return 0;
 }
 
 static int type_has_exnref(const struct wasm_module *m, uint32_t type)
 {
 	const struct wasm_functype *t = &m->types[type];
 
-	return has_exnref(t->params, t->nparams) || has_exnref(t->results, t->nresults);
+	return has_exnref(m, t->params, t->nparams) || has_exnref(m, t->results, t->nresults);
 }
 
 /* Whether exception references can be kept outside the wasm stack (see
@@ -157,8 +247,8 @@ static int exn_escapes(const struct wasm_module *m)
 		const struct wasm_import *im = &m->imports[i];
 		if ((im->kind == WASM_EXTERN_FUNC && type_has_exnref(m, im->desc.func_type)) ||
 		    (im->kind == WASM_EXTERN_TAG && type_has_exnref(m, im->desc.tag_type)) ||
-		    (im->kind == WASM_EXTERN_GLOBAL && im->desc.global.valtype == WASM_EXNREF) ||
-		    (im->kind == WASM_EXTERN_TABLE && im->desc.table.reftype == WASM_EXNREF))
+		    (im->kind == WASM_EXTERN_GLOBAL && exnish(m, im->desc.global.valtype)) ||
+		    (im->kind == WASM_EXTERN_TABLE && exnish(m, im->desc.table.reftype)))
 			return 1;
 	}
 	for (i = 0; i < m->nexports; i++)
@@ -169,10 +259,10 @@ static int exn_escapes(const struct wasm_module *m)
 		if (type_has_exnref(m, m->tags[i]))
 			return 1;
 	for (i = 0; i < m->nglobals; i++)
-		if (m->globals[i].type.valtype == WASM_EXNREF)
+		if (exnish(m, m->globals[i].type.valtype))
 			return 1;
 	for (i = 0; i < m->ntables; i++)
-		if (m->tables[i].reftype == WASM_EXNREF)
+		if (exnish(m, m->tables[i].reftype))
 			return 1;
 	return 0;
 }
@@ -201,8 +291,10 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
+	if ((err = typed_types(rm)) < 0)
+		goto done;
 	for (i = 0; i < rm->wasm->ntypes; i++) {
-		rm->type_ids[i] = rtype_intern(&rm->wasm->types[i]);
+		rm->type_ids[i] = rm->pub_types ? typed_intern(rm->wasm, i) : rtype_intern(&rm->wasm->types[i]);
 		if (rm->type_ids[i] == UINT32_MAX) {
 			err = wp_error_set(WP_ENOMEM, "out of memory");
 			goto done;
@@ -243,6 +335,13 @@ void runner_module_free(runner_module *rm)
 			free(rm->func_names[i]);
 	free(rm->func_names);
 	free(rm->type_ids);
+	if (rm->pub_types) {
+		for (i = 0; i < rm->wasm->ntypes; i++) {
+			free(rm->pub_types[i].params);
+			free(rm->pub_types[i].results);
+		}
+		free(rm->pub_types);
+	}
 	wasm_module_free(rm->wasm);
 	free(rm->bytes);
 	free(rm);

@@ -97,7 +97,8 @@ enum runner_trap_kind {
 	RUNNER_TRAP_EXIT,              /* not a trap: a host function requested exit */
 	RUNNER_TRAP_TABLE_LIMIT,       /* "table limit exceeded" (table.grow past max_table_elements) */
 	RUNNER_TRAP_EXCEPTION,         /* "uncaught wasm exception" (also reaching a host function) */
-	RUNNER_TRAP_NULL_REFERENCE,    /* "null exception reference" (throw_ref of null) */
+	RUNNER_TRAP_NULL_REFERENCE,    /* "null exception reference" (throw_ref of null),
+	                                  "null function reference" (call_ref), "null reference" */
 };
 
 #define RUNNER_BACKTRACE_MAX 32

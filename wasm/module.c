@@ -170,7 +170,9 @@ int wasm_module_decode(const uint8_t *data, size_t len, enum wasm_decode_mode mo
 	d.nfunc_decl = -1;
 	if (version == 1) {
 		m->kind = WASM_KIND_MODULE;
-		err = decode_core(&d);
+		err = wasm_reftypes_new(m);
+		if (err == 0)
+			err = decode_core(&d);
 		if (err == 0)
 			infer_wasi_core(m);
 	} else if ((version & 0xffff) >= 0x0a && (version >> 16) == 1) {
@@ -206,6 +208,7 @@ void wasm_module_free(struct wasm_module *m)
 		free(m->types[i].results);
 	}
 	free(m->types);
+	wasm_reftypes_free(m);
 	for (i = 0; i < m->nimports; i++) {
 		free(m->imports[i].module);
 		free(m->imports[i].name);

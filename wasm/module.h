@@ -43,7 +43,32 @@ enum wasm_valtype {
 	WASM_EXTERNREF = 0x6f,
 	WASM_EXNREF = 0x69,   /* exception handling: a caught exception */
 	WASM_OTHERREF = 0x01, /* FACTS mode: a reference type of a later proposal */
+	/* the nullable bottom types of 3.0 (typed function references) */
+	WASM_NULLFUNCREF = 0x73,   /* (ref null nofunc) */
+	WASM_NULLEXTERNREF = 0x72, /* (ref null noextern) */
+	WASM_NULLEXNREF = 0x74,    /* (ref null noexn) */
 };
+
+/*
+ * Typed function references (WebAssembly 3.0).  A value type stays one
+ * byte: the reference types with a shorthand keep it (funcref is (ref
+ * null func), ...), and every other one, a non-nullable reference or one
+ * to a concrete function type, is a code from WASM_REF_FIRST that indexes
+ * the module's own table of them (wasm_ref_intern; reftype.c).  A module
+ * may use at most WASM_REF_MAX of those: an implementation limit, far
+ * above what function references need without GC.  Codes are per module:
+ * compare types of two modules through their descriptions.
+ */
+#define WASM_REF_FIRST 0x80
+#define WASM_REF_MAX 128
+#define WASM_HEAP_TYPE 0 /* heap type: a type index */
+struct wasm_reftype {
+	uint8_t nullable;
+	uint8_t heap;    /* abstract: 0x70 func, 0x6f extern, 0x69 exn, 0x73
+			  * nofunc, 0x72 noextern, 0x74 noexn; or WASM_HEAP_TYPE */
+	uint32_t index;  /* WASM_HEAP_TYPE: the (canonical) type index */
+};
+struct wasm_reftypes;
 
 enum wasm_extern_kind {
 	WASM_EXTERN_FUNC = 0,
@@ -208,6 +233,8 @@ struct wasm_module {
 	/* core modules */
 	struct wasm_functype *types;
 	uint32_t ntypes;
+	uint32_t *type_canon;  /* each type: the first index of an equivalent one */
+	struct wasm_reftypes *reftypes; /* interned reference types (reftype.c) */
 	struct wasm_import *imports;
 	uint32_t nimports;
 	uint32_t nfunc_imports, ntable_imports, nmemory_imports, nglobal_imports;
@@ -255,6 +282,34 @@ void wasm_module_free(struct wasm_module *m);
 
 /* Quick checks without decoding. */
 int wasm_is_binary(const uint8_t *data, size_t len); /* "\0asm" magic */
+
+/* Reference types (reftype.c).  wasm_ref_intern gives the code of a
+ * reference type (thread-safe: validation interns too); 0 and an error
+ * past WASM_REF_MAX.  wasm_ref_desc describes any reference code (0 when
+ * `code` is no reference).  wasm_subtype: whether a value of type a may be
+ * used where b is expected.  wasm_ref_top: funcref, externref or exnref,
+ * the family's top type (what the runtime holds).  wasm_ref_non_null:
+ * the code of the same reference without null. */
+uint8_t wasm_ref_intern(const struct wasm_module *m, int nullable, uint8_t heap, uint32_t index);
+int wasm_ref_desc(const struct wasm_module *m, uint8_t code, struct wasm_reftype *out);
+int wasm_is_reftype(uint8_t code);
+int wasm_subtype(const struct wasm_module *m, uint8_t a, uint8_t b);
+/* The same on two descriptions whose concrete indices are comparable as
+ * they are (e.g. process-wide type ids). */
+int wasm_reftype_sub(const struct wasm_reftype *a, const struct wasm_reftype *b);
+uint8_t wasm_ref_top(const struct wasm_module *m, uint8_t code);
+uint8_t wasm_ref_non_null(const struct wasm_module *m, uint8_t code);
+/* Read a heap type (s33: an abstract type's byte or a type index) and
+ * intern the reference type; FACTS mode maps GC's types to WASM_OTHERREF. */
+struct wasm_reader;
+int wasm_read_heaptype_ref(struct wasm_reader *r, const struct wasm_module *m, int nullable,
+			   int facts, uint8_t *out);
+/* Compute m->type_canon (after the type section). */
+int wasm_types_canonicalize(struct wasm_module *m);
+/* Write a function type's structure with every reference spelled out
+ * (concrete types by their canonical description), for comparing types
+ * of two modules; returns the length needed (bytes). */
+size_t wasm_functype_key(const struct wasm_module *m, uint32_t type, uint8_t *buf, size_t size);
 
 /* Names for display. */
 /* Whether MODULE.NAME is a function WASI preview1 defines (wasi_p1.c). */

@@ -61,7 +61,8 @@ enum wasm_imm {
 	WASM_IMM_LANE,       /* one lane index */
 	WASM_IMM_MEMARG_LANE, /* memarg then lane index */
 	WASM_IMM_TAG,        /* throw, catch: tag index */
-	WASM_IMM_TRY_TABLE   /* block type, vec(catch clause) */
+	WASM_IMM_TRY_TABLE,  /* block type, vec(catch clause) */
+	WASM_IMM_TYPE        /* call_ref, return_call_ref: type index */
 };
 
 #define WASM_OPF_SPECIAL 0x01 /* type rule is not "pop these, push that" */

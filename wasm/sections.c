@@ -24,33 +24,28 @@ static int is_reftype(uint8_t t)
 }
 
 /*
- * A value type.  In FACTS mode the reference types of the GC and
- * function-references proposals (0x63/0x64 heaptype, and the abstract
- * heap type shorthands 0x69..0x74) are accepted as WASM_OTHERREF.
+ * A value type.  Typed references (0x64 (ref ht), 0x63 (ref null ht), the
+ * bottom shorthands 0x71..0x74) are interned (reftype.c).  In FACTS mode
+ * the reference types of GC (any, eq, i31, struct, array, none) are
+ * accepted as WASM_OTHERREF.
  */
 static int read_valtype(struct wasm_decoder *d, uint8_t *out)
 {
 	uint8_t t;
-	int64_t ht;
 	int err;
 
 	if ((err = wasm_read_u8(&d->r, &t)) < 0)
 		return err;
-	if (is_numtype(t) || is_reftype(t)) {
+	if (is_numtype(t) || is_reftype(t) || t == WASM_NULLFUNCREF || t == WASM_NULLEXTERNREF ||
+	    t == WASM_NULLEXNREF) {
 		*out = t;
 		return 0;
 	}
-	if (d->mode == WASM_DECODE_FACTS) {
-		if (t == 0x63 || t == 0x64) {
-			if ((err = wasm_read_s33(&d->r, &ht)) < 0)
-				return err;
-			*out = WASM_OTHERREF;
-			return 0;
-		}
-		if (t >= 0x69 && t <= 0x74) {
-			*out = WASM_OTHERREF;
-			return 0;
-		}
+	if (t == 0x63 || t == 0x64)
+		return wasm_read_heaptype_ref(&d->r, d->m, t == 0x63, d->mode == WASM_DECODE_FACTS, out);
+	if (d->mode == WASM_DECODE_FACTS && t >= 0x69 && t <= 0x74) {
+		*out = WASM_OTHERREF;
+		return 0;
 	}
 	d->r.p--;
 	return wasm_reader_fail(&d->r, "malformed value type 0x%02x", t);
@@ -62,7 +57,7 @@ static int read_reftype(struct wasm_decoder *d, uint8_t *out)
 
 	if ((err = read_valtype(d, out)) < 0)
 		return err;
-	if (!is_reftype(*out) && *out != WASM_OTHERREF) {
+	if (!wasm_is_reftype(*out) && *out != WASM_OTHERREF) {
 		d->r.p--;
 		return wasm_reader_fail(&d->r, "malformed reference type");
 	}
@@ -178,8 +173,8 @@ static int read_const_expr(struct wasm_decoder *d, struct wasm_const_expr *e)
 		case 0xd2: /* ref.func */
 			err = wasm_read_u32(r, &cur.u.index);
 			break;
-		case 0xd0: /* ref.null */
-			err = read_reftype(d, &cur.reftype);
+		case 0xd0: /* ref.null: a heap type */
+			err = wasm_read_heaptype_ref(r, d->m, 1, d->mode == WASM_DECODE_FACTS, &cur.reftype);
 			break;
 		case 0xfd: {
 			uint32_t sub;
@@ -313,7 +308,7 @@ static int read_type_section(struct wasm_decoder *d)
 		if (t->nparams > MAX_PARAMS || t->nresults > MAX_PARAMS)
 			return wasm_reader_fail(&d->r, "function type has too many values");
 	}
-	return 0;
+	return wasm_types_canonicalize(m);
 }
 
 /* A tag type (exception handling): attribute 0 (an exception), then the
@@ -536,7 +531,10 @@ static int read_elem(struct wasm_decoder *d, struct wasm_elem *e)
 		if ((err = read_const_expr(d, &e->offset)) < 0)
 			return err;
 	}
-	/* flags 0 and 4 have no element kind / type: funcref implied */
+	/* function indices are (ref func) (3.0); flags 0 and 4 have no
+	 * element kind / type: (ref func) and funcref implied */
+	if (!(flags & 4) && !(e->reftype = wasm_ref_intern(d->m, 0, WASM_FUNCREF, 0)))
+		return wasm_reader_fail(&d->r, "%s", wp_error_last());
 	if (flags & 3) {
 		if (flags & 4) {
 			if ((err = read_reftype(d, &e->reftype)) < 0)

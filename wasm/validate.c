@@ -36,7 +36,11 @@ static const uint8_t single[256] = {
 	[WASM_I32] = WASM_I32, [WASM_I64] = WASM_I64, [WASM_F32] = WASM_F32,
 	[WASM_F64] = WASM_F64, [WASM_V128] = WASM_V128, [WASM_FUNCREF] = WASM_FUNCREF,
 	[WASM_EXTERNREF] = WASM_EXTERNREF, [WASM_EXNREF] = WASM_EXNREF,
+	[WASM_NULLFUNCREF] = WASM_NULLFUNCREF, [WASM_NULLEXTERNREF] = WASM_NULLEXTERNREF,
+	[WASM_NULLEXNREF] = WASM_NULLEXNREF,
 };
+/* ... and of a typed reference into this one (each code is itself) */
+static uint8_t ident[256];
 
 /* ---- the operand and control stacks ---- */
 
@@ -70,7 +74,7 @@ static inline int pop(struct vfunc *s, uint8_t expect, uint8_t *got)
 		return wasm_vfail_at(s->at, "type mismatch");
 	}
 	t = s->vals[--s->nvals];
-	if (UNLIKELY(t != expect) && expect && t)
+	if (UNLIKELY(t != expect) && expect && t && !wasm_subtype(s->m, t, expect))
 		return wasm_vfail_at(s->at, "type mismatch");
 	if (got)
 		*got = t;
@@ -113,6 +117,7 @@ static int push_ctrl(struct vfunc *s, uint16_t op, const uint8_t *params, uint32
 	c->op = op;
 	c->unreachable = 0;
 	c->height = s->nvals;
+	c->init_height = s->ninits;
 	c->params = params;
 	c->nparams = np;
 	c->results = results;
@@ -157,6 +162,14 @@ static int read_blocktype(struct vfunc *s, struct wasm_instr *in)
 		return 0;
 	if (bt < 0) {
 		uint8_t t = (uint8_t)(bt & 0x7f);
+		if ((t == 0x63 || t == 0x64) && bt >= -64) {
+			/* a typed reference: its heap type follows */
+			if ((err = wasm_read_heaptype_ref(&s->r, s->m, t == 0x63, 0, &t)) < 0)
+				return err;
+			in->bt_results = &ident[t];
+			in->bt_nresults = 1;
+			return 0;
+		}
 		if (!single[t])
 			return wasm_vfail_at(s->at, "malformed value type");
 		in->bt_results = &single[t];
@@ -257,6 +270,20 @@ static int read_v128(struct vfunc *s, struct wasm_instr *in, int shuffle)
 	return 0;
 }
 
+/* A value type in a body (select, locals): typed references intern. */
+static int read_vtype(struct vfunc *s, uint8_t *t)
+{
+	int err;
+
+	if ((err = wasm_read_u8(&s->r, t)) < 0)
+		return err;
+	if (*t == 0x63 || *t == 0x64)
+		return wasm_read_heaptype_ref(&s->r, s->m, *t == 0x63, 0, t);
+	if (!single[*t])
+		return wasm_vfail_at(s->at, "malformed value type");
+	return 0;
+}
+
 static int read_select_t(struct vfunc *s, struct wasm_instr *in)
 {
 	uint32_t n;
@@ -266,11 +293,7 @@ static int read_select_t(struct vfunc *s, struct wasm_instr *in)
 		return err;
 	if (n != 1)
 		return wasm_vfail_at(s->at, "invalid result arity");
-	if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
-		return err;
-	if (!wasm_vis_num(in->type) && !wasm_vis_ref(in->type))
-		return wasm_vfail_at(s->at, "malformed value type");
-	return 0;
+	return read_vtype(s, &in->type);
 }
 
 static int read_immediates(struct vfunc *s, struct wasm_instr *in, const struct wasm_opinfo *o)
@@ -326,12 +349,12 @@ static int read_immediates(struct vfunc *s, struct wasm_instr *in, const struct 
 		return read_v128(s, in, o->imm == WASM_IMM_SHUFFLE);
 	case WASM_IMM_SELECT_T:
 		return read_select_t(s, in);
-	case WASM_IMM_REFTYPE:
-		if ((err = wasm_read_u8(&s->r, &in->type)) < 0)
+	case WASM_IMM_REFTYPE: /* a heap type */
+		return wasm_read_heaptype_ref(&s->r, s->m, 1, 0, &in->type);
+	case WASM_IMM_TYPE:
+		if ((err = wasm_read_u32(&s->r, &in->a)) < 0)
 			return err;
-		if (!wasm_vis_ref(in->type))
-			return wasm_vfail_at(s->at, "malformed reference type");
-		return 0;
+		return in->a < s->m->ntypes ? 0 : wasm_vfail_at(s->at, "unknown type");
 	}
 	return wasm_vfail_at(s->at, "illegal opcode");
 }
@@ -397,6 +420,17 @@ static int check_br_table(struct vfunc *s, struct wasm_instr *in)
 	return 0;
 }
 
+/* Whether each of a[0..n) may be used as b[i]. */
+static int subtypes(const struct vfunc *s, const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!wasm_subtype(s->m, a[i], b[i]))
+			return 0;
+	return 1;
+}
+
 static int check_end(struct vfunc *s)
 {
 	struct ctrl *c = &s->ctrls[s->nctrls - 1];
@@ -404,6 +438,7 @@ static int check_end(struct vfunc *s)
 	uint32_t nres = c->nresults;
 	int err;
 
+	wasm_vreset_inits(s, c);
 	if (nres == 0 && s->nvals == c->height && c->op != 0x04) {
 		s->nctrls--; /* the common empty block */
 		return 0;
@@ -412,8 +447,7 @@ static int check_end(struct vfunc *s)
 		return err;
 	if (s->nvals != c->height)
 		return wasm_vfail_at(s->at, "type mismatch");
-	if (c->op == 0x04 && (c->nparams != c->nresults || (c->nparams &&
-			      memcmp(c->params, c->results, c->nparams) != 0)))
+	if (c->op == 0x04 && (c->nparams != c->nresults || !subtypes(s, c->params, c->results, c->nparams)))
 		return wasm_vfail_at(s->at, "type mismatch");
 	s->nctrls--;
 	return push_vals(s, res, nres);
@@ -430,6 +464,7 @@ static int check_else(struct vfunc *s)
 		return err;
 	if (s->nvals != c->height)
 		return wasm_vfail_at(s->at, "type mismatch");
+	wasm_vreset_inits(s, c);
 	c->op = 0x05;
 	c->unreachable = 0;
 	return push_vals(s, c->params, c->nparams);
@@ -451,7 +486,7 @@ static int check_tail_call(struct vfunc *s, const struct wasm_functype *t)
 	const struct ctrl *fr = &s->ctrls[0];
 	int err;
 
-	if (t->nresults != fr->nresults || (t->nresults && memcmp(t->results, fr->results, t->nresults)))
+	if (t->nresults != fr->nresults || !subtypes(s, t->results, fr->results, t->nresults))
 		return wasm_vfail_at(s->at, "type mismatch");
 	if ((err = pop_vals(s, t->params, t->nparams, NULL)) < 0)
 		return err;
@@ -513,7 +548,7 @@ static int check_table_op(struct vfunc *s, struct wasm_instr *in)
 	case WASM_OP_PREFIX_FC + 0x0c: /* table.init elem table */
 		if ((err = need_elem(s, in->a)) < 0 || (err = need_table(s, in->b, &tt)) < 0)
 			return err;
-		if (s->m->elems[in->a].reftype != tt)
+		if (!wasm_subtype(s->m, s->m->elems[in->a].reftype, tt))
 			return wasm_vfail_at(s->at, "type mismatch");
 		return pop3(s, table_at(s, in->b), WASM_I32, WASM_I32);
 	case WASM_OP_PREFIX_FC + 0x0d: /* elem.drop */
@@ -521,7 +556,7 @@ static int check_table_op(struct vfunc *s, struct wasm_instr *in)
 	case WASM_OP_PREFIX_FC + 0x0e: /* table.copy dst src */
 		if ((err = need_table(s, in->a, &tt)) < 0 || (err = need_table(s, in->b, &t2)) < 0)
 			return err;
-		if (tt != t2)
+		if (!wasm_subtype(s->m, t2, tt))
 			return wasm_vfail_at(s->at, "type mismatch");
 		at = table_at(s, in->a);
 		at2 = table_at(s, in->b);
@@ -575,11 +610,67 @@ static int check_local(struct vfunc *s, struct wasm_instr *in)
 	if (UNLIKELY(in->a >= s->nlocals))
 		return wasm_vfail_at(s->at, "unknown local");
 	in->type = s->locals[in->a];
-	if (in->op == 0x20)
+	if (in->op == 0x20) {
+		if (s->nondef && !s->linit[in->a])
+			return wasm_vfail_at(s->at, "uninitialized local");
 		return push(s, in->type);
+	}
 	if ((err = pop(s, in->type, NULL)) < 0)
 		return err;
+	if (s->nondef && !s->linit[in->a]) {
+		if (s->ninits == s->capinits &&
+		    (err = wp_array_grow((void **)&s->inits, &s->capinits, s->ninits + 1, sizeof(uint32_t))) < 0)
+			return err;
+		s->linit[in->a] = 1;
+		s->inits[s->ninits++] = in->a;
+	}
 	return in->op == 0x22 ? push(s, in->type) : 0;
+}
+
+/* call_ref, return_call_ref, ref.as_non_null, br_on_null, br_on_non_null
+ * (typed function references).  in->type gets the reference's type. */
+static int check_typed_ref(struct vfunc *s, struct wasm_instr *in)
+{
+	const uint8_t *lt;
+	uint8_t t = 0, nn;
+	uint32_t n;
+	int err;
+
+	if (in->op == 0x14 || in->op == 0x15) { /* the reference: (ref null $t) */
+		uint8_t want = wasm_ref_intern(s->m, 1, WASM_HEAP_TYPE, in->a);
+		if (!want)
+			return WP_EINVALID;
+		if ((err = pop(s, want, NULL)) < 0)
+			return err;
+		in->type = want;
+		return in->op == 0x15 ? check_tail_call(s, &s->m->types[in->a])
+				      : check_call(s, &s->m->types[in->a]);
+	}
+	if ((err = pop(s, 0, &t)) < 0)
+		return err;
+	if (t && !wasm_vis_ref(t))
+		return wasm_vfail_at(s->at, "type mismatch");
+	in->type = t;
+	nn = t ? wasm_ref_non_null(s->m, t) : 0;
+	if (t && !nn)
+		return WP_EINVALID;
+	switch (in->op) {
+	case 0xd4: /* ref.as_non_null */
+		return push(s, nn);
+	case 0xd5: /* br_on_null l: the label gets the values below the reference */
+		if ((err = check_branch(s, in->a, 1)) < 0)
+			return err;
+		return push(s, nn);
+	default: /* br_on_non_null l: the label's last value is the reference */
+		if (in->a >= s->nctrls)
+			return wasm_vfail_at(s->at, "unknown label");
+		wasm_vlabel_types(&s->ctrls[s->nctrls - 1 - in->a], &lt, &n);
+		if (n == 0 || (nn && !wasm_subtype(s->m, nn, lt[n - 1])))
+			return wasm_vfail_at(s->at, "type mismatch");
+		if ((err = pop_vals(s, lt, n - 1, NULL)) < 0)
+			return err;
+		return push_vals(s, lt, n - 1);
+	}
 }
 
 static int check_special(struct vfunc *s, struct wasm_instr *in)
@@ -633,7 +724,7 @@ static int check_special(struct vfunc *s, struct wasm_instr *in)
 	case 0x13:
 		if ((err = need_table(s, in->b, &t)) < 0)
 			return err;
-		if (t != WASM_FUNCREF)
+		if (!wasm_subtype(s->m, t, WASM_FUNCREF))
 			return wasm_vfail_at(s->at, "type mismatch");
 		if (in->a >= s->m->ntypes)
 			return wasm_vfail_at(s->at, "unknown type");
@@ -671,12 +762,17 @@ static int check_special(struct vfunc *s, struct wasm_instr *in)
 			return wasm_vfail_at(s->at, "type mismatch");
 		in->type = t;
 		return push(s, WASM_I32);
-	case 0xd2:
+	case 0xd2: /* ref.func: (ref $t) of the function's type */
 		if (in->a >= v->nfuncs)
 			return wasm_vfail_at(s->at, "unknown function");
 		if (!v->refs[in->a])
 			return wasm_vfail_at(s->at, "undeclared function reference");
-		return push(s, WASM_FUNCREF);
+		if (!(t = wasm_ref_intern(s->m, 0, WASM_HEAP_TYPE, wasm_vfunc_type_index(s->m, in->a))))
+			return WP_EINVALID;
+		in->type = t;
+		return push(s, t);
+	case 0x14: case 0x15: case 0xd4: case 0xd5: case 0xd6:
+		return check_typed_ref(s, in);
 	case WASM_OP_PREFIX_FC + 0x09:
 		return need_data(s, in->a);
 	case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:
@@ -793,6 +889,33 @@ static int check_generic(struct vfunc *s, uint8_t b, struct wasm_instr *in)
 	return check_simple(s, o);
 }
 
+/* A local of a non-nullable reference type has no default: it must be set
+ * before it is read.  Tracked only in functions that have one. */
+static int track_inits(struct vfunc *s, uint32_t nparams)
+{
+	uint32_t i;
+	int err;
+
+	s->nondef = 0;
+	s->ninits = 0;
+	for (i = nparams; i < s->nlocals && !s->nondef; i++)
+		if (s->locals[i] >= WASM_REF_FIRST && !wasm_subtype(s->m, WASM_NULLFUNCREF, s->locals[i]) &&
+		    !wasm_subtype(s->m, WASM_NULLEXTERNREF, s->locals[i]) &&
+		    !wasm_subtype(s->m, WASM_NULLEXNREF, s->locals[i]))
+			s->nondef = 1;
+	if (!s->nondef)
+		return 0;
+	if (s->nlocals > s->caplinit &&
+	    (err = wp_array_grow((void **)&s->linit, &s->caplinit, s->nlocals, 1)) < 0)
+		return err;
+	for (i = 0; i < s->nlocals; i++)
+		s->linit[i] = i < nparams || s->locals[i] < WASM_REF_FIRST ||
+			      wasm_subtype(s->m, WASM_NULLFUNCREF, s->locals[i]) ||
+			      wasm_subtype(s->m, WASM_NULLEXTERNREF, s->locals[i]) ||
+			      wasm_subtype(s->m, WASM_NULLEXNREF, s->locals[i]);
+	return 0;
+}
+
 static int read_locals(struct vfunc *s, const struct wasm_functype *ft)
 {
 	uint32_t ngroups, g, total = ft->nparams;
@@ -807,12 +930,18 @@ static int read_locals(struct vfunc *s, const struct wasm_functype *ft)
 	for (g = 0; g < ngroups; g++) {
 		uint32_t n;
 		uint8_t t;
-		if ((err = wasm_read_u32(&s->r, &n)) < 0 || (err = wasm_read_u8(&s->r, &t)) < 0)
+		if ((err = wasm_read_u32(&s->r, &n)) < 0)
 			return err;
 		if ((uint64_t)total + n > MAX_LOCALS)
 			return wasm_reader_fail(&s->r, "too many locals");
-		if (!single[t])
+		if ((err = wasm_read_u8(&s->r, &t)) < 0)
+			return err;
+		if (t == 0x63 || t == 0x64) {
+			if ((err = wasm_read_heaptype_ref(&s->r, s->m, t == 0x63, 0, &t)) < 0)
+				return err;
+		} else if (!single[t]) {
 			return wasm_reader_fail(&s->r, "malformed value type");
+		}
 		if (total + n + 1 > s->caplocals &&
 		    (err = wp_array_grow((void **)&s->locals, &s->caplocals, total + n + 1, 1)) < 0)
 			return err;
@@ -820,7 +949,7 @@ static int read_locals(struct vfunc *s, const struct wasm_functype *ft)
 		total += n;
 	}
 	s->nlocals = total;
-	return 0;
+	return track_inits(s, ft->nparams);
 }
 
 /* ---- for validate_eh.c ---- */
@@ -870,6 +999,7 @@ int wasm_vend_region(struct vfunc *s)
 		return err;
 	if (s->nvals != c->height)
 		return wasm_vfail_at(s->at, "type mismatch");
+	wasm_vreset_inits(s, c);
 	return 0;
 }
 
@@ -886,6 +1016,8 @@ static void kind_init(void)
 {
 	unsigned b;
 
+	for (b = 0; b < 256; b++)
+		ident[b] = (uint8_t)b;
 	for (b = 0; b < 256; b++) {
 		const struct wasm_opinfo *o = &wasm_ops[b];
 		if (o->name && !(o->flags & WASM_OPF_SPECIAL) && o->imm == WASM_IMM_NONE)

@@ -36,6 +36,7 @@ struct ctrl {
 	uint16_t op;
 	uint8_t unreachable;
 	uint32_t height;
+	uint32_t init_height; /* s->ninits when the block began */
 	const uint8_t *params, *results;
 	uint32_t nparams, nresults;
 };
@@ -60,7 +61,22 @@ struct vfunc {
 	uint32_t capcatches;
 	uint8_t *catch_types; /* a clause's label types (payload + exnref) */
 	uint32_t capcatch_types;
+	/* non-defaultable locals (typed references): which are set, and the
+	 * ones set so far in the open blocks (unset again at their end) */
+	int nondef;
+	uint8_t *linit;
+	uint32_t caplinit;
+	uint32_t *inits;
+	uint32_t ninits, capinits;
 };
+
+/* Unset the locals first set inside the current block (its end, else,
+ * catch). */
+static inline void wasm_vreset_inits(struct vfunc *s, const struct ctrl *c)
+{
+	while (s->ninits > c->init_height)
+		s->linit[s->inits[--s->ninits]] = 0;
+}
 
 /* Validate the body of function `fidx` (imports first), calling h's hooks
  * when h is not NULL.  validate.c */
@@ -90,6 +106,7 @@ uint32_t wasm_vtag_type_index(const struct wasm_module *m, uint32_t idx);
 /* Record "<what> at offset N"; returns WP_EINVALID. */
 int wasm_vfail_at(uint32_t off, const char *what);
 int wasm_vis_ref(uint8_t t);
+uint32_t wasm_vfunc_type_index(const struct wasm_module *m, uint32_t f);
 int wasm_vis_num(uint8_t t);
 /* Sizes of the index spaces (imports first). */
 uint32_t wasm_vtotal_globals(const struct wasm_module *m);

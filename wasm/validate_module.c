@@ -20,7 +20,15 @@ int wasm_vfail_at(uint32_t off, const char *what)
 
 int wasm_vis_ref(uint8_t t)
 {
-	return t == WASM_FUNCREF || t == WASM_EXTERNREF || t == WASM_EXNREF;
+	return wasm_is_reftype(t);
+}
+
+/* The type index of function f (imports first; f valid). */
+uint32_t wasm_vfunc_type_index(const struct wasm_module *m, uint32_t f)
+{
+	const struct wasm_functype *t = wasm_module_func_type(m, f);
+
+	return t ? (uint32_t)(t - m->types) : 0;
 }
 
 int wasm_vis_num(uint8_t t)
@@ -109,7 +117,9 @@ static int const_type(const struct wasm_module *m, const struct wasm_const_expr 
 	case 0xd2:
 		if (e->u.index >= wasm_vtotal_funcs(m))
 			return wasm_vfail_at(e->offset, "unknown function");
-		*t = WASM_FUNCREF;
+		/* (ref $t) of the function's type (typed references) */
+		if (!(*t = wasm_ref_intern(m, 0, WASM_HEAP_TYPE, wasm_vfunc_type_index(m, e->u.index))))
+			return WP_EINVALID;
 		break;
 	case 0x23: {
 		struct wasm_globaltype g;
@@ -170,7 +180,7 @@ int wasm_validate_const(const struct wasm_module *m, const struct wasm_const_exp
 		err = const_type(m, e, nglobals_visible, &t);
 	if (err < 0)
 		return err;
-	if (t != type)
+	if (!wasm_subtype(m, t, type))
 		return wasm_vfail_at(e->offset, "type mismatch");
 	return 0;
 }
@@ -234,6 +244,12 @@ static int check_definitions(const struct wasm_module *m)
 	for (i = 0; i < m->ntables; i++) {
 		if ((err = check_tabletype(&m->tables[i])) < 0)
 			return err;
+		if (!wasm_subtype(m, WASM_NULLFUNCREF, m->tables[i].reftype) &&
+		    !wasm_subtype(m, WASM_NULLEXTERNREF, m->tables[i].reftype) &&
+		    !wasm_subtype(m, WASM_NULLEXNREF, m->tables[i].reftype) &&
+		    (!m->table_inits || m->table_inits[i].op == WASM_OP_NONE))
+			return wp_error_set(WP_EINVALID, "type mismatch (table %u of a non-nullable type needs an initialiser)",
+					    m->ntable_imports + i);
 		/* an initialiser sees the imported globals (tables precede
 		 * the global section) */
 		if (m->table_inits && m->table_inits[i].op != WASM_OP_NONE &&
@@ -292,7 +308,7 @@ static int check_segments(const struct wasm_module *m)
 			if (e->table >= wasm_vtotal_tables(m))
 				return wp_error_set(WP_EINVALID, "unknown table %u (elem segment %u)",
 						    e->table, i);
-			if (wasm_vtable_type(m, e->table).reftype != e->reftype)
+			if (!wasm_subtype(m, e->reftype, wasm_vtable_type(m, e->table).reftype))
 				return wasm_vfail_at(e->offset.offset, "type mismatch");
 			if ((err = wasm_validate_const(m, &e->offset,
 						       wasm_vtable_type(m, e->table).limits.is64 ? WASM_I64 : WASM_I32,

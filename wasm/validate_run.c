@@ -41,6 +41,8 @@ static void vfunc_release(struct vfunc *s)
 	free(s->tmp);
 	free(s->catches);
 	free(s->catch_types);
+	free(s->linit);
+	free(s->inits);
 	memset(s, 0, sizeof(*s));
 }
 
