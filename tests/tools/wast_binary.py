@@ -8,7 +8,7 @@ For 3.0 constructs Debian's wabt (1.0.32) rejects even in binary modules
 (table64, memarg offsets past 2^32).  Understood: (module binary "..."),
 (register "name"), (invoke "f" args), (assert_return (invoke ...) results),
 (assert_trap (invoke ...) "msg"), (assert_invalid (module binary ...)
-"msg") and assert_malformed alike, with i32/i64 constants as arguments and results.  Anything else
+"msg") and assert_malformed and assert_unlinkable alike, with i32/i64 constants as arguments and results.  Anything else
 is an error: the script is a test tool, not a wast parser.
 """
 import json
@@ -92,7 +92,7 @@ class Out:
             c = {"type": kind, "action": self.action(sx[1]), "expected": [const(r) for r in sx[2:]]}
         elif kind == "assert_trap":
             c = {"type": kind, "action": self.action(sx[1]), "text": sx[2][1:-1], "expected": []}
-        elif kind in ("assert_invalid", "assert_malformed"):
+        elif kind in ("assert_invalid", "assert_malformed", "assert_unlinkable"):
             c = {"type": kind, "filename": self.module(sx[1]), "text": sx[2][1:-1],
                  "module_type": "binary"}
         else:
