@@ -9,12 +9,12 @@
  * compiler build on the same structure instead of decoding twice.
  *
  * Two strictness levels:
- *   WASM_DECODE_STRICT   WebAssembly 2.0 plus the 3.0 features the runner
- *                        executes (tail calls, exception handling: tags,
- *                        exnref); anything else is refused;
+ *   WASM_DECODE_STRICT   WebAssembly 3.0 without garbage collection
+ *                        (what the runner executes); anything else is
+ *                        refused;
  *   WASM_DECODE_FACTS    structure must be well formed, but constructs of
- *                        later proposals (memory64, GC types, extended
- *                        constants) are tolerated where they can be skipped
+ *                        proposals the runner lacks (GC's reference types,
+ *                        shared memories) are tolerated where they can be skipped
  *                        (what the packager needs: we package modules we
  *                        cannot run).
  *

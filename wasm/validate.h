@@ -1,5 +1,6 @@
 /*
- * validate.h - the WebAssembly 2.0 validator.
+ * validate.h - the WebAssembly validator: 2.0 and the 3.0 features the
+ * engine runs (everything but garbage collection).
  *
  * wasm_validate() checks a decoded module (module.h) against the spec's
  * validation rules: index spaces, limits, constant expressions, the start
