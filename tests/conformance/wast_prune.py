@@ -7,7 +7,8 @@ A 3.0 script may mix what this wabt reads with syntax it does not (GC
 `rec` types, `(ref $t)` in a file about exceptions): rather than lose the
 whole file, each top-level command wast2json reports an error in is
 dropped, and with a module the commands after it up to the next module
-(they act on it).  Repeats until the rest converts.  Prints one line:
+(they act on it).  `(module instance $I $M)` is first rewritten as a copy
+of `(module definition $M ...)` named $I.  Repeats until the rest converts.  Prints one line:
 "dropped N of M commands" (N = 0: nothing to drop); exits 1 when the
 file cannot be brought to convert.  The dropped commands are not run:
 spec.sh counts them apart, never as passed.
@@ -60,9 +61,36 @@ def top_forms(text):
     return forms
 
 
+def one_line(module_text):
+    """A module's text on one line (comments out), for a copy that keeps
+    the script's line numbers."""
+    t = re.sub(r";;[^\n]*", "", module_text)
+    return re.sub(r"\s+", " ", t)
+
+
+def instances(text):
+    """3.0's `(module instance $I $M)` makes a fresh instance of
+    `(module definition $M ...)`, which this wabt cannot write: it becomes
+    a copy of the definition named $I (a module command instantiates)."""
+    defs, out, last = {}, [], 0
+    for s, e, l0, l1 in top_forms(text):
+        form = text[s:e]
+        m = re.match(r"\(module\s+definition\s+(\$[^\s()]+)", form)
+        if m:
+            defs[m.group(1)] = form[m.end():-1]
+            continue
+        m = re.match(r"\(module\s+instance\s+(\$[^\s()]+)\s+(\$[^\s()]+)\s*\)$", form)
+        if m and m.group(2) in defs:
+            out.append(text[last:s])
+            out.append(one_line("(module %s %s)" % (m.group(1), defs[m.group(2)])))
+            last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
 def main():
     wast2json, src, dst = sys.argv[1:4]
-    text = open(src, encoding="utf-8").read()
+    text = instances(open(src, encoding="utf-8").read())
     forms = top_forms(text)
     keep = [True] * len(forms)
     for _ in range(200):
