@@ -2,7 +2,8 @@
 # The engine against hand-written .wast scripts (testdata/runner/*.wast):
 # every instruction group, every trap, invalid and malformed modules,
 # linking.  wabt's wast2json converts each script at test time; the
-# engine's spec driver runs every command.  One TAP line per script.
+# engine's spec driver runs every command, strictly: an error or trap
+# must say what the script expects.  One TAP line per script.
 # The standard form of exception handling (try_table, exnref) is past
 # Debian's wabt: tests/tools/gen_exceptions_wast.py assembles its modules
 # and writes the commands in wast2json's form.
@@ -15,7 +16,7 @@ if ! have wast2json; then
 fi
 # runs NAME JSON: the driver runs every command of JSON, none fails
 runs() {
-	run "$driver" "$2"
+	run "$driver" --strict "$2"
 	if [ "$T_RC" -eq 0 ] && [[ "$T_OUT" =~ \ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
 		ok "runner wast $1: ${BASH_REMATCH[1]} commands"
 	else

@@ -1,7 +1,7 @@
 /*
  * spec_run.c - run the commands of a wast2json script against the engine.
  *
- *   spec_run [-v] [--spectest spectest.wasm] script.json
+ *   spec_run [-v] [--strict] [--spectest spectest.wasm] script.json
  *
  * Runs module, register, action and every assert_* command of the JSON
  * that wabt's wast2json writes (modules beside it as x.N.wasm), with the
@@ -41,6 +41,7 @@ static struct {
 	struct named names[MAX_INSTANCES];
 	int nnames;
 	int passed, failed, skipped, verbose;
+	int strict; /* --strict: errors and traps must contain the expected text */
 	const char *file;
 } H;
 
@@ -358,6 +359,11 @@ static void cmd_assert_trap(json_t *c, int line, const char *what)
 		      json_string_value(json_object_get(c, "text")));
 		return;
 	}
+	if (H.strict && !strstr(trap.message, json_string_value(json_object_get(c, "text")))) {
+		failf(line, "%s: trapped \"%s\", expected \"%s\"", what, trap.message,
+		      json_string_value(json_object_get(c, "text")));
+		return;
+	}
 	if (H.verbose && !strstr(trap.message, json_string_value(json_object_get(c, "text"))))
 		printf("note %s:%d: trap \"%s\", spec says \"%s\"\n", H.file, line, trap.message,
 		       json_string_value(json_object_get(c, "text")));
@@ -377,7 +383,11 @@ static void cmd_assert_module(json_t *c, int line, const char *type)
 	}
 	err = instantiate(json_string_value(json_object_get(c, "filename")), &inst, &trap, &stage);
 	if (!strcmp(type, "assert_invalid") || !strcmp(type, "assert_malformed")) {
-		if (stage == 0 && err < 0)
+		if (stage == 0 && err < 0 && H.strict &&
+		    !strstr(wp_error_last(), json_string_value(json_object_get(c, "text"))))
+			failf(line, "%s: refused with \"%s\", expected \"%s\"", type, wp_error_last(),
+			      json_string_value(json_object_get(c, "text")));
+		else if (stage == 0 && err < 0)
 			H.passed++;
 		else
 			failf(line, "%s: module accepted, expected \"%s\"", type,
@@ -483,13 +493,15 @@ int main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "-v"))
 			H.verbose = 1;
+		else if (!strcmp(argv[a], "--strict"))
+			H.strict = 1;
 		else if (!strcmp(argv[a], "--spectest") && a + 1 < argc)
 			spectest = argv[++a];
 		else
 			path = argv[a];
 	}
 	if (!path) {
-		fprintf(stderr, "usage: spec_run [-v] [--spectest spectest.wasm] script.json\n");
+		fprintf(stderr, "usage: spec_run [-v] [--strict] [--spectest spectest.wasm] script.json\n");
 		return 2;
 	}
 	root = json_load_file(path, JSON_ALLOW_NUL, &jerr);
