@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # C programs compiled at test time to wasm32 (clang-16, no libc) and run
 # through the embedding API (build/tools/wasm_run) must print exactly what
-# the same C prints compiled natively (gcc), at -O0, -O2 and -Os; a
+# the same C prints compiled natively (gcc), at -O0, -O2 and -Os, and for
+# wasm64 (memory64) at -O2; a
 # trapping program ends with "Error: <reason>", a named backtrace and 134.
 . "$(dirname "$0")/../lib.sh"
 
@@ -16,10 +17,19 @@ wasm_cc() {
 		-Wl,--no-entry "$@"
 }
 
+# the same programs for wasm64 (memory64: 64-bit pointers and addresses)
+wasm64_cc() {
+	clang-16 --target=wasm64 -nostdlib -mbulk-memory -mnontrapping-fptoint -msign-ext \
+		-Wl,--no-entry "$@"
+}
+
 for prog in algo numeric; do
-	for opt in -O0 -O2 -Os; do
-		n="$prog$opt"
-		if ! wasm_cc "$opt" -o "$T_TMP/$n.wasm" "$src/$prog.c" 2>"$T_TMP/cc.err"; then
+	for opt in -O0 -O2 -Os -O2/wasm64; do
+		cc=wasm_cc n=$prog$opt
+		case $opt in
+		*/wasm64) cc=wasm64_cc opt=${opt%/wasm64} n=$prog$opt.wasm64 ;;
+		esac
+		if ! $cc "$opt" -o "$T_TMP/$n.wasm" "$src/$prog.c" 2>"$T_TMP/cc.err"; then
 			not_ok "runner C $n compiles" "$(cat "$T_TMP/cc.err")"
 			continue
 		fi

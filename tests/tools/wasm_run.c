@@ -9,7 +9,8 @@
  * (integers, or floats for f32/f64).  Results print one per line (i32/i64
  * as signed decimal, floats with %.17g).  Host imports offered as "env":
  *   print_i32(i32), print_i64(i64), print_f64(f64) - print a line;
- *   print_str(ptr, len) - print guest bytes (bounds-checked);
+ *   print_str(ptr, len) - print guest bytes (bounds-checked; ptr an i64
+ *                         when memory 0 has 64-bit addresses);
  *   exit(code) - terminate with that status (proc_exit's path).
  * A trap prints "Error: <reason>" and a wasm backtrace to stderr and exits
  * 134; an exit request exits with its code; a load or link error exits 1.
@@ -73,10 +74,34 @@ static int h_print_str(runner_caller *c, void *env, const runner_val *a, runner_
 	return 0;
 }
 
+/* the same for a guest of 64-bit addresses (memory64: clang --target=wasm64) */
+static int h_print_str64(runner_caller *c, void *env, const runner_val *a, runner_val *r)
+{
+	uint64_t ptr = (uint64_t)a[0].of.i64;
+	uint32_t len = (uint32_t)a[1].of.i32;
+	const char *s = runner_caller_mem_check(c, ptr, len);
+
+	(void)env, (void)r;
+	if (!s)
+		return runner_caller_trap(c, "print_str: out of bounds (%" PRIu64 ", %u)", ptr, len);
+	fwrite(s, 1, len, stdout);
+	return 0;
+}
+
 static int h_exit(runner_caller *c, void *env, const runner_val *a, runner_val *r)
 {
 	(void)env, (void)r;
 	return runner_caller_exit(c, a[0].of.i32);
+}
+
+static int memory0_is64(const struct wasm_module *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nimports; i++)
+		if (w->imports[i].kind == WASM_EXTERN_MEMORY)
+			return w->imports[i].desc.memory.is64;
+	return w->nmemories && w->memories[0].is64;
 }
 
 static void *watchdog(void *arg)
@@ -165,7 +190,10 @@ int main(int argc, char **argv)
 	runner_linker_define_func(l, "env", "print_i32", "i->", h_print_i32, NULL);
 	runner_linker_define_func(l, "env", "print_i64", "I->", h_print_i64, NULL);
 	runner_linker_define_func(l, "env", "print_f64", "F->", h_print_f64, NULL);
-	runner_linker_define_func(l, "env", "print_str", "ii->", h_print_str, NULL);
+	if (memory0_is64(runner_module_wasm(m)))
+		runner_linker_define_func(l, "env", "print_str", "Ii->", h_print_str64, NULL);
+	else
+		runner_linker_define_func(l, "env", "print_str", "ii->", h_print_str, NULL);
 	runner_linker_define_func(l, "env", "exit", "i->", h_exit, NULL);
 	if (timeout_ms) {
 		cfg.interrupt = &interrupted;
