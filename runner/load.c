@@ -16,6 +16,10 @@
 static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wasm_functype *types;
 static uint32_t ntypes, captypes;
+/* ids by signature hash (open addressing, UINT32_MAX free, at most half
+ * full): a module of many distinct types interns in linear time */
+static uint32_t *slots;
+static size_t nslots;
 
 static int type_equal(const struct wasm_functype *a, const struct wasm_functype *b)
 {
@@ -24,16 +28,60 @@ static int type_equal(const struct wasm_functype *a, const struct wasm_functype 
 	       !memcmp(a->results, b->results, a->nresults);
 }
 
+static uint64_t type_hash(const struct wasm_functype *t)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ t->nparams ^ (uint64_t)t->nresults << 32;
+	uint32_t i;
+
+	for (i = 0; i < t->nparams; i++)
+		h = (h ^ t->params[i]) * 0x100000001b3ull;
+	h = (h ^ 0xff) * 0x100000001b3ull;
+	for (i = 0; i < t->nresults; i++)
+		h = (h ^ t->results[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* The slot holding t's id, or the free slot where it goes. */
+static size_t find_slot(const struct wasm_functype *t)
+{
+	size_t h = (size_t)type_hash(t) & (nslots - 1);
+
+	while (slots[h] != UINT32_MAX && !type_equal(&types[slots[h]], t))
+		h = (h + 1) & (nslots - 1);
+	return h;
+}
+
+static int grow_slots(void)
+{
+	size_t n = nslots ? nslots * 2 : 256, i, old = nslots;
+	uint32_t *prev = slots;
+
+	if (!(slots = malloc(n * sizeof(*slots)))) {
+		slots = prev;
+		return -1;
+	}
+	memset(slots, 0xff, n * sizeof(*slots));
+	nslots = n;
+	for (i = 0; i < old; i++)
+		if (prev[i] != UINT32_MAX)
+			slots[find_slot(&types[prev[i]])] = prev[i];
+	free(prev);
+	return 0;
+}
+
 uint32_t rtype_intern(const struct wasm_functype *t)
 {
-	uint32_t i, id = UINT32_MAX;
+	uint32_t id = UINT32_MAX;
+	size_t h;
 
 	pthread_mutex_lock(&types_lock);
-	for (i = 0; i < ntypes; i++)
-		if (type_equal(&types[i], t)) {
-			id = i;
-			goto done;
-		}
+	if ((2 * ((size_t)ntypes + 1) > nslots) && grow_slots() < 0)
+		goto done;
+	h = find_slot(t);
+	if (slots[h] != UINT32_MAX) {
+		id = slots[h];
+		goto done;
+	}
 	if (ntypes == captypes) {
 		uint32_t cap = captypes ? captypes * 2 : 64;
 		struct wasm_functype *n = realloc(types, sizeof(*n) * cap);
@@ -54,6 +102,7 @@ uint32_t rtype_intern(const struct wasm_functype *t)
 	memcpy(types[ntypes].params, t->params, t->nparams);
 	memcpy(types[ntypes].results, t->results, t->nresults);
 	id = ntypes++;
+	slots[h] = id;
 done:
 	pthread_mutex_unlock(&types_lock);
 	return id;
@@ -82,20 +131,21 @@ static int has_typed(const struct wasm_functype *t)
 
 /* A type with typed references is identified by its structure spelled out
  * (wasm_functype_key): equivalent types of two modules get one id. */
-static uint32_t typed_intern(const struct wasm_module *m, uint32_t i)
+static uint32_t typed_intern(const struct wasm_module *m, uint32_t i, const uint32_t *ids)
 {
 	struct wasm_functype key;
 	static const uint8_t marker = 0xff;
 	uint8_t small[256], *buf = small;
-	size_t n = wasm_functype_key(m, i, small, sizeof(small));
+	size_t n;
 	uint32_t id;
 
 	if (!has_typed(&m->types[i]))
 		return rtype_intern(&m->types[i]);
+	n = wasm_functype_key(m, i, ids, small, sizeof(small));
 	if (n > sizeof(small)) {
 		if (!(buf = malloc(n)))
 			return UINT32_MAX;
-		wasm_functype_key(m, i, buf, n);
+		wasm_functype_key(m, i, ids, buf, n);
 	}
 	/* no signature of plain types has the result 0xff */
 	key.nparams = (uint32_t)n;
@@ -294,7 +344,8 @@ int runner_module_load(const uint8_t *data, size_t len, runner_module **out)
 	if ((err = typed_types(rm)) < 0)
 		goto done;
 	for (i = 0; i < rm->wasm->ntypes; i++) {
-		rm->type_ids[i] = rm->pub_types ? typed_intern(rm->wasm, i) : rtype_intern(&rm->wasm->types[i]);
+		rm->type_ids[i] = rm->pub_types ? typed_intern(rm->wasm, i, rm->type_ids)
+						: rtype_intern(&rm->wasm->types[i]);
 		if (rm->type_ids[i] == UINT32_MAX) {
 			err = wp_error_set(WP_ENOMEM, "out of memory");
 			goto done;

@@ -306,10 +306,12 @@ int wasm_read_heaptype_ref(struct wasm_reader *r, const struct wasm_module *m, i
 			   int facts, uint8_t *out);
 /* Compute m->type_canon (after the type section). */
 int wasm_types_canonicalize(struct wasm_module *m);
-/* Write a function type's structure with every reference spelled out
- * (concrete types by their canonical description), for comparing types
- * of two modules; returns the length needed (bytes). */
-size_t wasm_functype_key(const struct wasm_module *m, uint32_t type, uint8_t *buf, size_t size);
+/* Write a function type's structure, for comparing types of two modules:
+ * a reference to a concrete type as "itself" or as ids[its canonical
+ * index] (the caller's process-wide id of that earlier type); returns the
+ * length needed (bytes). */
+size_t wasm_functype_key(const struct wasm_module *m, uint32_t type, const uint32_t *ids,
+			 uint8_t *buf, size_t size);
 
 /* Names for display. */
 /* Whether MODULE.NAME is a function WASI preview1 defines (wasi_p1.c). */

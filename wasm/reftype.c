@@ -309,10 +309,20 @@ static size_t put(uint8_t *buf, size_t size, size_t n, uint8_t b)
 	return n + 1;
 }
 
-static size_t key_bytes(const struct wasm_module *m, uint32_t type, uint32_t self, int depth,
-			uint8_t *buf, size_t size, size_t n);
+static size_t put32(uint8_t *buf, size_t size, size_t n, uint32_t v)
+{
+	uint32_t k;
 
-static size_t val_bytes(const struct wasm_module *m, uint8_t t, uint32_t self, int depth,
+	for (k = 0; k < 4; k++)
+		n = put(buf, size, n, (uint8_t)(v >> (8 * k)));
+	return n;
+}
+
+/* A concrete type is named by the id the caller gave its canonical index
+ * (types only reference themselves and earlier ones), so the key stays
+ * as long as the type itself: no expansion a crafted module could blow
+ * up. */
+static size_t val_bytes(const struct wasm_module *m, uint8_t t, uint32_t self, const uint32_t *ids,
 			uint8_t *buf, size_t size, size_t n)
 {
 	struct wasm_reftype x;
@@ -324,32 +334,23 @@ static size_t val_bytes(const struct wasm_module *m, uint8_t t, uint32_t self, i
 	n = put(buf, size, n, x.heap);
 	if (x.heap != WASM_HEAP_TYPE)
 		return n;
-	if (canon(m, x.index) == self || depth > 32)
+	if (canon(m, x.index) == self)
 		return put(buf, size, n, 's');
-	n = put(buf, size, n, '(');
-	n = key_bytes(m, canon(m, x.index), canon(m, x.index), depth + 1, buf, size, n);
-	return put(buf, size, n, ')');
+	n = put(buf, size, n, 'i');
+	return put32(buf, size, n, ids[canon(m, x.index)]);
 }
 
-static size_t key_bytes(const struct wasm_module *m, uint32_t type, uint32_t self, int depth,
-			uint8_t *buf, size_t size, size_t n)
+size_t wasm_functype_key(const struct wasm_module *m, uint32_t type, const uint32_t *ids,
+			 uint8_t *buf, size_t size)
 {
-	const struct wasm_functype *t = &m->types[type];
-	uint32_t k;
+	uint32_t c = canon(m, type), k;
+	const struct wasm_functype *t = &m->types[c];
+	size_t n = put32(buf, size, 0, t->nparams);
 
-	for (k = 0; k < 4; k++)
-		n = put(buf, size, n, (uint8_t)(t->nparams >> (8 * k)));
 	for (k = 0; k < t->nparams; k++)
-		n = val_bytes(m, t->params[k], self, depth, buf, size, n);
+		n = val_bytes(m, t->params[k], c, ids, buf, size, n);
 	n = put(buf, size, n, '>');
 	for (k = 0; k < t->nresults; k++)
-		n = val_bytes(m, t->results[k], self, depth, buf, size, n);
+		n = val_bytes(m, t->results[k], c, ids, buf, size, n);
 	return n;
-}
-
-size_t wasm_functype_key(const struct wasm_module *m, uint32_t type, uint8_t *buf, size_t size)
-{
-	uint32_t c = canon(m, type);
-
-	return key_bytes(m, c, c, 0, buf, size, 0);
 }
