@@ -87,47 +87,12 @@ check_eq "load error status" "1" "$T_RC"
 # 40 function types, each with 1000 parameters of (ref null) the one
 # before: a type's identity must not spell out what it references (that
 # is 1000^40 bytes), the module loads at once
-python3 - "$T_TMP/nested.wasm" <<'PY'
-import sys
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-types = [b"\x60\x00\x00"]
-for i in range(1, 40):
-    types.append(b"\x60" + leb(1000) + (b"\x63" + leb(i - 1)) * 1000 + b"\x00")
-body = leb(len(types)) + b"".join(types)
-open(sys.argv[1], "wb").write(b"\0asm\1\0\0\0" + b"\x01" + leb(len(body)) + body)
-PY
+python3 "$WASMPACK_ROOT/tests/tools/gen_types.py" nested "$T_TMP/nested.wasm"
 run timeout 20 "$run_tool" "$T_TMP/nested.wasm"
 check_eq "40 nested typed-reference function types load at once" "1 wasm_run: no exported function \"run\"" "$T_RC $T_ERR"
 # 200000 distinct function types (a 2 MB type section): interning them is
 # linear (it was quadratic: a minute of CPU before the module ran)
-python3 - "$T_TMP/types.wasm" <<'PY'
-import itertools, sys
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-types = []
-for k in range(1, 10):
-    for combo in itertools.product(b"\x7f\x7e\x7d\x7c", repeat=k):
-        types.append(b"\x60" + leb(k) + bytes(combo) + b"\x00")
-        if len(types) == 200000:
-            break
-    if len(types) == 200000:
-        break
-body = leb(len(types)) + b"".join(types)
-open(sys.argv[1], "wb").write(b"\0asm\1\0\0\0" + b"\x01" + leb(len(body)) + body)
-PY
+python3 "$WASMPACK_ROOT/tests/tools/gen_types.py" many "$T_TMP/types.wasm"
 run timeout 30 "$run_tool" "$T_TMP/types.wasm"
 check_eq "200000 distinct function types load" "1 wasm_run: no exported function \"run\"" "$T_RC $T_ERR"
 exit $T_FAILED
