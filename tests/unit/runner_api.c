@@ -213,6 +213,55 @@ static void test_typed_calls(void **state)
 	assert_null(runner_instance_func(fx->inst, "mem"));
 }
 
+/* A host may hand any function to a (ref $t) parameter: call_ref checks
+ * the callee's type as call_indirect does.  The module (typed function
+ * references; Debian's wabt cannot assemble it, wabt 1.0.41 did):
+ *   (type $ii (func (param i32) (result i32)))
+ *   (type $v (func (result i32)))
+ *   (func (export "apply") (param (ref null $ii) i32) (result i32)
+ *     (call_ref $ii (local.get 1) (local.get 0)))
+ *   (func (export "inc") (type $ii) (i32.add (local.get 0) (i32.const 1)))
+ *   (func (export "seven") (type $v) (i32.const 7)) */
+static void test_call_ref_from_host(void **state)
+{
+	static const uint8_t bin[] = {
+		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x11, 0x03, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+		0x60, 0x00, 0x01, 0x7f, 0x60, 0x02, 0x63, 0x00, 0x7f, 0x01, 0x7f, 0x03, 0x04, 0x03, 0x02, 0x00,
+		0x01, 0x07, 0x17, 0x03, 0x05, 0x61, 0x70, 0x70, 0x6c, 0x79, 0x00, 0x00, 0x03, 0x69, 0x6e, 0x63,
+		0x00, 0x01, 0x05, 0x73, 0x65, 0x76, 0x65, 0x6e, 0x00, 0x02, 0x0a, 0x17, 0x03, 0x08, 0x00, 0x20,
+		0x01, 0x20, 0x00, 0x14, 0x00, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b, 0x04, 0x00,
+		0x41, 0x07, 0x0b,
+	};
+	struct runner_config cfg;
+	struct runner_trap trap;
+	runner_module *m = NULL;
+	runner_linker *l = NULL;
+	runner_instance *inst = NULL;
+	runner_val args[2], res;
+
+	(void)state;
+	assert_int_equal(runner_module_load(bin, sizeof(bin), &m), 0);
+	runner_linker_new(&l);
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(runner_instantiate(l, m, &cfg, &inst, &trap), 0);
+	memset(args, 0, sizeof(args));
+	args[0].type = RUNNER_FUNCREF;
+	args[0].of.func = runner_instance_func(inst, "inc");
+	args[1] = runner_val_i32(41);
+	assert_int_equal(runner_call(inst, "apply", args, 2, &res, 1, &trap), 0);
+	assert_int_equal(res.of.i32, 42);
+	/* a function of another type: a trap, not a call with the wrong frame */
+	args[0].of.func = runner_instance_func(inst, "seven");
+	assert_int_equal(runner_call(inst, "apply", args, 2, &res, 1, &trap), RUNNER_ETRAP);
+	assert_string_equal(trap.message, "indirect call type mismatch");
+	args[0].of.func = NULL;
+	assert_int_equal(runner_call(inst, "apply", args, 2, &res, 1, &trap), RUNNER_ETRAP);
+	assert_string_equal(trap.message, "null function reference");
+	runner_instance_free(inst);
+	runner_linker_free(l);
+	runner_module_free(m);
+}
+
 static void test_load_errors(void **state)
 {
 	static const uint8_t bad_magic[] = { 0, 'a', 's', 'x', 1, 0, 0, 0 };
@@ -236,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_exit_is_not_a_trap),
 		cmocka_unit_test(test_fuel_and_refuel),
 		cmocka_unit_test(test_typed_calls),
+		cmocka_unit_test(test_call_ref_from_host),
 		cmocka_unit_test(test_load_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
