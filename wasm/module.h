@@ -298,6 +298,9 @@ int wasm_subtype(const struct wasm_module *m, uint8_t a, uint8_t b);
  * they are (e.g. process-wide type ids). */
 int wasm_reftype_sub(const struct wasm_reftype *a, const struct wasm_reftype *b);
 uint8_t wasm_ref_top(const struct wasm_module *m, uint8_t code);
+/* Whether type t has a default value (every type but a non-nullable
+ * reference): what a local starts as, what a table is filled with. */
+int wasm_defaultable(const struct wasm_module *m, uint8_t t);
 uint8_t wasm_ref_non_null(const struct wasm_module *m, uint8_t code);
 /* Read a heap type (s33: an abstract type's byte or a type index) and
  * intern the reference type; FACTS mode maps GC's types to WASM_OTHERREF. */

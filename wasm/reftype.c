@@ -157,6 +157,13 @@ int wasm_subtype(const struct wasm_module *m, uint8_t a, uint8_t b)
 	return heap_sub(m, &x, &y);
 }
 
+int wasm_defaultable(const struct wasm_module *m, uint8_t t)
+{
+	struct wasm_reftype x;
+
+	return !wasm_ref_desc(m, t, &x) || x.nullable;
+}
+
 uint8_t wasm_ref_top(const struct wasm_module *m, uint8_t code)
 {
 	struct wasm_reftype x;

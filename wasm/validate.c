@@ -899,9 +899,7 @@ static int track_inits(struct vfunc *s, uint32_t nparams)
 	s->nondef = 0;
 	s->ninits = 0;
 	for (i = nparams; i < s->nlocals && !s->nondef; i++)
-		if (s->locals[i] >= WASM_REF_FIRST && !wasm_subtype(s->m, WASM_NULLFUNCREF, s->locals[i]) &&
-		    !wasm_subtype(s->m, WASM_NULLEXTERNREF, s->locals[i]) &&
-		    !wasm_subtype(s->m, WASM_NULLEXNREF, s->locals[i]))
+		if (!wasm_defaultable(s->m, s->locals[i]))
 			s->nondef = 1;
 	if (!s->nondef)
 		return 0;
@@ -909,10 +907,7 @@ static int track_inits(struct vfunc *s, uint32_t nparams)
 	    (err = wp_array_grow((void **)&s->linit, &s->caplinit, s->nlocals, 1)) < 0)
 		return err;
 	for (i = 0; i < s->nlocals; i++)
-		s->linit[i] = i < nparams || s->locals[i] < WASM_REF_FIRST ||
-			      wasm_subtype(s->m, WASM_NULLFUNCREF, s->locals[i]) ||
-			      wasm_subtype(s->m, WASM_NULLEXTERNREF, s->locals[i]) ||
-			      wasm_subtype(s->m, WASM_NULLEXNREF, s->locals[i]);
+		s->linit[i] = i < nparams || wasm_defaultable(s->m, s->locals[i]);
 	return 0;
 }
 

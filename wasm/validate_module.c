@@ -244,9 +244,7 @@ static int check_definitions(const struct wasm_module *m)
 	for (i = 0; i < m->ntables; i++) {
 		if ((err = check_tabletype(&m->tables[i])) < 0)
 			return err;
-		if (!wasm_subtype(m, WASM_NULLFUNCREF, m->tables[i].reftype) &&
-		    !wasm_subtype(m, WASM_NULLEXTERNREF, m->tables[i].reftype) &&
-		    !wasm_subtype(m, WASM_NULLEXNREF, m->tables[i].reftype) &&
+		if (!wasm_defaultable(m, m->tables[i].reftype) &&
 		    (!m->table_inits || m->table_inits[i].op == WASM_OP_NONE))
 			return wp_error_set(WP_EINVALID, "type mismatch (table %u of a non-nullable type needs an initialiser)",
 					    m->ntable_imports + i);
