@@ -31,7 +31,7 @@ packages=(
 	# unit tests
 	libcmocka-dev
 	# what the test scripts and the demo run
-	curl python3 python3-yaml jq openssl tar gzip xxd procps util-linux time
+	curl python3 python3-yaml jq openssl tar gzip xxd procps util-linux time strace
 	# independent consumers and engines the tests compare against
 	skopeo containerd wabt binaryen nodejs npm
 	# registry tests

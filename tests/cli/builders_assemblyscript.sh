@@ -43,6 +43,18 @@ if build_ok as "$dir"; then
 	fi
 fi
 
+# asc 0.20+ restarts node unless node was given --enable-source-maps: a
+# second node start per build.  And V8's worker pool follows the build's
+# share of the cores (WASMPACK_BUILD_JOBS, as under build ./...).
+if [ -d "$dir/node_modules/assemblyscript" ]; then
+	run strace -f -qq -s 256 -e trace=execve -e signal=none -o "$T_TMP/as.exec" \
+		"$WASMPACK" build "$dir" --no-cache -o "oci:$T_TMP/as-once.oci"
+	check_eq "assemblyscript: node starts once for asc (no restart for source maps)" 1 \
+		"$(grep -v ENOENT "$T_TMP/as.exec" | grep -c 'execve(.*bin/asc\.js')"
+fi
+run env WASMPACK_BUILD_JOBS=1 "$WASMPACK" build "$dir" --dry-run
+check_match "assemblyscript: V8's pool is the build's share of the cores" " --v8-pool-size=1 node_modules/assemblyscript/bin/asc\.js " "$T_OUT"
+
 # the entry named only in the npm build script (no asconfig.json), as in
 # wasmtime's docs: asc gets the script's entry and --config, wasmpack's
 # own output file instead of the script's -o/-t
@@ -67,14 +79,14 @@ if build_ok as-legacy "$ldir"; then
 		$'arg 2: b\narg 1: a\nargs: 2' 0 a b
 	run "$WASMPACK" build "$ldir" --dry-run
 	check_match "AssemblyScript 0.19: node runs node_modules/assemblyscript/bin/asc" \
-		"node node_modules/assemblyscript/bin/asc main\.ts " "$T_OUT"
+		"node --enable-source-maps --v8-pool-size=[0-9]+ node_modules/assemblyscript/bin/asc main\.ts " "$T_OUT"
 fi
 
 # a compile error in the entry: exit 1, the asc command named
 echo 'let x: i32 = "not a number";' >>"$dir/assembly/index.ts"
 run "$WASMPACK" build "$dir" -o "oci:$T_TMP/broken.oci"
 check_eq "asc error: exit 1" 1 "$T_RC"
-check_match "asc error: names the asc command" "^wasmpack: build command failed \(exit status 1\): cd .* && .*node node_modules/assemblyscript/bin/asc.js" \
+check_match "asc error: names the asc command" "^wasmpack: build command failed \(exit status 1\): cd .* && .*node --enable-source-maps --v8-pool-size=[0-9]+ node_modules/assemblyscript/bin/asc.js" \
 	"$(tail -n1 <<<"$T_ERR")"
 check "asc error: no image" test ! -e "$T_TMP/broken.oci"
 exit $T_FAILED
