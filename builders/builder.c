@@ -116,6 +116,7 @@ static int bctx_init(struct bctx *c, const struct builder_opts *o)
 		c->jobs = atoi(getenv("WASMPACK_BUILD_JOBS"));
 		c->jobs_shared = 1;
 	}
+	wp_jobserver_from_env(&c->js);
 	if (!realpath(o->dir, real))
 		return wp_error_errno(WP_ENOTFOUND, "%s", o->dir);
 	if (!(c->dir = strdup(real)) || !(c->dirname = wp_path_basename(real)))

@@ -73,19 +73,24 @@ static int is_source(const char *path)
 	return !strncmp(path, "src/", 4) ? 1 : !strncmp(path, "sjlj/", 5) ? 2 : 0;
 }
 
-/* One compiler run for every source of KIND (clang compiles several
- * inputs in one process: a run a file cost ~0.1 s of start-up each), each
- * X.c to X.o in DIR; the objects join AR. */
+/* Compile every source of KIND, each X.c to X.o in DIR, c->jobs
+ * compiler runs at once; the objects join AR in the table's order. */
 static int compile_kind(struct bctx *c, const char *dir, const char *inc, int kind, struct wp_strv *ar)
 {
 	const struct toolchain *t = &c->tc;
 	const struct compat_file *f;
-	struct wp_strv cc = { NULL, 0 };
+	struct wp_strv cc = { NULL, 0 }, *runs = NULL;
 	struct wp_buf flags = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	struct wp_buf out = WP_BUF_INIT(WP_BUF_UNLIMITED);
-	size_t fixed;
+	char ***argvs = NULL;
+	size_t n = 0, i = 0;
 	int err;
 
+	for (f = compat_files; f->path; f++)
+		n += is_source(f->path) == kind;
+	if (!(runs = calloc(n + 1, sizeof(*runs))) || !(argvs = calloc(n + 1, sizeof(*argvs)))) {
+		err = wp_error_set(WP_ENOMEM, "out of memory");
+		goto done;
+	}
 	if ((err = cwasi_includes(c, inc, 0, &flags)) < 0 || (err = wp_strv_add(&cc, t->cc)) < 0 ||
 	    (err = wp_strv_addf(&cc, "--target=%s", t->target)) < 0 ||
 	    (t->sysroot && (err = wp_strv_addf(&cc, "--sysroot=%s", t->sysroot)) < 0) ||
@@ -93,20 +98,24 @@ static int compile_kind(struct bctx *c, const char *dir, const char *inc, int ki
 	    (kind == 2 && (err = wp_strv_add_words(&cc, "-mllvm -wasm-enable-sjlj")) < 0) ||
 	    (err = wp_strv_add(&cc, "-c")) < 0)
 		goto done;
-	fixed = cc.n;
 	for (f = compat_files; f->path && err == 0; f++) {
 		const char *base = strchr(f->path, '/');
 		if (is_source(f->path) != kind)
 			continue;
-		if ((err = wp_strv_add(&cc, f->path)) == 0)
+		if ((err = wp_strv_add_all(&runs[i], cc.v, cc.n)) == 0 && (err = wp_strv_add(&runs[i], f->path)) == 0)
 			err = wp_strv_addf(ar, "%.*s.o", (int)strlen(base + 1) - 2, base + 1);
+		argvs[i] = runs[i].v;
+		i++;
 	}
-	if (err == 0 && cc.n > fixed)
-		err = spawn_capture(dir, NULL, cc.v, &out);
+	if (err == 0 && n)
+		err = spawn_batch(dir, argvs, n, c->jobs, &c->js);
 done:
+	for (i = 0; runs && i < n; i++)
+		wp_strv_release(&runs[i]);
+	free(runs);
+	free(argvs);
 	wp_strv_release(&cc);
 	wp_buf_release(&flags);
-	wp_buf_release(&out);
 	return err;
 }
 

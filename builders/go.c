@@ -318,18 +318,16 @@ static int out_path(struct bctx *c)
 
 static int go_build(struct bctx *c)
 {
-	char procs[32], *env[] = { "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", NULL, NULL };
+	char *env[] = { "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", NULL };
 	struct wp_strv argv = { NULL, 0 };
 	char *pkg = NULL;
 	int err;
 
-	/* go build compiles packages on every core (and its compiler's
-	 * backend in parallel) unless told: under build ./... the other
-	 * builds have cores of their own */
-	if (c->jobs_shared) {
-		snprintf(procs, sizeof(procs), "GOMAXPROCS=%d", c->jobs);
-		env[4] = procs;
-	}
+	/* go build compiles packages on every core, even under build ./...:
+	 * go reads no jobserver, and held to a share of the cores (GOMAXPROCS)
+	 * a cold build of the standard library for wasip1 (~11 s of CPU) kept
+	 * one core while the other builds had ended and left theirs idle.  As
+	 * ko runs its go builds side by side, the kernel shares the cores. */
 
 	if ((err = go_package(c, &pkg)) < 0 || (err = out_path(c)) < 0) {
 		free(pkg);

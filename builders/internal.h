@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "../common/buf.h"
+#include "../common/jobserver.h"
 #include "../common/strv.h"
 #include "../oci/digest.h"
 #include "builder.h"
@@ -70,7 +71,9 @@ struct bctx {
 	size_t nsteps;
 	int jobs;           /* parallel compile jobs */
 	int jobs_shared;    /* WASMPACK_BUILD_JOBS: the cores are shared with other
-			     * builds, so cargo and go are held to `jobs` too */
+			     * builds, so a toolchain is held to `jobs` ... */
+	struct wp_jobserver js; /* ... unless it can take them from build ./...'s
+				 * jobserver (make, cargo, side-by-side compiles) */
 	char *tdir, *tname; /* builder-private: rust's target dir and binary */
 	char *compat_inc, *compat_lib; /* compat.c: its headers and archive's directory */
 	int list_only;      /* detect: find the targets (configure), build nothing */
@@ -99,6 +102,21 @@ char *step_format(const struct step *s);
  * its stdout (stderr is discarded unless the command fails).  A non-zero
  * exit is WP_ERROR with the first stderr line. */
 int spawn_capture(const char *cwd, char *const *env, char *const *argv, struct wp_buf *out);
+/* Run steps first .. first + n - 1 (none in a dry run) with at most
+ * c->jobs at once, as make -j --output-sync does: each step's output goes
+ * to opts->output whole, in step order.  After a step fails no more
+ * start; those running finish.  Its error names the first failed step:
+ * *failed is its index and `tail` (may be NULL) the end of its output. */
+int bctx_run_parallel(struct bctx *c, int first, int n, int *failed, struct wp_buf *tail);
+/* Run query commands argvs[0 .. n) in cwd (not in the plan), at most
+ * `max` at once (with a jobserver: one plus its tokens), their output
+ * discarded.  A failure is WP_ERROR with the first failed command's first
+ * output line. */
+int spawn_batch(const char *cwd, char **const *argvs, size_t n, int max, const struct wp_jobserver *js);
+/* Add NAME=" -jN --jobserver-auth=R,W" (MAKEFLAGS for make, CARGO_MAKEFLAGS
+ * for cargo) to env when the build has build ./...'s jobserver: 1 when
+ * added (the tool then gets no -j of its own), 0 when there is none. */
+int bctx_jobserver_env(struct bctx *c, const char *name, struct wp_strv *env);
 /* Emit a note line "wasmpack: note: ..." through opts->output. */
 void bctx_note(struct bctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -224,7 +224,9 @@ int make_build(struct bctx *c, const struct cscan *s, const struct cflags *f, in
 		err = wp_error_set(WP_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = wp_strv_add(&argv, "make")) < 0 || (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0)
+	/* -jN, or build ./...'s jobserver through MAKEFLAGS */
+	if ((err = wp_strv_add(&argv, "make")) < 0 || (err = bctx_jobserver_env(c, "MAKEFLAGS", &env)) < 0 ||
+	    (err == 0 && (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0))
 		goto done;
 	if (s->kind == CPROJ_AUTOTOOLS) {
 		/* configure bakes the drivers and flags into the Makefiles */

@@ -304,8 +304,10 @@ static int rust_build(struct bctx *c)
 	if (c->tname && ((err = wp_strv_add(&argv, "--bin")) < 0 || (err = wp_strv_add(&argv, c->tname)) < 0))
 		goto done;
 	/* cargo runs as many rustc as there are cores unless told: under
-	 * build ./... the other builds have cores of their own */
-	if (c->jobs_shared && (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0)
+	 * build ./... it takes more than its one from the jobserver (cargo and
+	 * rustc read CARGO_MAKEFLAGS), or is held to its share */
+	if ((err = bctx_jobserver_env(c, "CARGO_MAKEFLAGS", &env)) < 0 ||
+	    (err == 0 && c->jobs_shared && (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0))
 		goto done;
 	if ((offline(c) && (err = wp_strv_add(&argv, "--offline")) < 0) ||
 	    (err = wp_strv_add_all(&argv, c->build_args, c->nbuild_args)) < 0)

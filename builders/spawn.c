@@ -101,6 +101,17 @@ int bctx_step(struct bctx *c, const char *cwd, char *const *env, char *const *ar
 	return err < 0 ? err : (int)(c->nsteps - 1);
 }
 
+int bctx_jobserver_env(struct bctx *c, const char *name, struct wp_strv *env)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int err;
+
+	if (c->js.rfd < 0)
+		return 0;
+	err = wp_strv_addf(env, "%s= -j%ld --jobserver-auth=%d,%d", name, cores > 0 ? cores : 1, c->js.rfd, c->js.wfd);
+	return err < 0 ? err : 1;
+}
+
 void bctx_note(struct bctx *c, const char *fmt, ...)
 {
 	char line[2048];
@@ -284,6 +295,157 @@ int bctx_exec(struct bctx *c, const char *cwd, char *const *env, char *const *ar
 	int i = bctx_step(c, cwd, env, argv);
 
 	return i < 0 ? i : bctx_run(c, i, NULL);
+}
+
+/* Commands run side by side (make -j), each one's stdout and stderr in
+ * an unlinked temporary file of its own. */
+struct batch_cmd {
+	const char *cwd;
+	char *const *env, *const *argv;
+	FILE *out;
+	pid_t pid;
+	int status;
+	int token; /* it runs on a token taken from the jobserver */
+};
+
+/* ENDED(ctx, i, failed, out) is called for each command that ran, in
+ * order, as it ends (the oldest running one is waited for: the compiles
+ * of one build take about as long as each other). */
+typedef void (*batch_ended_fn)(void *ctx, size_t i, int failed, FILE *out);
+
+/* Run v[0..n), at most `max` at once, or with a jobserver (js not NULL)
+ * one plus as many as it has tokens for.  After a command fails (or one
+ * cannot start) no more start; those running finish.  Returns 0 when all
+ * succeeded, 1 with *failed the first failure's index, or the error of a
+ * command that could not start (after the others ended). */
+static int batch_run(struct batch_cmd *v, size_t n, int max, const struct wp_jobserver *js, size_t *failed,
+		     batch_ended_fn ended, void *ctx)
+{
+	size_t next = 0, oldest = 0;
+	int err = 0, bad = 0;
+
+	while (oldest < next || (next < n && !bad && err == 0)) {
+		struct batch_cmd *b = &v[next];
+		int fail, more = next < n && !bad && err == 0;
+		/* the first runs on the build's own core; each more one on a
+		 * token, or within max */
+		if (more && next > oldest)
+			more = js ? (b->token = wp_jobserver_try_take(js)) : next - oldest < (size_t)(max > 0 ? max : 1);
+		if (more) {
+			if (!(b->out = tmpfile()) || fcntl(fileno(b->out), F_SETFD, FD_CLOEXEC) < 0)
+				err = wp_error_errno(WP_EIO, "tmpfile");
+			else if ((err = start(b->cwd, b->env, b->argv, fileno(b->out), fileno(b->out), &b->pid)) == 0)
+				next++;
+			if (err < 0 && b->out)
+				fclose(b->out);
+			if (err < 0 && b->token)
+				wp_jobserver_give(js);
+			continue;
+		}
+		b = &v[oldest];
+		if (wait_child(b->pid, &b->status) < 0)
+			b->status = -1;
+		if (b->token)
+			wp_jobserver_give(js);
+		fail = b->status == -1 || !WIFEXITED(b->status) || WEXITSTATUS(b->status) != 0;
+		if (fail && !bad) {
+			bad = 1;
+			*failed = oldest;
+		}
+		rewind(b->out);
+		if (ended)
+			ended(ctx, oldest, fail, b->out);
+		fclose(b->out);
+		oldest++;
+	}
+	return err < 0 ? err : bad;
+}
+
+struct step_batch {
+	struct bctx *c;
+	int bad;
+	struct wp_buf *tail;
+};
+
+/* A step's output goes on whole; the tail is the first failed one's. */
+static void step_ended(void *ctx, size_t i, int failed, FILE *out)
+{
+	struct step_batch *sb = ctx;
+	int keep = failed && !sb->bad;
+	char buf[8192];
+	size_t n;
+
+	(void)i;
+	while ((n = fread(buf, 1, sizeof(buf), out)) > 0) {
+		if (sb->c->o->output)
+			sb->c->o->output(sb->c->o->output_ctx, buf, n);
+		if (keep)
+			tail_keep(sb->tail, buf, n);
+	}
+	sb->bad |= failed;
+}
+
+int bctx_run_parallel(struct bctx *c, int first, int n, int *failed, struct wp_buf *tail)
+{
+	struct step_batch sb = { c, 0, tail };
+	struct batch_cmd *v;
+	size_t i, bad = 0;
+	int err;
+
+	if (c->o->dry_run || n <= 0)
+		return 0;
+	if (!(v = calloc((size_t)n, sizeof(*v))))
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < (size_t)n; i++) {
+		const struct step *s = &c->steps[first + (int)i];
+		v[i].cwd = s->cwd;
+		v[i].env = s->env.v;
+		v[i].argv = s->argv.v;
+	}
+	err = batch_run(v, (size_t)n, c->jobs, c->js.rfd >= 0 ? &c->js : NULL, &bad, step_ended, &sb);
+	if (err == 1) {
+		*failed = first + (int)bad;
+		err = v[bad].status == -1 ? wp_error_set(WP_EIO, "lost the build command %s", v[bad].argv[0])
+					  : status_error(v[bad].status, &c->steps[first + (int)bad]);
+	}
+	free(v);
+	return err;
+}
+
+/* The first line a failed command wrote. */
+static void first_line_ended(void *ctx, size_t i, int failed, FILE *out)
+{
+	char **line = ctx, buf[4096];
+	size_t n;
+
+	(void)i;
+	if (!failed || *line)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, out);
+	buf[n] = 0;
+	*line = tc_first_line(buf);
+	if (!*line)
+		*line = strdup("");
+}
+
+int spawn_batch(const char *cwd, char **const *argvs, size_t n, int max, const struct wp_jobserver *js)
+{
+	struct batch_cmd *v = calloc(n ? n : 1, sizeof(*v));
+	char *line = NULL;
+	size_t i, bad = 0;
+	int err;
+
+	if (!v)
+		return wp_error_set(WP_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		v[i].cwd = cwd;
+		v[i].argv = argvs[i];
+	}
+	if ((err = batch_run(v, n, max, js && js->rfd >= 0 ? js : NULL, &bad, first_line_ended, &line)) == 1)
+		err = wp_error_set(WP_ERROR, "%s failed%s%s", argvs[bad][0], line && *line ? ": " : "", line ? line : "");
+	free(line);
+	free(v);
+	return err;
 }
 
 /* Read all of fd into b (capped by b's max). */

@@ -37,6 +37,7 @@
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/fs.h"
+#include "../common/jobserver.h"
 #include "../common/strv.h"
 #include "build_board.h"
 #include "build_order.h"
@@ -447,10 +448,11 @@ static int project_outputs(const struct many *m, const struct project *p, struct
 	return err;
 }
 
-static int spawn(const struct many *m, struct project *p, const char *tmp, size_t idx, int child_jobs)
+static int spawn(const struct many *m, struct project *p, const char *tmp, size_t idx, int child_jobs,
+		 const struct wp_jobserver *js)
 {
 	struct wp_strv argv = { NULL, 0 };
-	char self[PATH_MAX], jobs[16], sfd[16];
+	char self[PATH_MAX], jobs[16], sfd[16], jsfds[32];
 	ssize_t n;
 	int err, fo, fe, pfd[2];
 
@@ -473,6 +475,7 @@ static int spawn(const struct many *m, struct project *p, const char *tmp, size_
 	}
 	snprintf(jobs, sizeof(jobs), "%d", child_jobs);
 	snprintf(sfd, sizeof(sfd), "%d", pfd[1]);
+	snprintf(jsfds, sizeof(jsfds), "%d,%d", js->rfd, js->wfd);
 	fflush(NULL);
 	p->pid = fork();
 	if (p->pid == 0) {
@@ -486,6 +489,10 @@ static int spawn(const struct many *m, struct project *p, const char *tmp, size_
 			_exit(126);
 		setenv("WASMPACK_BUILD_JOBS", jobs, 1);
 		setenv("WASMPACK_STATE_FD", sfd, 1);
+		if (js->rfd >= 0)
+			setenv(WP_JOBSERVER_ENV, jsfds, 1);
+		else
+			unsetenv(WP_JOBSERVER_ENV);
 		execv(self, argv.v);
 		dprintf(2, "wasmpack: cannot run %s: %s\n", self, strerror(errno));
 		_exit(126);
@@ -605,6 +612,8 @@ static int run_all(struct many *m, const char *tmp)
 	size_t next = 0, running = 0, i, k;
 	struct pollfd *pf = calloc(m->n, sizeof(*pf));
 	size_t *who = calloc(m->n, sizeof(*who)), *order = build_start_order(m->paths, m->builders, m->n);
+	struct wp_jobserver js = WP_JOBSERVER_NONE;
+	long given = 0; /* tokens put in the pipe: cores - builds running, at most */
 	int child_jobs, err = 0;
 
 	if (!pf || !who || !order) {
@@ -620,9 +629,19 @@ static int run_all(struct many *m, const char *tmp)
 	child_jobs = (int)(cores / ((size_t)m->jobs < m->n ? (size_t)m->jobs : m->n));
 	if (child_jobs < 1)
 		child_jobs = 1;
+	/* each build runs on a core of its own; the cores no build holds are
+	 * the jobserver's tokens (common/jobserver.h), for the toolchains that
+	 * can take more than one.  Without a pipe, the static share stays. */
+	given = cores - (long)((size_t)m->jobs < m->n ? (size_t)m->jobs : m->n);
+	if (given < 0)
+		given = 0;
+	if (cores > 1 && (wp_jobserver_create(&js) < 0 || wp_jobserver_put(&js, (int)given) < 0)) {
+		wp_jobserver_close(&js);
+		wp_error_clear();
+	}
 	while (next < m->n || running > 0) {
 		while (err == 0 && next < m->n && running < (size_t)m->jobs) {
-			if ((err = spawn(m, &m->p[order[next]], tmp, order[next], child_jobs)) < 0)
+			if ((err = spawn(m, &m->p[order[next]], tmp, order[next], child_jobs, &js)) < 0)
 				break;
 			next++;
 			running++;
@@ -644,8 +663,15 @@ static int run_all(struct many *m, const char *tmp)
 			if (pf[i].revents && read_states(&m->p[who[i]], who[i])) {
 				if ((err = reap(m, who[i])) == 0)
 					running--;
+				/* its core goes to the next build, or to the ones running */
+				if (err == 0 && next >= m->n && js.wfd >= 0 && given < cores - (long)running) {
+					if (wp_jobserver_put(&js, 1) < 0)
+						wp_error_clear();
+					given++;
+				}
 			}
 	}
+	wp_jobserver_close(&js);
 	free(pf);
 	free(who);
 	free(order);

@@ -29,6 +29,28 @@ if build_ok c-plain-debug "$dir" --keep-debug; then
 		test "${small:-0}" -gt 0 -a "${small:-0}" -lt "$(stat -c %s "$T_TMP/c-plain-debug.wasm")"
 fi
 
+# --- several sources are compiled side by side (-j as the build's cores)
+# and linked: the module is the one compiled one source at a time
+if WASMPACK_BUILD_JOBS=1 build_ok c-plain-j1 "$dir" --no-cache && [ -f "$T_TMP/c-plain.wasm" ]; then
+	check "several sources: the module built one compile at a time is the same" \
+		cmp -s "$T_TMP/c-plain.wasm" "$T_TMP/c-plain-j1.wasm"
+fi
+# a source that does not compile among several: the compiler's message,
+# one last line naming that command, no image; the others ran to the end
+cp -r "$dir" "$T_TMP/c-broken"
+printf 'int broken(void) { return missing_name; }\n' >"$T_TMP/c-broken/src/broken.c"
+printf '#include <termios.h>\nint tty(void) { return 0; }\n' >"$T_TMP/c-broken/src/tty.c"
+run "$WASMPACK" build "$T_TMP/c-broken" --no-cache -o "oci:$T_TMP/c-broken.oci"
+check_eq "a broken source among several: exit 1" 1 "$T_RC"
+check_match "a broken source among several: the last line names its compile" \
+	"^wasmpack: build command failed \(exit status 1\): cd .* -c src/broken\.c -o " "$(tail -n1 <<<"$T_ERR")"
+check_match "a broken source among several: the compiler's message is shown" "broken\.c:1:.*missing_name" "$T_ERR"
+check "a broken source among several: no image" test ! -e "$T_TMP/c-broken.oci"
+rm "$T_TMP/c-broken/src/broken.c"
+run "$WASMPACK" build "$T_TMP/c-broken" --no-cache -o "oci:$T_TMP/c-broken.oci"
+check_eq "a header WASI lacks in one of several sources: the line names it and the file" \
+	"wasmpack: termios.h is not available in WASI (wasi-libc): included from src/tty.c" "$(tail -n1 <<<"$T_ERR" | cut -d';' -f1)"
+
 # --- a Makefile whose target has no .wasm suffix
 dir=$(sample c-make)
 if build_ok c-make "$dir"; then

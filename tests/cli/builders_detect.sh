@@ -88,5 +88,6 @@ fi
 
 # --dry-run --json
 run "$WASMPACK" build "$TESTDATA/c-plain" --dry-run --json
-check_eq "--dry-run --json: builder and plan" "c 1" "$(jq -r '.builder + " " + (.plan | length | tostring)' <<<"$T_OUT")"
+# (two sources: two compiles, run side by side, and the link)
+check_eq "--dry-run --json: builder and plan" "c 3" "$(jq -r '.builder + " " + (.plan | length | tostring)' <<<"$T_OUT")"
 exit $T_FAILED

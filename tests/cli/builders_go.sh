@@ -33,8 +33,11 @@ check_match "--dry-run prints the go build plan" \
 	"^cd $dir && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -o /.*/go-hello.wasm \.$" "$T_OUT"
 check_match "--dry-run says the toolchain is missing" "note: no Go toolchain that targets WASI" "$T_ERR"
 run env PATH="$empty" WASMPACK_BUILD_JOBS=1 "$WASMPACK" build "$dir" --dry-run
-check_match "cores shared with other builds (build ./...): GOMAXPROCS" \
-	"^cd $dir && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOTOOLCHAIN=local GOMAXPROCS=1 go build -trimpath " "$T_OUT"
+# go reads no jobserver: under build ./... it still compiles on every core
+# (held to a share, a cold standard library kept one core busy while the
+# others idled)
+check_match "cores shared with other builds (build ./...): go is not held to a share" \
+	"^cd $dir && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath " "$T_OUT"
 run env PATH="$empty" "$WASMPACK" build "$dir" --dry-run --builder tinygo
 check_match "--dry-run --builder tinygo prints the tinygo plan" \
 	"^cd $dir && tinygo build -target=wasip1 -opt=2 -o /.*/go-hello.wasm \.$" "$T_OUT"
