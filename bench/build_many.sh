@@ -3,7 +3,8 @@
 # same run:
 #  1. `wasmpack build ./...` over a monorepo of the samples vs building the
 #     same projects one after another (each variant with an empty build
-#     cache of its own).  Target: <= 0.6 on 2 cores.
+#     cache of its own), with the toolchains' caches kept and cold.
+#     Target: <= 0.6 on 2 cores.
 #  2. A cold runner (empty cache) with a warm registry cache vs a cold
 #     runner without it, per sample.  Target: <= 0.1, and under 1 s for a
 #     small project.  Needs docker-registry (make deps); the registry runs
@@ -56,21 +57,38 @@ for p in $samples; do
 	fi
 done
 cd "$work/mono"
-load0=$(cut -d' ' -f1 /proc/loadavg)
-seq_ms=0 seq_cpu=0
-for p in "${have[@]}"; do
-	read -r t c < <(WASMPACK_CACHE_DIR="$work/seq" wall_cpu "$wp" build "$p" -o "oci:$work/seq-out/$p" || echo "sequential build of $p failed" >&2)
-	seq_ms=$((seq_ms + t)) seq_cpu=$((seq_cpu + c))
-done
-read -r par_ms par_cpu < <(WASMPACK_CACHE_DIR="$work/par" wall_cpu "$wp" build ./... -o "oci:$work/par-out" || echo "build ./... failed" >&2)
-printf '1. %d projects on %d cores: build ./... %d ms, one after another %d ms, ratio %.2f (target <= 0.6)\n' \
-	"${#have[@]}" "$(nproc)" "$par_ms" "$seq_ms" "$(awk -v a="$par_ms" -v b="$seq_ms" 'BEGIN {print a / b}')"
-# On a machine others load, the cores this run gets bound the ratio:
-# with the kernel's fair share per session (autogroup), running more
-# processes buys no more CPU, and both variants get the same share.
-printf '   CPU time: build ./... %d ms (%.2f cores busy), one after another %d ms (%.2f cores busy); load average %s -> %s\n' \
-	"$par_cpu" "$(awk -v c="$par_cpu" -v w="$par_ms" 'BEGIN {print c / w}')" "$seq_cpu" \
-	"$(awk -v c="$seq_cpu" -v w="$seq_ms" 'BEGIN {print c / w}')" "$load0" "$(cut -d' ' -f1 /proc/loadavg)"
+# part1 LABEL COLD: both variants, each with an empty wasmpack cache of its
+# own.  The toolchains' own caches are either as the probe build above left
+# them (cargo's target/ in the checkout, the user's Go build cache: a
+# runner restoring them with actions/cache) or, COLD=1, absent (a fresh
+# runner: no target/, a Go build cache per variant, so Go compiles its
+# standard library for wasip1 in each).
+part1() {
+	local label=$1 cold=$2 t c seq_ms=0 seq_cpu=0 par_ms par_cpu load0 gseq=${GOCACHE:-} gpar=${GOCACHE:-}
+	load0=$(cut -d' ' -f1 /proc/loadavg)
+	if [ "$cold" = 1 ]; then
+		rm -rf ./*/target
+		gseq=$work/gocache-seq gpar=$work/gocache-par
+	fi
+	for p in "${have[@]}"; do
+		read -r t c < <(GOCACHE=$gseq WASMPACK_CACHE_DIR="$work/seq$cold" wall_cpu "$wp" build "$p" -o "oci:$work/seq-out$cold/$p" ||
+			echo "sequential build of $p failed" >&2)
+		seq_ms=$((seq_ms + t)) seq_cpu=$((seq_cpu + c))
+	done
+	[ "$cold" = 1 ] && rm -rf ./*/target
+	read -r par_ms par_cpu < <(GOCACHE=$gpar WASMPACK_CACHE_DIR="$work/par$cold" wall_cpu "$wp" build ./... -o "oci:$work/par-out$cold" ||
+		echo "build ./... failed" >&2)
+	printf '1. %s, %d projects on %d cores: build ./... %d ms, one after another %d ms, ratio %.2f (target <= 0.6)\n' \
+		"$label" "${#have[@]}" "$(nproc)" "$par_ms" "$seq_ms" "$(awk -v a="$par_ms" -v b="$seq_ms" 'BEGIN {print a / b}')"
+	# On a machine others load, the cores this run gets bound the ratio:
+	# with the kernel's fair share per session (autogroup), running more
+	# processes buys no more CPU, and both variants get the same share.
+	printf '   CPU time: build ./... %d ms (%.2f cores busy), one after another %d ms (%.2f cores busy); load average %s -> %s\n' \
+		"$par_cpu" "$(awk -v c="$par_cpu" -v w="$par_ms" 'BEGIN {print c / w}')" "$seq_cpu" \
+		"$(awk -v c="$seq_cpu" -v w="$seq_ms" 'BEGIN {print c / w}')" "$load0" "$(cut -d' ' -f1 /proc/loadavg)"
+}
+part1 "toolchain caches kept" 0
+part1 "toolchain caches cold" 1
 
 if ! command -v docker-registry >/dev/null; then
 	echo "2. left out: docker-registry is not installed (make deps)"
