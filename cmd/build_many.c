@@ -13,9 +13,10 @@
  * project path, when the child ends: CI logs stay line-oriented.  On a
  * terminal the board of build_board.c shows every project's state, the
  * children reporting theirs on a pipe (WASMPACK_STATE_FD).  The cores
- * are shared: each child's toolchain gets cores / running jobs
- * (WASMPACK_BUILD_JOBS), so make -jN inside the builds does not
- * oversubscribe the machine.
+ * are shared through a jobserver (WASMPACK_JOBSERVER, common/jobserver.h)
+ * that make, cargo and the C builder's compiles take extra cores from; a
+ * tool that reads none gets cores / running jobs (WASMPACK_BUILD_JOBS).
+ * Either way the builds do not oversubscribe the machine.
  */
 #include <dirent.h>
 #include <errno.h>
