@@ -386,13 +386,16 @@ int cfamily_run_step(struct bctx *c, int i, int emscripten)
  * several are compiled side by side (c->jobs at once, each with its own
  * language's driver) and then linked, with C++'s driver when any is C++.
  * emcc (a Python program ~0.3 s to start) compiles several sources of one
- * language in its one run. */
+ * language in its one run, and so does clang when buildArgs are given
+ * (they may name more sources, or link options a -c run would reject). */
 static int build_plain(struct bctx *c, const struct cscan *s, const struct cflags *f, int emscripten)
 {
 	struct wp_strv argv = { NULL, 0 }, objs = { NULL, 0 };
 	struct wp_buf tail = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	size_t k, nsrc = s->csrc.n + s->cxxsrc.n;
-	int err = 0, i, first = -1, failed, apart = nsrc > 1 && (!emscripten || (s->csrc.n && s->cxxsrc.n));
+	int mixed = s->csrc.n && s->cxxsrc.n, err = 0, i, first = -1, failed;
+	/* buildArgs may name sources or link options: one run, as before */
+	int apart = nsrc > 1 && (mixed || (!emscripten && !c->nbuild_args));
 
 	if (asprintf(&c->artifact, "%s/%s.wasm", c->out_dir, c->dirname) < 0)
 		return wp_error_set(WP_ENOMEM, "out of memory");
@@ -435,6 +438,27 @@ done:
 	wp_strv_release(&objs);
 	wp_buf_release(&tail);
 	return err;
+}
+
+/* Whether make builds the configured tree bdir: its CMakeCache.txt says
+ * "Unix Makefiles" (a -G Ninja in buildArgs or CMAKE_GENERATOR says
+ * otherwise); before configuring (a dry run), unless CMAKE_GENERATOR. */
+static int make_generator(const char *bdir)
+{
+	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
+	char *cache = wp_path_join(bdir, "CMakeCache.txt");
+	const char *g;
+	int r;
+
+	if (cache && wp_fs_read_file(cache, 4 << 20, &b) == 0 && wp_buf_append(&b, "", 1) == 0)
+		r = (g = strstr((const char *)b.data, "\nCMAKE_GENERATOR:INTERNAL=")) &&
+		    !strncmp(g + strlen("\nCMAKE_GENERATOR:INTERNAL="), "Unix Makefiles\n", 15);
+	else
+		r = !getenv("CMAKE_GENERATOR");
+	wp_error_clear();
+	free(cache);
+	wp_buf_release(&b);
+	return r;
 }
 
 /* The toolchain file: compilers, archiver, flags, and our WASI platform
@@ -629,11 +653,11 @@ static int build_cmake(struct bctx *c, const struct cscan *s, const struct cflag
 			wp_error_clear();
 		goto done;
 	}
-	/* -jN, or, when make builds it (not a user's CMAKE_GENERATOR=Ninja),
-	 * build ./...'s jobserver through MAKEFLAGS */
+	/* -jN, or, when make builds it (not ninja: -G Ninja in buildArgs or
+	 * CMAKE_GENERATOR), build ./...'s jobserver through MAKEFLAGS */
 	if ((err = wp_strv_add(&argv, "cmake")) < 0 || (err = wp_strv_add(&argv, "--build")) < 0 ||
 	    (err = wp_strv_add(&argv, bdir)) < 0 ||
-	    (err = getenv("CMAKE_GENERATOR") ? 0 : bctx_jobserver_env(c, "MAKEFLAGS", &benv)) < 0 ||
+	    (err = make_generator(bdir) ? bctx_jobserver_env(c, "MAKEFLAGS", &benv) : 0) < 0 ||
 	    (err == 0 && (err = wp_strv_addf(&argv, "-j%d", c->jobs)) < 0))
 		goto done;
 	if ((target || c->target) &&

@@ -71,7 +71,7 @@ struct bctx {
 	size_t nsteps;
 	int jobs;           /* parallel compile jobs */
 	int jobs_shared;    /* WASMPACK_BUILD_JOBS: the cores are shared with other
-			     * builds, so a toolchain is held to `jobs` ... */
+			     * builds, so a toolchain is held to `jobs` (not go) ... */
 	struct wp_jobserver js; /* ... unless it can take them from build ./...'s
 				 * jobserver (make, cargo, side-by-side compiles) */
 	char *tdir, *tname; /* builder-private: rust's target dir and binary */

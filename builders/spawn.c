@@ -104,11 +104,25 @@ int bctx_step(struct bctx *c, const char *cwd, char *const *env, char *const *ar
 int bctx_jobserver_env(struct bctx *c, const char *name, struct wp_strv *env)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *user = getenv(name);
+	struct wp_buf b = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	int err;
 
 	if (c->js.rfd < 0)
 		return 0;
-	err = wp_strv_addf(env, "%s= -j%ld --jobserver-auth=%d,%d", name, cores > 0 ? cores : 1, c->js.rfd, c->js.wfd);
+	wp_buf_printf(&b, "%s= -j%ld --jobserver-auth=%d,%d", name, cores > 0 ? cores : 1, c->js.rfd, c->js.wfd);
+	/* the user's own flags stay (-k, --no-print-directory, VAR=...), not
+	 * a -j or another jobserver of theirs */
+	while (user && *user) {
+		size_t n;
+		user += strspn(user, " ");
+		n = strcspn(user, " ");
+		if (n && strncmp(user, "-j", 2) && strncmp(user, "--jobserver-", 12))
+			wp_buf_printf(&b, " %.*s", (int)n, user);
+		user += n;
+	}
+	err = b.data ? wp_strv_add(env, wp_buf_cstr(&b)) : wp_error_set(WP_ENOMEM, "out of memory");
+	wp_buf_release(&b);
 	return err < 0 ? err : 1;
 }
 
@@ -162,9 +176,17 @@ static int start(const char *cwd, char *const *env, char *const *argv, int out_f
 		 pid_t *pid)
 {
 	char **envp = make_env(env);
-	int cpipe[2];
+	int cpipe[2], js[2] = { -1, -1 };
 	ssize_t r;
 	int child_errno = 0;
+	char *const *kv;
+
+	/* the jobserver's ends (close-on-exec) go to a step told about them */
+	for (kv = env; kv && *kv; kv++) {
+		const char *a = strstr(*kv, "--jobserver-auth=");
+		if (a && sscanf(a + strlen("--jobserver-auth="), "%d,%d", &js[0], &js[1]) != 2)
+			js[0] = js[1] = -1;
+	}
 
 	if (!envp)
 		return wp_error_set(WP_ENOMEM, "out of memory");
@@ -189,6 +211,8 @@ static int start(const char *cwd, char *const *env, char *const *argv, int out_f
 				dup2(devnull, 0);
 		}
 		signal(SIGXFSZ, SIG_DFL); /* as a compiler expects it (main ignores it) */
+		if (js[0] > 2 && js[1] > 2 && (fcntl(js[0], F_SETFD, 0) < 0 || fcntl(js[1], F_SETFD, 0) < 0))
+			goto fail;
 		execvpe(argv[0], argv, envp);
 fail:
 		e = errno;
@@ -358,7 +382,7 @@ static int batch_run(struct batch_cmd *v, size_t n, int max, const struct wp_job
 		fclose(b->out);
 		oldest++;
 	}
-	return err < 0 ? err : bad;
+	return bad ? 1 : err; /* a command's failure says more than a start error after it */
 }
 
 struct step_batch {

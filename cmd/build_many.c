@@ -15,8 +15,8 @@
  * children reporting theirs on a pipe (WASMPACK_STATE_FD).  The cores
  * are shared through a jobserver (WASMPACK_JOBSERVER, common/jobserver.h)
  * that make, cargo and the C builder's compiles take extra cores from; a
- * tool that reads none gets cores / running jobs (WASMPACK_BUILD_JOBS).
- * Either way the builds do not oversubscribe the machine.
+ * tool that reads none gets cores / running jobs (WASMPACK_BUILD_JOBS),
+ * but go, which compiles on every core (as ko runs it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -490,7 +490,8 @@ static int spawn(const struct many *m, struct project *p, const char *tmp, size_
 			_exit(126);
 		setenv("WASMPACK_BUILD_JOBS", jobs, 1);
 		setenv("WASMPACK_STATE_FD", sfd, 1);
-		if (js->rfd >= 0)
+		/* the jobserver's ends are close-on-exec but for the builds */
+		if (js->rfd >= 0 && fcntl(js->rfd, F_SETFD, 0) == 0 && fcntl(js->wfd, F_SETFD, 0) == 0)
 			setenv(WP_JOBSERVER_ENV, jsfds, 1);
 		else
 			unsetenv(WP_JOBSERVER_ENV);
@@ -660,10 +661,14 @@ static int run_all(struct many *m, const char *tmp)
 			err = wp_error_errno(WP_EIO, "poll");
 			break;
 		}
-		for (i = 0; i < k && err == 0; i++)
+		/* reaped even after an error: a child that ended and is not
+		 * reaped would wake poll forever */
+		for (i = 0; i < k; i++)
 			if (pf[i].revents && read_states(&m->p[who[i]], who[i])) {
-				if ((err = reap(m, who[i])) == 0)
-					running--;
+				int e = reap(m, who[i]);
+				running--;
+				if (e < 0 && err == 0)
+					err = e;
 				/* its core goes to the next build, or to the ones running */
 				if (err == 0 && next >= m->n && js.wfd >= 0 && given < cores - (long)running) {
 					if (wp_jobserver_put(&js, 1) < 0)

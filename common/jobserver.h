@@ -17,19 +17,23 @@
 #define WP_JOBSERVER_H
 
 struct wp_jobserver {
-	int rfd, wfd; /* -1 when there is none */
+	int rfd, wfd; /* the shared ends; -1 when there is none */
+	int own;      /* a client's own non-blocking read open of the pipe */
 };
 
-#define WP_JOBSERVER_NONE { -1, -1 }
+#define WP_JOBSERVER_NONE { -1, -1, -1 }
 #define WP_JOBSERVER_ENV  "WASMPACK_JOBSERVER" /* "R,W": the pipe's fds */
 
-/* A new pipe, its read end non-blocking (as make's), both ends inherited
- * by children (they are meant for them). */
+/* A new pipe, both ends above stderr and close-on-exec (the parent hands
+ * them to its children explicitly).  The shared ends stay blocking, as
+ * make 4.2 expects (make 4.3 makes them non-blocking itself). */
 int wp_jobserver_create(struct wp_jobserver *js);
 /* Write n tokens. */
 int wp_jobserver_put(const struct wp_jobserver *js, int n);
-/* The pipe named by WASMPACK_JOBSERVER when both fds are open pipes;
- * else 0 with js left at none. */
+/* The pipe named by WASMPACK_JOBSERVER when its two fds (above stderr) are
+ * the read and write ends of one pipe; else 0 with js left at none.  The
+ * shared ends become close-on-exec: only the steps given --jobserver-auth
+ * get them (spawn.c). */
 int wp_jobserver_from_env(struct wp_jobserver *js);
 /* Take a token without waiting: 1 when one was taken, 0 when none is free. */
 int wp_jobserver_try_take(const struct wp_jobserver *js);

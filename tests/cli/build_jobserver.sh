@@ -40,9 +40,11 @@ MK
 if [ "$(nproc)" -lt 2 ]; then
 	skip "build_jobserver" "one core: there is no core to share"
 else
-	# two builds on two cores: none left over until quick ends
+	# two builds on two cores: none left over until quick ends (stdin
+	# closed: the pipe must not become fd 0, which every tool gets as
+	# /dev/null)
 	cd "$mono"
-	run env MEET="$T_TMP/meet" "$WASMPACK" build ./... -j 2 -o "oci:$T_TMP/out"
+	run env MEET="$T_TMP/meet" "$WASMPACK" build ./... -j 2 -o "oci:$T_TMP/out" <&-
 	check_eq "build ./...: both projects built" 0 "$T_RC"
 	check_eq "the core quick left went to pair's make: its two recipes met" "met met" \
 		"$(cat "$T_TMP/meet/a.result" "$T_TMP/meet/b.result" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
@@ -55,6 +57,9 @@ exec 7<>"$T_TMP/js"
 export WASMPACK_JOBSERVER=7,7 WASMPACK_BUILD_JOBS=1
 run "$WASMPACK" build "$mono/pair" --dry-run
 check_match "make: MAKEFLAGS names the jobserver" "MAKEFLAGS=' -j[0-9]+ --jobserver-auth=7,7' " "$T_OUT"
+run env MAKEFLAGS="-k -j9 --jobserver-auth=3,4 --no-print-directory" "$WASMPACK" build "$mono/pair" --dry-run
+check_match "make: the user's own MAKEFLAGS stay, not their -j or jobserver" \
+	"MAKEFLAGS=' -j[0-9]+ --jobserver-auth=7,7 -k --no-print-directory' " "$T_OUT"
 printf '%s\n' "$T_OUT" >"$T_TMP/plan"
 check "make: no -j of its own" sh -c '! grep -q " make -j" "$1"' sh "$T_TMP/plan"
 run "$WASMPACK" build "$(sample c-cmake)" --dry-run
@@ -66,6 +71,13 @@ if have cargo || [ -x /usr/bin/cargo ]; then
 	check_match "cargo: CARGO_MAKEFLAGS and no -j" \
 		"CARGO_MAKEFLAGS=' -j[0-9]+ --jobserver-auth=7,7' .*cargo build --release --target wasm32-wasip?1? --bin rust-hello( --offline)?$" "$build_line"
 fi
+# the pipe's read end is blocking (make 4.2 wants it so) and holds no
+# token: a build compiling several sources side by side must still end,
+# on its own core (a take that waited would never return)
+cp -r "$TESTDATA/c-plain" "$T_TMP/three"
+printf 'int third(void) { return 3; }\n' >"$T_TMP/three/src/third.c"
+run timeout 120 "$WASMPACK" build "$T_TMP/three" --no-cache -o "oci:$T_TMP/three.oci"
+check_eq "no token in a blocking pipe: the build ends on its own core" 0 "$T_RC"
 # fds that are not a pipe are not a jobserver: the share stays
 export WASMPACK_JOBSERVER=0,1
 run "$WASMPACK" build "$mono/pair" --dry-run </dev/null

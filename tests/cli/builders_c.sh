@@ -47,6 +47,13 @@ check_match "a broken source among several: the last line names its compile" \
 check_match "a broken source among several: the compiler's message is shown" "broken\.c:1:.*missing_name" "$T_ERR"
 check "a broken source among several: no image" test ! -e "$T_TMP/c-broken.oci"
 rm "$T_TMP/c-broken/src/broken.c"
+# buildArgs may name another source (or link options): one compiler run
+cp -r "$dir" "$T_TMP/c-args"
+mkdir -p "$T_TMP/c-args/lib"
+printf 'int extra(void) { return 0; }\n' >"$T_TMP/c-args/lib/extra.c"
+printf 'int extra(void);\nint unused_by_main(void) { return extra(); }\n' >"$T_TMP/c-args/src/calls_extra.c"
+printf '{"buildArgs": ["lib/extra.c", "-Wl,--export=unused_by_main"]}\n' >"$T_TMP/c-args/wasmpack.json"
+build_ok c-args "$T_TMP/c-args" --no-cache
 run "$WASMPACK" build "$T_TMP/c-broken" --no-cache -o "oci:$T_TMP/c-broken.oci"
 check_eq "a header WASI lacks in one of several sources: the line names it and the file" \
 	"wasmpack: termios.h is not available in WASI (wasi-libc): included from src/tty.c" "$(tail -n1 <<<"$T_ERR" | cut -d';' -f1)"
