@@ -393,7 +393,7 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct cflag
 	struct wp_strv argv = { NULL, 0 }, objs = { NULL, 0 };
 	struct wp_buf tail = WP_BUF_INIT(WP_BUF_UNLIMITED);
 	size_t k, nsrc = s->csrc.n + s->cxxsrc.n;
-	int mixed = s->csrc.n && s->cxxsrc.n, err = 0, i, first = -1, failed;
+	int mixed = s->csrc.n && s->cxxsrc.n, err = 0, i, first = -1;
 	/* buildArgs may name sources or link options: one run, as before */
 	int apart = nsrc > 1 && (mixed || (!emscripten && !c->nbuild_args));
 
@@ -415,7 +415,7 @@ static int build_plain(struct bctx *c, const struct cscan *s, const struct cflag
 		else if (first < 0)
 			first = i;
 	}
-	if (err == 0 && apart && (err = bctx_run_parallel(c, first, (int)nsrc, &failed, &tail)) < 0)
+	if (err == 0 && apart && (err = bctx_run_parallel(c, first, (int)nsrc, &tail)) < 0)
 		err = explain(c, err, &tail, emscripten);
 	if (err < 0)
 		goto done;

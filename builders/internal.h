@@ -105,9 +105,9 @@ int spawn_capture(const char *cwd, char *const *env, char *const *argv, struct w
 /* Run steps first .. first + n - 1 (none in a dry run) with at most
  * c->jobs at once, as make -j --output-sync does: each step's output goes
  * to opts->output whole, in step order.  After a step fails no more
- * start; those running finish.  Its error names the first failed step:
- * *failed is its index and `tail` (may be NULL) the end of its output. */
-int bctx_run_parallel(struct bctx *c, int first, int n, int *failed, struct wp_buf *tail);
+ * start; those running finish.  Its error names the first failed step,
+ * and `tail` (may be NULL) has the end of that step's output. */
+int bctx_run_parallel(struct bctx *c, int first, int n, struct wp_buf *tail);
 /* Run query commands argvs[0 .. n) in cwd (not in the plan), at most
  * `max` at once (with a jobserver: one plus its tokens), their output
  * discarded.  A failure is WP_ERROR with the first failed command's first

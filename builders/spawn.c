@@ -409,7 +409,7 @@ static void step_ended(void *ctx, size_t i, int failed, FILE *out)
 	sb->bad |= failed;
 }
 
-int bctx_run_parallel(struct bctx *c, int first, int n, int *failed, struct wp_buf *tail)
+int bctx_run_parallel(struct bctx *c, int first, int n, struct wp_buf *tail)
 {
 	struct step_batch sb = { c, 0, tail };
 	struct batch_cmd *v;
@@ -427,11 +427,9 @@ int bctx_run_parallel(struct bctx *c, int first, int n, int *failed, struct wp_b
 		v[i].argv = s->argv.v;
 	}
 	err = batch_run(v, (size_t)n, c->jobs, c->js.rfd >= 0 ? &c->js : NULL, &bad, step_ended, &sb);
-	if (err == 1) {
-		*failed = first + (int)bad;
+	if (err == 1)
 		err = v[bad].status == -1 ? wp_error_set(WP_EIO, "lost the build command %s", v[bad].argv[0])
 					  : status_error(v[bad].status, &c->steps[first + (int)bad]);
-	}
 	free(v);
 	return err;
 }

@@ -611,7 +611,7 @@ static int read_states(struct project *p, size_t i)
 static int run_all(struct many *m, const char *tmp)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t next = 0, running = 0, i, k;
+	size_t next = 0, running = 0, at_once, i, k;
 	struct pollfd *pf = calloc(m->n, sizeof(*pf));
 	size_t *who = calloc(m->n, sizeof(*who)), *order = build_start_order(m->paths, m->builders, m->n);
 	struct wp_jobserver js = WP_JOBSERVER_NONE;
@@ -628,15 +628,14 @@ static int run_all(struct many *m, const char *tmp)
 		cores = 1;
 	if (m->jobs < 1)
 		m->jobs = cores;
-	child_jobs = (int)(cores / ((size_t)m->jobs < m->n ? (size_t)m->jobs : m->n));
+	at_once = (size_t)m->jobs < m->n ? (size_t)m->jobs : m->n;
+	child_jobs = (int)(cores / (long)at_once);
 	if (child_jobs < 1)
 		child_jobs = 1;
 	/* each build runs on a core of its own; the cores no build holds are
 	 * the jobserver's tokens (common/jobserver.h), for the toolchains that
 	 * can take more than one.  Without a pipe, the static share stays. */
-	given = cores - (long)((size_t)m->jobs < m->n ? (size_t)m->jobs : m->n);
-	if (given < 0)
-		given = 0;
+	given = cores > (long)at_once ? cores - (long)at_once : 0;
 	if (cores > 1 && (wp_jobserver_create(&js) < 0 || wp_jobserver_put(&js, (int)given) < 0)) {
 		wp_jobserver_close(&js);
 		wp_error_clear();
